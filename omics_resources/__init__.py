@@ -1,0 +1,1 @@
+"""omics-resources: Pulumi resources for AWS HealthOmics read-set jobs."""

@@ -1,0 +1,159 @@
+"""The HealthOmics API's own constraints, read from botocore's service model.
+
+Both the providers (to reject bad input at preview) and the local emulator (to answer
+``ValidationException`` as the service does) check requests against the same shapes,
+so neither hand-copies a length, a pattern or an enum. This module knows nothing of
+either of them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import botocore.session
+import regex
+from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
+
+__all__ = [
+    "SERVICE_NAME",
+    "Violation",
+    "check_input",
+    "check_value",
+    "operation_model",
+    "service_model",
+]
+
+SERVICE_NAME = "omics"
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: where (member names as the API spells them, and list indexes),
+    the offending value, and the rule in words."""
+
+    path: Path
+    value: Any
+    rule: str
+
+
+@functools.cache
+def service_model() -> ServiceModel:
+    """botocore's model of the ``omics`` service (loaded once per process)."""
+    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+
+
+@functools.cache
+def operation_model(name: str) -> OperationModel:
+    """The model of one operation, e.g. ``StartReadSetImportJob``."""
+    return service_model().operation_model(name)
+
+
+@functools.cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    # The model's patterns use \p{..} classes, which only the `regex` package knows.
+    # Smithy patterns are not anchored, but the service rejects partial matches
+    # (e.g. a store id "12345678901x"), so the whole value must match.
+    return regex.compile(pattern)
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def check_value(
+    shape: Shape,
+    value: Any,
+    path: Path = (),
+    *,
+    skip: Callable[[Any], bool] = lambda _v: False,
+) -> list[Violation]:
+    """Every violation of ``shape``'s constraints by ``value``.
+
+    ``skip`` marks values that cannot be judged yet (Pulumi's unknowns at preview):
+    they and everything below them pass.
+    """
+    if skip(value):
+        return []
+    meta = shape.metadata
+    if isinstance(shape, StructureShape):
+        return _check_structure(shape, value, path, skip)
+    if isinstance(shape, ListShape):
+        if not isinstance(value, Sequence) or isinstance(value, str | bytes):
+            return [Violation(path, value, f"must be a list, not {_kind(value)}")]
+        found = _check_size(meta, len(value), path, value, "item")
+        for index, item in enumerate(value):
+            found += check_value(shape.member, item, (*path, index), skip=skip)
+        return found
+    if isinstance(shape, MapShape):
+        if not isinstance(value, Mapping):
+            return [Violation(path, value, f"must be a map of strings, not {_kind(value)}")]
+        found = []
+        for key, item in value.items():
+            found += check_value(shape.key, key, (*path, str(key)), skip=skip)
+            found += check_value(shape.value, item, (*path, str(key)), skip=skip)
+        return found
+    if shape.type_name == "string":
+        return _check_string(shape, value, path)
+    return []
+
+
+def _check_structure(
+    shape: StructureShape, value: Any, path: Path, skip: Callable[[Any], bool]
+) -> list[Violation]:
+    if not isinstance(value, Mapping):
+        return [Violation(path, value, f"must be an object, not {_kind(value)}")]
+    found: list[Violation] = []
+    for name in shape.required_members:
+        if value.get(name) is None:
+            found.append(Violation((*path, name), None, "is required"))
+    for name, item in value.items():
+        member = shape.members.get(name)
+        if member is None:
+            found.append(Violation((*path, name), item, "is not a known field"))
+        elif item is not None:
+            found += check_value(member, item, (*path, name), skip=skip)
+    return found
+
+
+def _check_size(
+    meta: Mapping[str, Any], size: int, path: Path, value: Any, unit: str
+) -> list[Violation]:
+    low, high = meta.get("min"), meta.get("max")
+    if low is not None and size < low:
+        return [Violation(path, value, f"must have at least {low} {unit}{'s' * (low != 1)}")]
+    if high is not None and size > high:
+        return [Violation(path, value, f"must have at most {high} {unit}{'s' * (high != 1)}")]
+    return []
+
+
+def _check_string(shape: Shape, value: Any, path: Path) -> list[Violation]:
+    if not isinstance(value, str):
+        return [Violation(path, value, f"must be a string, not {_kind(value)}")]
+    meta = shape.metadata
+    enum = meta.get("enum")
+    if enum and value not in enum:
+        return [Violation(path, value, f"must be one of {', '.join(enum)}")]
+    found = _check_size(meta, len(value), path, value, "character")
+    pattern = meta.get("pattern")
+    # A value of the wrong length is reported once, not also as a pattern mismatch.
+    if not found and pattern and not _compiled(pattern).fullmatch(value):
+        found.append(Violation(path, value, f"must match the pattern {pattern}"))
+    return found
+
+
+def check_input(
+    operation: str,
+    params: Mapping[str, Any],
+    *,
+    skip: Callable[[Any], bool] = lambda _v: False,
+) -> list[Violation]:
+    """Every violation of ``operation``'s input shape by ``params`` (URI and body members)."""
+    shape = operation_model(operation).input_shape
+    if shape is None:
+        return []
+    return check_value(shape, params, skip=skip)

@@ -1,0 +1,85 @@
+"""Errors a create, update or delete raises, written for the person reading ``pulumi up``.
+
+::
+
+    OmicsResourceError
+     ├── InvalidInputError       inputs break a rule (check normally catches these first)
+     ├── JobFailedError          the job ended FAILED, CANCELLED or with failed sources
+     ├── JobStillRunningError    we stopped waiting; the job goes on
+     │    └── JobWaitCancelledError   ... because the engine asked us to stop
+     └── ReadSetDeletionError    BatchDeleteReadSet refused some read sets
+
+Every message names the job id, so the user can look it up with the AWS CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "InvalidInputError",
+    "JobFailedError",
+    "JobStillRunningError",
+    "JobWaitCancelledError",
+    "OmicsResourceError",
+    "ReadSetDeletionError",
+]
+
+
+class OmicsResourceError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class InvalidInputError(OmicsResourceError):
+    """The inputs break the API's or the resource's rules; ``problems`` lists each."""
+
+    def __init__(self, resource: str, problems: Sequence[object]) -> None:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{resource}: invalid inputs:\n{lines}")
+        self.problems = list(problems)
+
+
+class JobFailedError(OmicsResourceError):
+    """The job ended without doing everything asked (``status`` says how)."""
+
+    def __init__(
+        self, *, resource: str, noun: str, job_id: str, status: str, details: Sequence[str]
+    ) -> None:
+        lines = "".join(f"\n  - {d}" for d in details)
+        super().__init__(f"{resource}: {noun} {job_id} ended {status}:{lines}")
+        self.job_id = job_id
+        self.status = status
+        self.details = list(details)
+
+
+class JobStillRunningError(OmicsResourceError):
+    """We stopped waiting (``wait_timeout``); the job is still running on the service."""
+
+    reason = "wait_timeout of {waited} s expired"
+
+    def __init__(
+        self, *, resource: str, noun: str, job_id: str, status: str, waited: float
+    ) -> None:
+        why = self.reason.format(waited=f"{waited:g}")
+        super().__init__(
+            f"{resource}: {noun} {job_id} is still {status} ({why}). The job keeps running; "
+            f"run `pulumi up` again to resume waiting for it: the same job is picked up, "
+            f"no second one is started."
+        )
+        self.job_id = job_id
+        self.status = status
+
+
+class JobWaitCancelledError(JobStillRunningError):
+    """The engine cancelled the update (Ctrl-C) while we waited; the job goes on."""
+
+    reason = "the update was cancelled after {waited} s of waiting"
+
+
+class ReadSetDeletionError(OmicsResourceError):
+    """``BatchDeleteReadSet`` reported errors for some read sets."""
+
+    def __init__(self, resource: str, errors: Sequence[str]) -> None:
+        lines = "\n".join(f"  - {e}" for e in errors)
+        super().__init__(f"{resource}: could not delete every read set:\n{lines}")
+        self.errors = list(errors)

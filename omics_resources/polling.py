@@ -1,0 +1,245 @@
+"""Waiting policies as small composable objects, and the loop that applies them.
+
+Modelled on tenacity: a *wait* strategy maps the poll state to the next delay, a *stop*
+strategy says when to give up; both are tiny, keep nothing between calls, and compose
+(``stop_a | stop_b``, ``wait_jittered(wait_exponential(...))``). The clock is passed in,
+so tests assert exact intervals without sleeping.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from omics_resources import limits
+
+__all__ = [
+    "Clock",
+    "FakeClock",
+    "PollCancelledError",
+    "PollPolicy",
+    "PollState",
+    "PollTimeoutError",
+    "Poller",
+    "Stop",
+    "SystemClock",
+    "Wait",
+    "default_policy",
+    "stop_after_delay",
+    "stop_never",
+    "wait_exponential",
+    "wait_jittered",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PollState:
+    """Where a wait stands: ``attempt`` counts the polls made so far (1 after the first),
+    ``elapsed`` is the seconds since the wait began."""
+
+    attempt: int
+    elapsed: float
+
+
+class Wait(Protocol):
+    """Seconds to sleep before the next poll."""
+
+    def __call__(self, state: PollState) -> float: ...
+
+
+class Stop(Protocol):
+    """Whether to give up waiting."""
+
+    def __call__(self, state: PollState) -> bool: ...
+
+
+@dataclass(frozen=True)
+class wait_exponential:  # noqa: N801 - named like tenacity's strategies on purpose
+    """``initial``, then times ``multiplier`` per poll, never above ``maximum``.
+
+    With the defaults: 1, 2, 4, 8, 16, 30, 30 ... seconds.
+    """
+
+    initial: float = limits.FIRST_POLL_SECONDS
+    multiplier: float = limits.POLL_BACKOFF_MULTIPLIER
+    maximum: float = limits.MAX_POLL_INTERVAL_SECONDS
+
+    def __call__(self, state: PollState) -> float:
+        exponent = max(state.attempt - 1, 0)
+        # Compare before multiplying: a wait of days must not overflow a float.
+        if exponent > 64:
+            return self.maximum
+        return float(min(self.maximum, self.initial * self.multiplier**exponent))
+
+
+@dataclass(frozen=True)
+class wait_jittered:  # noqa: N801
+    """Another wait, shortened by a random fraction of up to ``fraction``.
+
+    Use it whenever many waiters poll one API (a stack with many jobs): it spreads their
+    calls so they don't arrive in lockstep and throttle each other.
+    """
+
+    inner: Wait
+    fraction: float = limits.POLL_JITTER_FRACTION
+    rng: random.Random = field(default_factory=random.Random, compare=False)
+
+    def __call__(self, state: PollState) -> float:
+        return self.inner(state) * (1.0 - self.fraction * self.rng.random())
+
+
+@dataclass(frozen=True)
+class stop_after_delay:  # noqa: N801
+    """Give up once ``seconds`` have passed since the wait began."""
+
+    seconds: float
+
+    def __call__(self, state: PollState) -> bool:
+        return state.elapsed >= self.seconds
+
+    def __or__(self, other: Stop) -> Stop:
+        return _stop_any(self, other)
+
+
+@dataclass(frozen=True)
+class stop_never:  # noqa: N801
+    """Never give up (a create whose user chose no timeout)."""
+
+    def __call__(self, state: PollState) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class _stop_any:  # noqa: N801
+    first: Stop
+    second: Stop
+
+    def __call__(self, state: PollState) -> bool:
+        return self.first(state) or self.second(state)
+
+
+class Clock(Protocol):
+    """Time as the poller sees it; ``sleep`` returns early (True) when ``cancel`` is set."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float, cancel: threading.Event | None) -> bool: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary start, never going back."""
+        return time.monotonic()
+
+    def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
+        """Sleep ``seconds``, or less if ``cancel`` is set meanwhile (then return True)."""
+        if cancel is None:
+            time.sleep(seconds)
+            return False
+        return cancel.wait(seconds)
+
+
+@dataclass
+class FakeClock:
+    """A clock for tests: sleeping only moves time forward and records the interval."""
+
+    now: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def monotonic(self) -> float:
+        """The fake current time."""
+        return self.now
+
+    def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
+        """Advance the fake time by ``seconds`` at once."""
+        self.sleeps.append(seconds)
+        self.now += seconds
+        return cancel is not None and cancel.is_set()
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """When to poll (``wait``) and when to give up (``stop``)."""
+
+    wait: Wait
+    stop: Stop
+
+
+def default_policy(timeout_seconds: float | None, *, jitter: bool = True) -> PollPolicy:
+    """Our polling policy: exponential from about 1 s to 30 s, jittered, until the timeout."""
+    wait: Wait = wait_exponential()
+    if jitter:
+        wait = wait_jittered(wait)
+    stop: Stop = stop_never() if timeout_seconds is None else stop_after_delay(timeout_seconds)
+    return PollPolicy(wait=wait, stop=stop)
+
+
+class PollTimeoutError(Exception):
+    """The stop strategy gave up before the probe reported an end."""
+
+    def __init__(self, state: PollState) -> None:
+        super().__init__(f"gave up after {state.elapsed:.0f} s and {state.attempt} polls")
+        self.state = state
+
+
+class PollCancelledError(Exception):
+    """The wait was cancelled (the engine asked the provider to stop)."""
+
+    def __init__(self, state: PollState) -> None:
+        super().__init__(f"cancelled after {state.elapsed:.0f} s and {state.attempt} polls")
+        self.state = state
+
+
+@dataclass
+class Poller:
+    """Calls a probe until it returns a result, sleeping between calls as the policy says.
+
+    ``probe`` returns None to mean "not yet". ``is_transient`` says which exceptions from
+    the probe are worth another try (throttling, 5xx, timeouts, dropped connections): they
+    are reported through ``on_transient`` and the loop goes on; any other exception ends it.
+    """
+
+    policy: PollPolicy
+    clock: Clock = field(default_factory=SystemClock)
+    cancel: threading.Event | None = None
+    is_transient: Callable[[BaseException], bool] = lambda _e: False
+    on_transient: Callable[[BaseException, PollState], None] = lambda _e, _s: None
+
+    def run(self, probe: Callable[[], T | None]) -> T:
+        """Poll ``probe`` until it returns a value; raise on timeout or cancellation."""
+        started = self.clock.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                result = probe()
+            except Exception as error:
+                if not self.is_transient(error):
+                    raise
+                self.on_transient(error, PollState(attempt, self.clock.monotonic() - started))
+                result = None
+            if result is not None:
+                return result
+            state = PollState(attempt, self.clock.monotonic() - started)
+            if self.policy.stop(state):
+                raise PollTimeoutError(state)
+            delay = self.policy.wait(state)
+            if self.policy.stop(PollState(attempt, state.elapsed + delay)):
+                # Sleep only up to the deadline, then take one last look.
+                delay = max(0.0, self._deadline_left(state))
+            if self.clock.sleep(delay, self.cancel):
+                raise PollCancelledError(PollState(attempt, self.clock.monotonic() - started))
+
+    def _deadline_left(self, state: PollState) -> float:
+        stop = self.policy.stop
+        if isinstance(stop, stop_after_delay):
+            return stop.seconds - state.elapsed
+        return 0.0

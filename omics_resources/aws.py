@@ -78,7 +78,7 @@ def _client_config(custom_endpoint: bool) -> botocore.config.Config:
     if not (os.environ.get("AWS_RETRY_MODE") or os.environ.get("AWS_MAX_ATTEMPTS")):
         options["retries"] = {
             "mode": limits.DEFAULT_RETRY_MODE,
-            "max_attempts": limits.DEFAULT_MAX_ATTEMPTS,
+            "total_max_attempts": limits.DEFAULT_MAX_ATTEMPTS,
         }
     if custom_endpoint:
         # botocore prefixes every one of these operations' hosts with "control-storage-"

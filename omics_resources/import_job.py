@@ -44,6 +44,8 @@ SOURCE_FIELDS: Mapping[str, tuple[str, ...]] = {
     "tags": ("tags",),
 }
 _PROPERTY_OF_API_FIELD = {path: name for name, path in SOURCE_FIELDS.items()}
+# A source with no files at all lacks "sourceFiles": what the user left out is source1.
+_PROPERTY_OF_API_FIELD[("sourceFiles",)] = "source1"
 #: Source properties whose change needs a new job (tags are applied in place).
 _SOURCE_JOB_FIELDS = tuple(name for name in SOURCE_FIELDS if name != "tags")
 #: What the service reports per source, and what we call it.
@@ -129,8 +131,9 @@ def _source_request(source: Any) -> Any:
         return source
     item: dict[str, Any] = {}
     for name, value in source.items():
-        path = SOURCE_FIELDS.get(name, (name,))
-        if value is None:
+        path = SOURCE_FIELDS.get(name)
+        # Unknown fields are reported by ImportKind.own_problems, with the known ones listed.
+        if path is None or value is None:
             continue
         target = item
         for part in path[:-1]:

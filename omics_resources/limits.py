@@ -65,6 +65,7 @@ POLL_JITTER_FRACTION: Final = 0.25
 
 # botocore retry configuration used unless the user set AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
 DEFAULT_RETRY_MODE: Final = "standard"
+# Attempts per call, the first included.
 DEFAULT_MAX_ATTEMPTS: Final = 8
 
 # How many derived tokens a create walks through (each one a job that ended FAILED or

@@ -1,0 +1,70 @@
+"""Serve dynamic providers to the Pulumi engine: the SDK's own server, two changes.
+
+Run as ``python -u -m omics_resources.provider_host`` by our plugin shim
+``bin/pulumi-resource-pulumi-python``. It runs the SDK's ``pulumi.dynamic`` server (the
+same servicer, the same protocol: any dynamic provider works under it) with:
+
+* a thread pool sized to the work instead of 4 workers. One provider process serves every
+  dynamic resource of a stack, and a create that waits hours for a job holds a worker;
+  with 4, a stack of 12 import jobs runs in waves of 4 and even other resources' Check
+  calls queue behind them. ``OMICS_RESOURCES_PROVIDER_WORKERS`` sets the size.
+* ``Cancel`` honoured: the SDK ignores it; here it sets
+  :data:`omics_resources.cancellation.ENGINE_CANCELLED`, so a Ctrl-C'd ``pulumi up`` does not
+  wait hours for running jobs: each wait ends with "still running, re-run to resume".
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+from concurrent import futures
+from typing import Any
+
+from omics_resources.cancellation import ENGINE_CANCELLED
+
+__all__ = ["DEFAULT_WORKERS", "WORKERS_ENV", "main"]
+
+WORKERS_ENV = "OMICS_RESOURCES_PROVIDER_WORKERS"
+DEFAULT_WORKERS = 64
+
+
+def _workers() -> int:
+    raw = os.environ.get(WORKERS_ENV, "")
+    try:
+        return max(4, int(raw)) if raw else DEFAULT_WORKERS
+    except ValueError:
+        raise SystemExit(f"{WORKERS_ENV} must be a whole number, not {raw!r}") from None
+
+
+def main() -> None:
+    """Run the SDK's dynamic-provider server with a larger pool and a working Cancel."""
+    from pulumi.runtime.proto import provider_pb2_grpc  # noqa: PLC0415 - after env checks
+
+    workers = _workers()
+    stock_pool = futures.ThreadPoolExecutor
+    stock_register = provider_pb2_grpc.add_ResourceProviderServicer_to_server
+
+    def sized_pool(*_args: Any, **kwargs: Any) -> futures.ThreadPoolExecutor:
+        # Only the server's own pool is resized: put the stock class back at once.
+        futures.ThreadPoolExecutor = stock_pool  # type: ignore[misc]
+        kwargs["max_workers"] = max(workers, int(kwargs.get("max_workers") or 0))
+        return stock_pool(**kwargs)
+
+    def register(servicer: Any, server: Any) -> None:
+        stock_cancel = servicer.Cancel
+
+        def cancel(request: Any, context: Any) -> Any:
+            ENGINE_CANCELLED.set()
+            return stock_cancel(request, context)
+
+        servicer.Cancel = cancel
+        stock_register(servicer, server)
+
+    futures.ThreadPoolExecutor = sized_pool  # type: ignore[misc, assignment]
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server = register
+    # The SDK's __main__ builds the pool, registers the servicer, prints the port, serves.
+    runpy.run_module("pulumi.dynamic", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,9 @@ from typing import Any
 
 STORE_ID = "1234567890"
 ROLE_ARN = "arn:aws:iam::123456789012:role/OmicsImportRole"
-REFERENCE_ARN = "arn:aws:omics:us-east-1:123456789012:referenceStore/1234567890/reference/1234567890"
+REFERENCE_ARN = (
+    "arn:aws:omics:us-east-1:123456789012:referenceStore/1234567890/reference/1234567890"
+)
 SCOPE = {"project": "omics-demo", "stack": "test", "resource_name": "reads"}
 
 

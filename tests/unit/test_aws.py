@@ -9,8 +9,15 @@ from omics_resources import aws
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ENDPOINT_URL_OMICS", "AWS_ENDPOINT_URL", "AWS_RETRY_MODE",
-                 "AWS_MAX_ATTEMPTS", "AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION"):
+    for name in (
+        "AWS_ENDPOINT_URL_OMICS",
+        "AWS_ENDPOINT_URL",
+        "AWS_RETRY_MODE",
+        "AWS_MAX_ATTEMPTS",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUNITTEST")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "unit-test-secret")
@@ -18,18 +25,26 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_settings_from_stack_config() -> None:
-    config = {"aws:region": "eu-west-2", "aws:profile": "", aws.ENDPOINT_CONFIG_KEY: "http://127.0.0.1:4566"}
+    config = {
+        "aws:region": "eu-west-2",
+        "aws:profile": "",
+        aws.ENDPOINT_CONFIG_KEY: "http://127.0.0.1:4566",
+    }
     settings = aws.AwsSettings.from_config(config.get)
     assert settings == aws.AwsSettings("eu-west-2", None, "http://127.0.0.1:4566")
 
 
 def test_custom_endpoint_turns_host_prefix_off() -> None:
-    client = aws.omics_client(aws.AwsSettings(region="us-east-1", endpoint_url="http://127.0.0.1:1"))
+    client = aws.omics_client(
+        aws.AwsSettings(region="us-east-1", endpoint_url="http://127.0.0.1:1")
+    )
     assert client.meta.endpoint_url == "http://127.0.0.1:1"
     assert client.meta.config.inject_host_prefix is False
 
 
-def test_endpoint_from_environment_also_turns_host_prefix_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_endpoint_from_environment_also_turns_host_prefix_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_OMICS", "http://127.0.0.1:2")
     client = aws.omics_client(aws.AwsSettings(region="us-east-1"))
     assert client.meta.endpoint_url == "http://127.0.0.1:2"
@@ -68,8 +83,13 @@ def test_transient_classification() -> None:
     from botocore.exceptions import ClientError, EndpointConnectionError
 
     def client_error(code: str, status: int) -> ClientError:
-        return ClientError({"Error": {"Code": code, "Message": "m"},
-                            "ResponseMetadata": {"HTTPStatusCode": status}}, "Op")
+        return ClientError(
+            {
+                "Error": {"Code": code, "Message": "m"},
+                "ResponseMetadata": {"HTTPStatusCode": status},
+            },
+            "Op",
+        )
 
     assert aws.is_transient_error(client_error("ThrottlingException", 429))
     assert aws.is_transient_error(client_error("InternalServerException", 500))

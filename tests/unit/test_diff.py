@@ -65,8 +65,13 @@ def test_start_parameters_replace(change: dict[str, Any], replaced: str) -> None
 
 @pytest.mark.parametrize(
     "field, value",
-    [("source1", "s3://omics-demo-bucket/other.fastq"), ("sample_id", "sample-9"),
-     ("name", "renamed"), ("source2", None), ("subject_id", "subject-9")],
+    [
+        ("source1", "s3://omics-demo-bucket/other.fastq"),
+        ("sample_id", "sample-9"),
+        ("name", "renamed"),
+        ("source2", None),
+        ("subject_id", "subject-9"),
+    ],
 )
 def test_a_source_change_replaces(field: str, value: Any) -> None:
     old = import_props()
@@ -98,8 +103,12 @@ def test_tags_only_update_in_place() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"wait": False}, {"wait_timeout": 60}, {"allow_partial": True},
-     {"delete_read_sets_on_destroy": True}],
+    [
+        {"wait": False},
+        {"wait_timeout": 60},
+        {"allow_partial": True},
+        {"delete_read_sets_on_destroy": True},
+    ],
 )
 def test_settings_update_in_place(change: dict[str, Any]) -> None:
     result = IMPORT.diff("id", outputs_of(import_props()), checked(IMPORT, import_props(**change)))
@@ -116,7 +125,9 @@ def test_integral_float_from_engine_is_no_change() -> None:
 def test_unknown_source_at_preview_replaces() -> None:
     new = import_props()
     new["sources"][0]["source1"] = rpc.UNKNOWN
-    assert IMPORT.diff("id", outputs_of(import_props()), checked(IMPORT, new)).replaces == ["sources"]
+    assert IMPORT.diff("id", outputs_of(import_props()), checked(IMPORT, new)).replaces == [
+        "sources"
+    ]
 
 
 def test_scope_change_alone_is_no_change() -> None:

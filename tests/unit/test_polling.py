@@ -56,7 +56,7 @@ def test_stop_composition() -> None:
 
 def test_first_poll_is_immediate_then_about_a_second() -> None:
     clock = FakeClock()
-    calls, probe = counting_probe(done_at=3)
+    _calls, probe = counting_probe(done_at=3)
     assert Poller(default_policy(None, jitter=False), clock=clock).run(probe) == "done"
     assert clock.sleeps == [1.0, 2.0]
 
@@ -90,7 +90,8 @@ def test_transient_errors_are_retried_and_reported() -> None:
         return answer
 
     poller = Poller(
-        default_policy(60, jitter=False), clock=clock,
+        default_policy(60, jitter=False),
+        clock=clock,
         is_transient=lambda e: isinstance(e, ConnectionError),
         on_transient=lambda _e, state: seen.append(state.attempt),
     )
@@ -115,8 +116,9 @@ def test_cancellation_ends_the_wait() -> None:
 
 def test_custom_policy_composes() -> None:
     clock = FakeClock()
-    policy = PollPolicy(wait=wait_exponential(initial=0.5, multiplier=3, maximum=5),
-                        stop=stop_after_delay(12))
+    policy = PollPolicy(
+        wait=wait_exponential(initial=0.5, multiplier=3, maximum=5), stop=stop_after_delay(12)
+    )
     with pytest.raises(PollTimeoutError):
         Poller(policy, clock=clock).run(lambda: None)
     assert clock.sleeps == [0.5, 1.5, 4.5, 5.0, 0.5]

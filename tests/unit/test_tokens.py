@@ -9,7 +9,12 @@ REQUEST = {"sequenceStoreId": "1234567890", "sources": [{"readSetId": "111111111
 
 
 def seed(**changes: object) -> TokenSeed:
-    fields: dict[str, object] = {"project": "p", "stack": "dev", "resource_name": "r", "request": REQUEST}
+    fields: dict[str, object] = {
+        "project": "p",
+        "stack": "dev",
+        "resource_name": "r",
+        "request": REQUEST,
+    }
     fields.update(changes)
     return TokenSeed(**fields)  # type: ignore[arg-type]
 

@@ -74,9 +74,17 @@ def test_unknown_values_at_preview_pass(valid_import_props: dict[str, Any]) -> N
     props = dict(valid_import_props, sequence_store_id=rpc.UNKNOWN)
     props["sources"][1]["source_file_type"] = rpc.UNKNOWN
     assert failures("import", props) == []
-    assert failures("activation", {"sequence_store_id": "1234567890", "read_set_ids": rpc.UNKNOWN}) == []
-    assert failures("activation", {"sequence_store_id": "1234567890",
-                                   "read_set_ids": [rpc.UNKNOWN, rpc.UNKNOWN]}) == []
+    assert (
+        failures("activation", {"sequence_store_id": "1234567890", "read_set_ids": rpc.UNKNOWN})
+        == []
+    )
+    assert (
+        failures(
+            "activation",
+            {"sequence_store_id": "1234567890", "read_set_ids": [rpc.UNKNOWN, rpc.UNKNOWN]},
+        )
+        == []
+    )
 
 
 def test_tag_keys_are_checked_against_the_model(valid_import_props: dict[str, Any]) -> None:
@@ -91,9 +99,19 @@ def test_paired_fastq_and_ubam_without_reference_are_fine() -> None:
         "sequence_store_id": "1234567890",
         "role_arn": "arn:aws:iam::123456789012:role/r",
         "sources": [
-            {"source_file_type": "FASTQ", "source1": "s3://bucket-1/a.fq", "source2": "s3://bucket-1/b.fq",
-             "subject_id": "s", "sample_id": "x"},
-            {"source_file_type": "UBAM", "source1": "s3://bucket-1/a.bam", "subject_id": "s", "sample_id": "y"},
+            {
+                "source_file_type": "FASTQ",
+                "source1": "s3://bucket-1/a.fq",
+                "source2": "s3://bucket-1/b.fq",
+                "subject_id": "s",
+                "sample_id": "x",
+            },
+            {
+                "source_file_type": "UBAM",
+                "source1": "s3://bucket-1/a.bam",
+                "subject_id": "s",
+                "sample_id": "y",
+            },
         ],
     }
     assert failures("import", props) == []

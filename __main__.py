@@ -1,0 +1,140 @@
+"""Example stack: import read sets into a HealthOmics sequence store, then activate them.
+
+``target: emulator`` (the default) runs everything against the local HealthOmics emulator
+(``python -m omics_resources.emulator``): it creates a sequence store, uploads generated
+paired-end FASTQ and uBAM files to the emulator's S3, imports them, archives the read sets
+through the emulator's control API (standing in for HealthOmics' 30-day archive) and
+activates them again. ``target: aws`` imports files you already have in S3 into a store you
+already have, with a service role you created (see the README).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from omics_resources import (
+    ReadSetActivationJob,
+    ReadSetActivationJobArgs,
+    ReadSetImportJob,
+    ReadSetImportJobArgs,
+    ReadSetImportSourceArgs,
+)
+
+config = pulumi.Config()
+target = config.get("target") or "emulator"
+samples: list[str] = config.get_object("samples") or ["NA12878", "NA12891"]
+tags: dict[str, str] = config.get_object("tags") or {"project": "omics-resources-example"}
+wait_timeout = config.get_float("waitTimeout") or 3600.0
+delete_on_destroy = config.get_bool("deleteReadSetsOnDestroy") or False
+
+
+def sources_for(uri: Any) -> list[ReadSetImportSourceArgs]:
+    """One paired-end FASTQ and one uBAM source per sample; ``uri(sample, file)`` locates them."""
+    sources = []
+    for sample in samples:
+        sources.append(
+            ReadSetImportSourceArgs(
+                source_file_type="FASTQ",
+                source1=uri(sample, f"{sample}_R1.fastq"),
+                source2=uri(sample, f"{sample}_R2.fastq"),
+                subject_id=f"subject-{sample}",
+                sample_id=sample,
+                name=f"{sample}-fastq",
+                description=f"Paired-end reads of {sample}",
+                tags=tags,
+            )
+        )
+        sources.append(
+            ReadSetImportSourceArgs(
+                source_file_type="UBAM",
+                source1=uri(sample, f"{sample}.unaligned.bam"),
+                subject_id=f"subject-{sample}",
+                sample_id=sample,
+                name=f"{sample}-ubam",
+                tags=tags,
+            )
+        )
+    return sources
+
+
+if target == "emulator":
+    from demo_support import EmulatorArchive, EmulatorObject, EmulatorSequenceStore
+
+    endpoint = pulumi.Config("omics-resources").get("endpoint") or "http://127.0.0.1:4566"
+    region = pulumi.Config("aws").get("region") or "us-east-1"
+    bucket = config.get("sourceBucket") or "omics-example-sources"
+    store = EmulatorSequenceStore("example-store", endpoint, region)
+    store_id: pulumi.Input[str] = store.store_id
+    role_arn = "arn:aws:iam::123456789012:role/OmicsImportRole"
+    uploads: list[pulumi.Resource] = []
+
+    def emulator_uri(sample: str, file_name: str) -> pulumi.Output[str]:
+        kind, mate = (
+            ("bam", 1)
+            if file_name.endswith(".bam")
+            else ("fastq", 1 + file_name.endswith("_R2.fastq"))
+        )
+        obj = EmulatorObject(
+            f"upload-{file_name}",
+            endpoint=endpoint,
+            region=region,
+            bucket=bucket,
+            key=f"reads/{file_name}",
+            kind=kind,
+            sample=sample,
+            mate=mate,
+        )
+        uploads.append(obj)
+        return obj.uri
+
+    sources = sources_for(emulator_uri)
+else:
+    store_id = config.require("sequenceStoreId")
+    role_arn = config.require("roleArn")
+    source_bucket = config.require("sourceBucket")
+    sources = sources_for(lambda _sample, file_name: f"s3://{source_bucket}/reads/{file_name}")
+    uploads = []
+
+reads = ReadSetImportJob(
+    "reads",
+    ReadSetImportJobArgs(
+        sequence_store_id=store_id,
+        role_arn=role_arn,
+        sources=sources,
+        wait_timeout=wait_timeout,
+        delete_read_sets_on_destroy=delete_on_destroy,
+    ),
+    opts=pulumi.ResourceOptions(depends_on=uploads),
+)
+
+if target == "emulator":
+    # HealthOmics archives read sets unused for 30 days; the emulator does it on request.
+    archived = EmulatorArchive(
+        "archive-after-30-days",
+        endpoint=endpoint,
+        sequence_store_id=reads.sequence_store_id,
+        read_set_ids=reads.read_set_ids,
+    )
+    to_activate: pulumi.Input[list[str]] = archived.read_set_ids
+else:
+    to_activate = config.get_object("activateReadSetIds") or reads.read_set_ids
+
+activation = ReadSetActivationJob(
+    "activation",
+    ReadSetActivationJobArgs(
+        sequence_store_id=reads.sequence_store_id,
+        read_set_ids=to_activate,
+        wait_timeout=wait_timeout,
+    ),
+)
+
+pulumi.export("sequenceStoreId", reads.sequence_store_id)
+pulumi.export("importJobId", reads.job_id)
+pulumi.export("importStatus", reads.status)
+pulumi.export("readSetIds", reads.read_set_ids)
+pulumi.export("readSetStatuses", reads.read_set_statuses)
+pulumi.export("activationJobId", activation.job_id)
+pulumi.export("activationStatus", activation.status)
+pulumi.export("activatedReadSetStatuses", activation.read_set_statuses)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ class ProviderServer:
     output: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._process = subprocess.Popen(  # noqa: S603
+        self._process = subprocess.Popen(
             [sys.executable, "-u", "-m", self.module],
             cwd=REPO,
             env={**os.environ, **self.env},
@@ -110,13 +110,19 @@ class Resource:
     provider: ResourceProvider
     name: str
     type_name: str
+    #: What the Resource class adds to the user's inputs (e.g. the token scope).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def on(self, server: ProviderServer) -> Resource:
+        """The same resource, served by another provider process (a later `pulumi up`)."""
+        return replace(self, server=server)
 
     @property
     def urn(self) -> str:
         return f"urn:pulumi:test::omics-tests::{TYPE.format(name=self.type_name)}::{self.name}"
 
     def _props(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {**props, "__provider": serialize_provider(self.provider)}
+        return {**self.extra, **props, "__provider": serialize_provider(self.provider)}
 
     @staticmethod
     def _plain(struct: Any) -> dict[str, Any]:

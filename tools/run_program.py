@@ -1,0 +1,64 @@
+"""Runs one Pulumi Python program for tools/language_host.py (a child process per run).
+
+Configures the SDK from the engine's settings and runs `__main__.py` (or the named file)
+inside the stack, as `pulumi-language-python-exec` does for the stock host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import runpy
+import sys
+import traceback
+
+import pulumi
+import pulumi.runtime
+
+BAIL_EXIT_CODE = 32
+
+
+def main() -> int:
+    """Run the program; 0 on success, 32 when the error was already reported."""
+    parser = argparse.ArgumentParser()
+    for flag in ("monitor", "engine", "project", "stack", "organization", "root-directory",
+                 "pwd", "parallel", "dry-run"):
+        parser.add_argument(f"--{flag}")
+    parser.add_argument("program")
+    args = parser.parse_args()
+
+    pulumi.runtime.set_all_config(pulumi.runtime.get_config_env(),
+                                  pulumi.runtime.get_config_secret_keys_env())
+    pulumi.runtime.configure(pulumi.runtime.Settings(
+        monitor=args.monitor, engine=args.engine, project=args.project, stack=args.stack,
+        parallel=int(args.parallel or 0), dry_run=args.dry_run == "true",
+        organization=args.organization or None, root_directory=args.root_directory,
+    ))
+    os.chdir(args.pwd)
+    program = os.path.abspath(args.program)
+    if os.path.isdir(program):
+        program = os.path.join(program, "__main__.py")
+    sys.path.insert(0, os.path.dirname(program))
+    sys.argv = [program]
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(pulumi.runtime.run_in_stack(
+            lambda: runpy.run_path(program, run_name="__main__")))
+    except pulumi.RunError as error:
+        pulumi.log.error(str(error))
+        return BAIL_EXIT_CODE
+    except Exception:  # noqa: BLE001 - any program error is reported to the engine
+        pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
+        return BAIL_EXIT_CODE
+    finally:
+        loop.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -445,7 +445,8 @@ class _Run:
             started = self._start_once(request, token)
             job_id = started["id"]
             created = started.get("creationTime")
-            earlier = (
+            # A job we just started is SUBMITTED and new; anything else is an earlier run's.
+            earlier = started.get("status") != limits.JOB_SUBMITTED or (
                 isinstance(created, datetime)
                 and created.timestamp() < called_at - _REATTACH_MARGIN_SECONDS
             )

@@ -1,0 +1,118 @@
+"""The `/_emulator/` control API, for tests and demos (unsigned JSON, not part of AWS):
+
+=======  ===================  ==================================================================
+POST     /_emulator/archive    ``{"sequenceStoreId", "readSetIds"}``: ACTIVE read sets -> ARCHIVED
+GET/POST /_emulator/durations  current / changed job durations (camelCase seconds, ``speed``)
+GET/POST /_emulator/faults     active rules / add ``{"operation", "error", "rate"|"count", "seed"}``
+DELETE   /_emulator/faults     remove every rule
+POST     /_emulator/quota      ``{"maxActiveJobs": n | null}``: Start* answers 402 beyond it
+POST     /_emulator/cancel     ``{"sequenceStoreId", "jobId"}``: the job becomes CANCELLED
+GET      /_emulator/jobs       every job with its kind, status and client token
+GET      /_emulator/log        ``{"counts": {op: n}, "requests": [...]}``; DELETE clears it
+POST     /_emulator/reset      forget everything (stores, jobs, read sets, S3, faults, quota, log)
+=======  ===================  ==================================================================
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from omics_resources.emulator.exceptions import (
+    EmulatorError,
+    UnknownOperationException,
+    ValidationException,
+)
+from omics_resources.emulator.faults import FaultInjector, FaultRule
+from omics_resources.emulator.models import OmicsBackend, RequestLog
+from omics_resources.emulator.responses import error_response
+
+__all__ = ["PREFIX", "Control"]
+
+PREFIX = "/_emulator/"
+
+
+class Control:
+    """Handles the control API for one emulator."""
+
+    def __init__(self, backend: OmicsBackend, faults: FaultInjector, log: RequestLog) -> None:
+        self.backend = backend
+        self.faults = faults
+        self.log = log
+        self._routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
+            ("POST", "archive"): self.archive,
+            ("GET", "durations"): lambda _b: self.backend.durations.to_wire(),
+            ("POST", "durations"): self.set_durations,
+            ("GET", "faults"): lambda _b: self.faults.rules(),
+            ("POST", "faults"): self.add_fault,
+            ("DELETE", "faults"): lambda _b: self.faults.clear(),
+            ("POST", "quota"): self.set_quota,
+            ("POST", "cancel"): self.cancel,
+            ("GET", "jobs"): lambda _b: self.backend.job_list(),
+            ("GET", "log"): lambda _b: self.log.snapshot(),
+            ("DELETE", "log"): lambda _b: self.log.clear(),
+            ("POST", "reset"): self.reset,
+        }
+
+    def archive(self, body: dict[str, Any]) -> Any:
+        """Archive read sets now (HealthOmics does it after 30 days unused)."""
+        ids = body.get("readSetIds")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValidationException("readSetIds must be a list of read set ids")
+        return {"archived": self.backend.archive(str(body.get("sequenceStoreId")), ids)}
+
+    def set_durations(self, body: dict[str, Any]) -> Any:
+        """Change job durations (for jobs started from now on)."""
+        try:
+            self.backend.durations = self.backend.durations.updated(body)
+        except ValueError as error:
+            raise ValidationException(str(error)) from None
+        return self.backend.durations.to_wire()
+
+    def add_fault(self, body: dict[str, Any]) -> Any:
+        """Add a fault rule."""
+        self.faults.add(FaultRule.from_wire(body))
+        return self.faults.rules()
+
+    def set_quota(self, body: dict[str, Any]) -> Any:
+        """Set (or clear, with null) the job-concurrency quota."""
+        limit = body.get("maxActiveJobs")
+        if limit is not None and not (isinstance(limit, int) and limit >= 0):
+            raise ValidationException("maxActiveJobs must be a whole number or null")
+        self.backend.max_active_jobs = limit
+        return {"maxActiveJobs": limit}
+
+    def cancel(self, body: dict[str, Any]) -> Any:
+        """Cancel a running job."""
+        return self.backend.cancel(str(body.get("sequenceStoreId")), str(body.get("jobId")))
+
+    def reset(self, _body: dict[str, Any]) -> Any:
+        """Forget everything."""
+        self.backend.reset()
+        self.faults.clear()
+        self.log.clear()
+        return {}
+
+    def __call__(self, request: Request) -> Response:
+        try:
+            handler = self._routes.get((request.method, request.path[len(PREFIX) :].strip("/")))
+            if handler is None:
+                raise UnknownOperationException(
+                    f"No control operation at {request.method} {request.path}"
+                )
+            raw = request.get_data(cache=False)
+            try:
+                body = json.loads(raw) if raw else {}
+            except ValueError:
+                raise ValidationException("The control API takes a JSON body") from None
+            if not isinstance(body, dict):
+                raise ValidationException("The control API takes a JSON object")
+            result = handler(body)
+            return Response(
+                json.dumps(result if result is not None else {}), content_type="application/json"
+            )
+        except EmulatorError as error:
+            return error_response(error)

@@ -1,0 +1,245 @@
+"""HTTP for the HealthOmics API: route, parse, validate, call the backend, serialize.
+
+Routes, member locations (URI, query string, body), types and success codes all come from
+botocore's model of the service; validation from :mod:`omics_resources.service_model`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+import botocore
+from botocore.model import OperationModel, Shape, StructureShape
+from werkzeug.wrappers import Request, Response
+
+from omics_resources import service_model
+from omics_resources.emulator.exceptions import (
+    AccessDeniedException,
+    EmulatorError,
+    InternalServerException,
+    RequestEntityTooLargeException,
+    SerializationException,
+    UnknownOperationException,
+    ValidationException,
+)
+from omics_resources.emulator.faults import FaultInjector
+from omics_resources.emulator.models import OmicsBackend, RequestLog
+
+__all__ = ["MAX_BODY_BYTES", "OPERATIONS", "OmicsApi", "error_response", "signing_service"]
+
+#: The operations the emulator serves.
+OPERATIONS = (
+    "CreateSequenceStore",
+    "GetSequenceStore",
+    "ListSequenceStores",
+    "DeleteSequenceStore",
+    "StartReadSetImportJob",
+    "GetReadSetImportJob",
+    "ListReadSetImportJobs",
+    "StartReadSetActivationJob",
+    "GetReadSetActivationJob",
+    "ListReadSetActivationJobs",
+    "GetReadSetMetadata",
+    "ListReadSets",
+    "BatchDeleteReadSet",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+)
+MAX_BODY_BYTES = 5 * 1024 * 1024
+_JSON_TYPES = ("application/json", "application/x-amz-json-1.0", "application/x-amz-json-1.1")
+_CREDENTIAL = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/aws4_request")
+
+
+def signing_service(request: Request) -> str | None:
+    """The service a SigV4 request was signed for (None if unsigned)."""
+    match = _CREDENTIAL.search(request.headers.get("Authorization", ""))
+    return match.group(2) if match else None
+
+
+def signing_region(request: Request) -> str | None:
+    """The region a SigV4 request was signed for."""
+    match = _CREDENTIAL.search(request.headers.get("Authorization", ""))
+    return match.group(1) if match else None
+
+
+def error_response(error: EmulatorError) -> Response:
+    """An AWS REST-JSON error: the code in ``x-amzn-ErrorType``, the message in the body."""
+    return Response(
+        json.dumps({"message": error.message}),
+        status=error.status,
+        headers={"x-amzn-ErrorType": error.code},
+        content_type="application/json",
+    )
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation's method and path pattern."""
+
+    operation: OperationModel
+    method: str
+    pattern: re.Pattern[str]
+
+
+def _routes(names: Iterable[str]) -> list[Route]:
+    routes = []
+    for name in names:
+        model = service_model.operation_model(name)
+        path = model.http["requestUri"].split("?")[0]
+        regex = re.sub(r"\{(\w+)\+?\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", path)
+        routes.append(Route(model, model.http["method"], re.compile(regex)))
+    return routes
+
+
+def _json_default(value: Any) -> Any:
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _coerce(shape: Shape, raw: str, name: str) -> Any:
+    if shape.type_name in ("integer", "long"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValidationException(f"{name} must be a whole number, not {raw!r}") from None
+    return raw
+
+
+def _validation_message(violations: list[service_model.Violation]) -> str:
+    parts = []
+    for v in violations:
+        where = ".".join(str(p) for p in v.path) if v.path else "request"
+        where = re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", where)
+        shown = "null" if v.value is None else str(v.value)[:80]
+        parts.append(f"Value '{shown}' at '{where}' failed to satisfy constraint: {v.rule}")
+    count = len(parts)
+    return f"{count} validation error{'s' * (count != 1)} detected: " + "; ".join(parts)
+
+
+class OmicsApi:
+    """The WSGI-level handler of HealthOmics requests."""
+
+    def __init__(self, backend: OmicsBackend, faults: FaultInjector, log: RequestLog) -> None:
+        self.backend = backend
+        self.faults = faults
+        self.log = log
+        self.routes = _routes(OPERATIONS)
+
+    def _route(self, request: Request) -> tuple[OperationModel, dict[str, str]]:
+        # The raw path keeps %2F inside labels such as an ARN; PATH_INFO has it decoded.
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
+        raw_path = raw.split("?")[0]
+        for route in self.routes:
+            match = route.pattern.fullmatch(raw_path)
+            if match and route.method == request.method:
+                return route.operation, {k: unquote(v) for k, v in match.groupdict().items()}
+        raise UnknownOperationException(
+            f"No operation at {request.method} {raw_path} (the emulator serves: "
+            f"{', '.join(OPERATIONS)})"
+        )
+
+    def _params(
+        self, request: Request, model: OperationModel, labels: dict[str, str]
+    ) -> dict[str, Any]:
+        shape = model.input_shape
+        if not isinstance(shape, StructureShape):
+            return {}
+        body = self._body(request, model)
+        query = parse_qs(request.query_string.decode(), keep_blank_values=True)
+        params: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire = member.serialization.get("name", name)
+            if location == "uri" and wire in labels:
+                params[name] = labels[wire]
+            elif location == "querystring" and wire in query:
+                values = query[wire]
+                params[name] = (
+                    values if member.type_name == "list" else _coerce(member, values[0], name)
+                )
+            elif location is None and name in body:
+                params[name] = body[name]
+        unknown = sorted(
+            set(body)
+            - {n for n, m in shape.members.items() if m.serialization.get("location") is None}
+        )
+        if unknown:
+            raise SerializationException(
+                f"Unknown field(s) in the request body: {', '.join(unknown)}"
+            )
+        return params
+
+    def _body(self, request: Request, model: OperationModel) -> dict[str, Any]:
+        data = request.get_data(cache=False)
+        if not data:
+            return {}
+        content_type = (request.mimetype or "").lower()
+        if content_type and content_type not in _JSON_TYPES:
+            raise SerializationException(
+                f"{model.name} takes a JSON body (Content-Type application/json), "
+                f"not {request.mimetype}"
+            )
+        try:
+            body = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise SerializationException(f"The request body is not valid JSON: {error}") from None
+        if not isinstance(body, dict):
+            raise SerializationException("The request body must be a JSON object")
+        return body
+
+    def __call__(self, request: Request) -> Response:
+        operation = "Unknown"
+        entry: dict[str, Any] = {"fault": False, "jobId": None, "newJob": False}
+        try:
+            model, labels = self._route(request)
+            operation = model.name
+            if signing_service(request) is None:
+                raise AccessDeniedException(
+                    "Missing Authentication Token: requests to the HealthOmics API must be "
+                    "signed with SigV4"
+                )
+            length = request.content_length or 0
+            if length > MAX_BODY_BYTES:
+                raise RequestEntityTooLargeException(
+                    f"Request body of {length} bytes exceeds the limit of {MAX_BODY_BYTES} bytes"
+                )
+            try:
+                self.faults.check(operation)
+            except EmulatorError:
+                entry["fault"] = True
+                raise
+            params = self._params(request, model, labels)
+            violations = service_model.check_input(operation, params)
+            if violations:
+                raise ValidationException(_validation_message(violations))
+            method: Callable[..., dict[str, Any]] = getattr(
+                self.backend, botocore.xform_name(operation)
+            )
+            result = dict(method(**params))
+            meta = result.pop("_meta", {})
+            if operation.startswith("Start"):
+                entry.update(jobId=result.get("id"), newJob=bool(meta.get("newJob")))
+            status = int(model.http.get("responseCode", 200))
+            payload = json.dumps(_drop_none(result), default=_json_default)
+            response = Response(
+                payload if status != 204 else b"", status=status, content_type="application/json"
+            )
+        except EmulatorError as error:
+            response = error_response(error)
+        except Exception as error:
+            response = error_response(InternalServerException(f"Emulator error: {error!r}"))
+        self.log.add(operation=operation, status=response.status_code, **entry)
+        return response

@@ -1,0 +1,45 @@
+"""S3 on the emulator's endpoint, served by moto in the same process.
+
+Import sources are read straight from moto's in-process S3 backend, so an object that a
+client uploaded with ``boto3.client("s3", endpoint_url=URL)`` is what a job then reads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from moto.moto_server.werkzeug_app import create_backend_app
+from moto.s3.models import s3_backends
+
+__all__ = ["ACCOUNT_ID", "S3Objects", "s3_app"]
+
+ACCOUNT_ID = "123456789012"
+_S3_URI = re.compile(r"s3://([^/]+)/(.+)")
+
+
+def s3_app() -> Any:
+    """moto's S3 WSGI application."""
+    return create_backend_app("s3")
+
+
+class S3Objects:
+    """Reads objects from moto's S3 backend (the default account)."""
+
+    def _backend(self) -> Any:
+        return s3_backends[ACCOUNT_ID]["aws"]
+
+    def read(self, uri: str) -> bytes | None:
+        """The object's bytes, or None when the bucket or key does not exist."""
+        match = _S3_URI.fullmatch(uri)
+        if match is None:
+            return None
+        try:
+            key = self._backend().get_object(match.group(1), match.group(2))
+        except Exception:
+            return None
+        return None if key is None else bytes(key.value)
+
+    def reset(self) -> None:
+        """Forget every bucket and object."""
+        self._backend().reset()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from omics_resources import service_model
@@ -53,8 +54,9 @@ class Problem:
 
 
 def is_unknown(value: Any) -> bool:
-    """Whether ``value`` is a preview-time placeholder for a value not yet known."""
-    return isinstance(value, str) and value == rpc.UNKNOWN
+    """Whether ``value`` is a preview-time placeholder for a value not yet known: the engine
+    sends unknowns to Check and Diff as ``Unknown`` objects (or, nested, as the sentinel)."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
 def api_problems(

@@ -18,7 +18,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS_BIN = REPO / ".tools" / "pulumi" / "bin"
-SHIM_BIN = REPO / "bin"
 PASSPHRASE = "e2e-passphrase"
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIAE2EFAKEKEY0001",
@@ -77,8 +76,9 @@ class PulumiStack:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PULUMI_"))}
         env.update(
-            PATH=os.pathsep.join([str(SHIM_BIN), str(TOOLS_BIN), str(REPO / ".venv" / "bin"),
-                                  env.get("PATH", "")]),
+            # .tools/pulumi/bin holds the CLI and (linked) our plugin shims: the engine
+            # prefers plugins next to its binary and warns when PATH has others first.
+            PATH=os.pathsep.join([str(TOOLS_BIN), str(REPO / ".venv" / "bin"), env.get("PATH", "")]),
             PULUMI_HOME=str(self.state_dir / "home"),
             PULUMI_BACKEND_URL=f"file://{self.state_dir / 'backend'}",
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,

@@ -115,3 +115,11 @@ def test_paired_fastq_and_ubam_without_reference_are_fine() -> None:
         ],
     }
     assert failures("import", props) == []
+
+
+def test_unknown_objects_from_the_engine_pass(valid_import_props: dict[str, Any]) -> None:
+    from pulumi.output import Unknown
+
+    props = dict(valid_import_props, sequence_store_id=Unknown())
+    props["sources"][0]["source1"] = Unknown()
+    assert failures("import", props) == []

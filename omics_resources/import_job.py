@@ -111,9 +111,8 @@ class ReadSetImportJobArgs:
         """The inputs as the provider sees them."""
         sources: Any = self.sources
         if isinstance(sources, Sequence) and not isinstance(sources, str):
-            sources = [
-                s.to_props() if isinstance(s, ReadSetImportSourceArgs) else dict(s) for s in sources
-            ]
+            # Anything else than a source is passed on as it is: check reports it by path.
+            sources = [s.to_props() if isinstance(s, ReadSetImportSourceArgs) else s for s in sources]
         return {
             "sequence_store_id": self.sequence_store_id,
             "role_arn": self.role_arn,

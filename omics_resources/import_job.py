@@ -112,7 +112,9 @@ class ReadSetImportJobArgs:
         sources: Any = self.sources
         if isinstance(sources, Sequence) and not isinstance(sources, str):
             # Anything else than a source is passed on as it is: check reports it by path.
-            sources = [s.to_props() if isinstance(s, ReadSetImportSourceArgs) else s for s in sources]
+            sources = [
+                s.to_props() if isinstance(s, ReadSetImportSourceArgs) else s for s in sources
+            ]
         return {
             "sequence_store_id": self.sequence_store_id,
             "role_arn": self.role_arn,

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 bash scripts/setup.sh
 source scripts/env.sh
-state=$root/.state
+state=${OMICS_DEMO_STATE:-$root/.state}
 mkdir -p "$state/backend"
 export PULUMI_BACKEND_URL="file://$state/backend"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-omics-demo}"

@@ -105,20 +105,34 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             python, env_changes = program_python(root, options)
         except FileNotFoundError as missing:
             return language_pb2.RunResponse(error=str(missing))
-        env = {**os.environ, **env_changes,
-               "PULUMI_CONFIG": json.dumps(dict(request.config)),
-               "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(request.configSecretKeys))}
+        env = {
+            **os.environ,
+            **env_changes,
+            "PULUMI_CONFIG": json.dumps(dict(request.config)),
+            "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(request.configSecretKeys)),
+        }
         command = [
-            python, "-u", str(RUNNER),
-            "--monitor", request.monitor_address,
-            "--engine", self.engine_address,
-            "--project", request.project,
-            "--stack", request.stack,
-            "--organization", request.organization,
-            "--root-directory", root,
-            "--pwd", request.pwd or program_dir,
-            "--parallel", str(request.parallel),
-            "--dry-run", "true" if request.dryRun else "false",
+            python,
+            "-u",
+            str(RUNNER),
+            "--monitor",
+            request.monitor_address,
+            "--engine",
+            self.engine_address,
+            "--project",
+            request.project,
+            "--stack",
+            request.stack,
+            "--organization",
+            request.organization,
+            "--root-directory",
+            root,
+            "--pwd",
+            request.pwd or program_dir,
+            "--parallel",
+            str(request.parallel),
+            "--dry-run",
+            "true" if request.dryRun else "false",
             str(Path(program_dir) / entry),
         ]
         # The program's stdout and stderr are ours: the engine shows what plugins print.
@@ -134,8 +148,10 @@ def main(argv: list[str]) -> None:
     """Serve until the engine goes away; print the port first, as plugins do."""
     positional = [a for a in argv if not a.startswith("-")]
     engine_address = positional[-1] if positional else ""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
-                         options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=8),
+        options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)],
+    )
     language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(engine_address), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

@@ -148,7 +148,7 @@ def main() -> int:
         f"(one job alone: {one:.1f} s wall)\n"
     )
     print(
-        f"| {'provider server':<52} | {'wall s':>7} | {'x one job':>9} | {'peak jobs at once':>17} |"
+        f"| {'provider server':<52} | {'wall s':>7} | {'x one job':>9} | {'peak at once':>17} |"
     )
     print(f"|{'-' * 54}|{'-' * 9}|{'-' * 11}|{'-' * 19}|")
     for label, wall, peak in rows:

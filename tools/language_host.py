@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 from concurrent import futures
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,6 @@ BAIL_EXIT_CODE = 32  # the program already told the user what went wrong
 
 
 def _version() -> str:
-    from importlib.metadata import version
-
     return version("pulumi")
 
 

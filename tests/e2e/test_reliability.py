@@ -19,7 +19,7 @@ from tests.e2e.conftest import JOBS_PROGRAM
 from tests.support.bad_inputs import BAD_INPUTS, BadInput
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import FAKE_CREDENTIALS, PulumiStack, interrupt
-from tests.support.scenario import ROLE_ARN, Scenario, aws_client
+from tests.support.scenario import ROLE_ARN, aws_client
 
 START = "StartReadSetImportJob"
 BUCKET = "omics-e2e-sources"

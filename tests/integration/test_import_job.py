@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 
 from tests.support.emulator_control import EmulatorControl
-from tests.support.provider_server import Failure, Resource
+from tests.support.provider_server import Failure
 from tests.support.scenario import Scenario
 
 START = "StartReadSetImportJob"

@@ -114,7 +114,7 @@ class Scenario:
         def run() -> None:
             try:
                 side()
-            except BaseException as error:  # noqa: BLE001 - re-raised below
+            except BaseException as error:
                 errors.append(error)
 
         thread = threading.Thread(target=run, daemon=True)

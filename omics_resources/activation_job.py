@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from omics_resources import limits
 from omics_resources.jobs import JobKind, JobProvider, Props, ReadSetInfo
-from omics_resources.resources import job_props
+from omics_resources.resources import JobResource
 from omics_resources.validation import Problem, duplicate_problems
 
 __all__ = [
@@ -126,25 +125,15 @@ class ReadSetActivationJobProvider(JobProvider):
     kind = ActivationKind()
 
 
-class ReadSetActivationJob(Resource, module="omics", name="ReadSetActivationJob"):
+class ReadSetActivationJob(JobResource, module="omics", name="ReadSetActivationJob"):
     """A HealthOmics read-set activation job: archived read sets made active again.
 
     Destroying it undoes nothing (there is nothing to undo). If a refresh finds the read
     sets archived again, the next ``pulumi up`` replaces the job to re-activate them.
     """
 
-    job_id: pulumi.Output[str]
-    """The activation job's id."""
-    sequence_store_id: pulumi.Output[str]
-    """The sequence store."""
-    status: pulumi.Output[str]
-    """The job's status."""
-    status_message: pulumi.Output[str | None]
-    """The service's message about the job, if any."""
-    creation_time: pulumi.Output[str]
-    """When the job was created (ISO 8601)."""
-    completion_time: pulumi.Output[str | None]
-    """When the job ended (ISO 8601), if it has."""
+    provider_class = ReadSetActivationJobProvider
+
     sources: pulumi.Output[list[dict[str, Any]]]
     """Per read set: ``read_set_id``, ``status``, ``status_message``."""
     read_set_ids: pulumi.Output[list[str]]
@@ -158,15 +147,4 @@ class ReadSetActivationJob(Resource, module="omics", name="ReadSetActivationJob"
         args: ReadSetActivationJobArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = job_props(resource_name, args.to_props() if args else {})
-        super().__init__(ReadSetActivationJobProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> ReadSetActivationJob:
-        """Adopt an existing activation job by its id ``<sequenceStoreId>/<jobId>``."""
-        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return ReadSetActivationJob(resource_name, None, merged)
+        super().__init__(resource_name, args, opts)

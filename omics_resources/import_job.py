@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from omics_resources import limits
 from omics_resources.errors import ReadSetDeletionError
@@ -20,7 +19,7 @@ from omics_resources.jobs import (
     ReadSetInfo,
 )
 from omics_resources.progress import Progress
-from omics_resources.resources import job_props
+from omics_resources.resources import JobResource
 from omics_resources.validation import Problem, SettingRule, is_unknown
 
 __all__ = [
@@ -370,25 +369,15 @@ class ReadSetImportJobProvider(JobProvider):
     kind = ImportKind()
 
 
-class ReadSetImportJob(Resource, module="omics", name="ReadSetImportJob"):
+class ReadSetImportJob(JobResource, module="omics", name="ReadSetImportJob"):
     """A HealthOmics read-set import job: created once, waited for, reported on refresh.
 
     Destroying it keeps the imported read sets unless ``delete_read_sets_on_destroy``.
     Adopt a job started elsewhere with :meth:`get` and the id ``<sequenceStoreId>/<jobId>``.
     """
 
-    job_id: pulumi.Output[str]
-    """The import job's id."""
-    sequence_store_id: pulumi.Output[str]
-    """The sequence store."""
-    status: pulumi.Output[str]
-    """The job's status (COMPLETED once ``pulumi up`` succeeded with ``wait``)."""
-    status_message: pulumi.Output[str | None]
-    """The service's message about the job, if any."""
-    creation_time: pulumi.Output[str]
-    """When the job was created (ISO 8601)."""
-    completion_time: pulumi.Output[str | None]
-    """When the job ended (ISO 8601), if it has."""
+    provider_class = ReadSetImportJobProvider
+
     sources: pulumi.Output[list[dict[str, Any]]]
     """Per source: its inputs, ``status``, ``status_message``, ``read_set_id``, ``read_set_arn``."""
     read_set_ids: pulumi.Output[list[str]]
@@ -402,15 +391,4 @@ class ReadSetImportJob(Resource, module="omics", name="ReadSetImportJob"):
         args: ReadSetImportJobArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = job_props(resource_name, args.to_props() if args else {})
-        super().__init__(ReadSetImportJobProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> ReadSetImportJob:
-        """Adopt an existing import job by its id ``<sequenceStoreId>/<jobId>``."""
-        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return ReadSetImportJob(resource_name, None, merged)
+        super().__init__(resource_name, args, opts)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar, Protocol, Self
 
 import pulumi
+from pulumi.dynamic import Resource
 
-from omics_resources.jobs import SCOPE_PROPERTY
+from omics_resources.jobs import SCOPE_PROPERTY, JobProvider
 
-__all__ = ["OUTPUT_NAMES", "job_props"]
+__all__ = ["OUTPUT_NAMES", "JobResource", "job_props"]
 
 #: Outputs of both resources. Each needs a key in the props given to the SDK, or it is not
 #: an attribute of the resource object.
@@ -38,3 +39,54 @@ def job_props(resource_name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         "resource_name": resource_name,
     }
     return props
+
+
+class _Args(Protocol):
+    def to_props(self) -> dict[str, Any]: ...
+
+
+class JobResource(Resource):
+    """What both job resources have: their outputs, and adoption by id with :meth:`get`."""
+
+    provider_class: ClassVar[type[JobProvider]]
+
+    job_id: pulumi.Output[str]
+    """The job's id."""
+    sequence_store_id: pulumi.Output[str]
+    """The sequence store."""
+    status: pulumi.Output[str]
+    """The job's status (COMPLETED once ``pulumi up`` succeeded with ``wait``)."""
+    status_message: pulumi.Output[str | None]
+    """The service's message about the job, if any."""
+    creation_time: pulumi.Output[str]
+    """When the job was created (ISO 8601)."""
+    completion_time: pulumi.Output[str | None]
+    """When the job ended (ISO 8601), if it has."""
+    sources: pulumi.Output[list[dict[str, Any]]]
+    """Per source: what was asked, ``status``, ``status_message`` and ``read_set_id``."""
+    read_set_ids: pulumi.Output[list[str]]
+    """The read sets the job touched, in source order."""
+    read_set_statuses: pulumi.Output[dict[str, str]]
+    """The current status of each read set (DELETED when gone)."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: _Args | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = job_props(resource_name, args.to_props() if args else {})
+        super().__init__(self.provider_class(), resource_name, props, opts)
+
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Self:
+        """Adopt an existing job by its id ``<sequenceStoreId>/<jobId>``: read from the
+        service, never started (``pulumi import`` does not work for dynamic resources)."""
+        return cls(
+            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        )

@@ -397,6 +397,39 @@ class OmicsBackend:
             summary["roleArn"] = job.role_arn
         return summary
 
+    def _start(
+        self,
+        kind: str,
+        store_id: str,
+        token: str | None,
+        body: dict[str, Any],
+        *,
+        sources: Callable[[float], list[JobSource]],
+        role_arn: str | None = None,
+    ) -> dict[str, Any]:
+        """What both Start* share: the store, the token, the quota, the clock. ``sources``
+        builds the job's sources given the moment processing starts."""
+        self.advance()
+        self._store(store_id)
+        fingerprint, existing = self._idempotent(kind, store_id, token, body)
+        if existing is not None:
+            return {**self._job_summary(existing), "_meta": {"newJob": False}}
+        self._admit()
+        now = self.clock()
+        starts = now + self.durations.submit()
+        job = Job(
+            kind,
+            self._new_id(self.jobs),
+            store_id,
+            token,
+            fingerprint,
+            now,
+            starts,
+            sources(starts),
+            role_arn=role_arn,
+        )
+        return {**self._register(job), "_meta": {"newJob": True}}
+
     def start_read_set_import_job(
         self,
         sequenceStoreId: str,
@@ -404,62 +437,55 @@ class OmicsBackend:
         sources: list[dict[str, Any]],
         clientToken: str | None = None,
     ) -> dict[str, Any]:
-        """StartReadSetImportJob; ``newJob`` in the answer's ``_meta`` says if one started."""
-        with self.lock:
-            self.advance()
-            self._store(sequenceStoreId)
-            for index, item in enumerate(sources):
-                if item["sourceFileType"] in _NEEDS_REFERENCE and not item.get("referenceArn"):
-                    raise ValidationException(
-                        f"sources[{index}].referenceArn is required for "
-                        f"{item['sourceFileType']} sources"
-                    )
-            body = {"roleArn": roleArn, "sources": sources}
-            fingerprint, existing = self._idempotent(IMPORT, sequenceStoreId, clientToken, body)
-            if existing is not None:
-                return {**self._job_summary(existing), "_meta": {"newJob": False}}
-            self._admit()
-            now = self.clock()
-            starts = now + self.durations.submit()
-            job_sources = []
-            for item in sources:
-                files = [item["sourceFiles"]["source1"], item["sourceFiles"].get("source2")]
-                source = JobSource(request=item, ends=starts)
-                for uri in filter(None, files):
-                    data = self.s3.read(uri)
-                    if data is None:
-                        source.failure = f"S3 object {uri} not found"
-                        break
-                    problem = content_problem(item["sourceFileType"], data)
-                    if problem is not None:
-                        source.failure = f"{uri}: {problem}"
-                        break
-                    source.size += len(data)
-                    source.reads += data.count(b"\n@") + data.startswith(b"@")
-                source.ends = starts + self.durations.importing(source.size)
-                source.read_set_id = (
-                    None
-                    if source.failure
-                    else self._new_id(
-                        [
-                            *self.read_sets,
-                            *(s.read_set_id or "" for j in self.jobs.values() for s in j.sources),
-                        ]
-                    )
+        """StartReadSetImportJob; ``newJob`` in the answer's ``_meta`` says if one started.
+        Sources are read from S3 when the job is started."""
+        for index, item in enumerate(sources):
+            if item["sourceFileType"] in _NEEDS_REFERENCE and not item.get("referenceArn"):
+                raise ValidationException(
+                    f"sources[{index}].referenceArn is required for "
+                    f"{item['sourceFileType']} sources"
                 )
-                job_sources.append(source)
-            job = Job(
+
+        def build(starts: float) -> list[JobSource]:
+            taken = {
+                *self.read_sets,
+                *(s.read_set_id or "" for j in self.jobs.values() for s in j.sources),
+            }
+            built = []
+            for item in sources:
+                source = self._import_source(item, starts)
+                if source.failure is None:
+                    source.read_set_id = self._new_id(taken)
+                    taken.add(source.read_set_id)
+                built.append(source)
+            return built
+
+        with self.lock:
+            return self._start(
                 IMPORT,
-                self._new_id(self.jobs),
                 sequenceStoreId,
                 clientToken,
-                fingerprint,
-                now,
-                starts,
-                job_sources,
+                {"roleArn": roleArn, "sources": sources},
+                sources=build,
                 role_arn=roleArn,
             )
-            return {**self._register(job), "_meta": {"newJob": True}}
+
+    def _import_source(self, item: dict[str, Any], starts: float) -> JobSource:
+        source = JobSource(request=item, ends=starts)
+        files = [item["sourceFiles"]["source1"], item["sourceFiles"].get("source2")]
+        for uri in filter(None, files):
+            data = self.s3.read(uri)
+            if data is None:
+                source.failure = f"S3 object {uri} not found"
+                break
+            problem = content_problem(item["sourceFileType"], data)
+            if problem is not None:
+                source.failure = f"{uri}: {problem}"
+                break
+            source.size += len(data)
+            source.reads += data.count(b"\n@") + data.startswith(b"@")
+        source.ends = starts + self.durations.importing(source.size)
+        return source
 
     def start_read_set_activation_job(
         self,
@@ -469,18 +495,9 @@ class OmicsBackend:
     ) -> dict[str, Any]:
         """StartReadSetActivationJob. A read set that is already ACTIVE finishes at once as a
         no-op; one that does not exist fails its source (our documented choice)."""
-        with self.lock:
-            self.advance()
-            self._store(sequenceStoreId)
-            fingerprint, existing = self._idempotent(
-                ACTIVATION, sequenceStoreId, clientToken, {"sources": sources}
-            )
-            if existing is not None:
-                return {**self._job_summary(existing), "_meta": {"newJob": False}}
-            self._admit()
-            now = self.clock()
-            starts = now + self.durations.submit()
-            job_sources = []
+
+        def build(starts: float) -> list[JobSource]:
+            built = []
             for item in sources:
                 read_set_id = item["readSetId"]
                 source = JobSource(
@@ -496,18 +513,13 @@ class OmicsBackend:
                 elif read_set.status in ("ACTIVE", "ACTIVATING"):
                     source.ends = starts
                     source.message = "Read set is already active"
-                job_sources.append(source)
-            job = Job(
-                ACTIVATION,
-                self._new_id(self.jobs),
-                sequenceStoreId,
-                clientToken,
-                fingerprint,
-                now,
-                starts,
-                job_sources,
+                built.append(source)
+            return built
+
+        with self.lock:
+            return self._start(
+                ACTIVATION, sequenceStoreId, clientToken, {"sources": sources}, sources=build
             )
-            return {**self._register(job), "_meta": {"newJob": True}}
 
     def _job_view(self, job: Job) -> dict[str, Any]:
         view = {

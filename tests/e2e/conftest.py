@@ -1,5 +1,5 @@
-"""End-to-end fixtures: the emulator, and stacks of real project directories driven by the
-pinned `pulumi` CLI (see tests/support/pulumi_cli.py)."""
+"""End-to-end fixtures: the emulator, a world (a store and a bucket in it), and stacks of
+real project directories driven by the pinned `pulumi` CLI (see tests/support/pulumi_cli.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,42 @@ import pytest
 
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import REPO, PulumiStack, pulumi_executable
+from tests.support.scenario import ROLE_ARN, aws_client
 
 EXAMPLE = REPO
 JOBS_PROGRAM = Path(__file__).parent / "programs" / "jobs"
+START = "StartReadSetImportJob"
+BUCKET = "omics-e2e-sources"
+
+
+class World:
+    """A sequence store and a bucket in the emulator, and import-job inputs for them."""
+
+    def __init__(self, url: str) -> None:
+        self.omics = aws_client("omics", url)
+        self.s3 = aws_client("s3", url)
+        self.store = self.omics.create_sequence_store(name="e2e")["id"]
+        self.s3.create_bucket(Bucket=BUCKET)
+
+    def upload(self, *keys: str) -> None:
+        for key in keys:
+            self.s3.put_object(Bucket=BUCKET, Key=key, Body=f"@{key}/1\nACGT\n+\nIIII\n".encode())
+
+    def job(self, name: str, *keys: str, **settings: Any) -> dict[str, Any]:
+        sources = [{"source_file_type": "FASTQ", "source1": f"s3://{BUCKET}/{key}",
+                    "subject_id": "subject", "sample_id": key.split(".")[0]} for key in keys]
+        return {"name": name, "props": {"sequence_store_id": self.store, "role_arn": ROLE_ARN,
+                                        "sources": sources, **settings}}
+
+
+@pytest.fixture
+def world(emulator_url: str, control: EmulatorControl) -> World:
+    return World(emulator_url)
+
+
+def jobs_stack(make_stack: Callable[..., PulumiStack], *imports: dict[str, Any],
+               **kwargs: Any) -> PulumiStack:
+    return make_stack(JOBS_PROGRAM, {"imports": list(imports)}, **kwargs)
 
 
 @pytest.fixture(scope="session", autouse=True)

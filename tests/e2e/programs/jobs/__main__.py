@@ -1,7 +1,8 @@
 """Declares the job resources listed in stack config, so one program serves many e2e tests.
 
 Config ``imports`` and ``activations``: lists of ``{"name": ..., "props": {...}}`` where props
-are the resource's inputs in snake_case. Props are passed through unchecked on purpose: the
+are the resource's inputs in snake_case; ``adopt``: a list of ``{"name", "kind", "id"}`` of
+jobs started elsewhere, adopted with ``.get``. Props are passed through unchecked on purpose: the
 bad-input tests rely on the providers' check, as a user's typo would.
 """
 
@@ -37,3 +38,10 @@ for item in config.get_object("activations") or []:
     job = ReadSetActivationJob(item["name"],
                                ReadSetActivationJobArgs(**args("activation", item["props"])))
     pulumi.export(item["name"], {"job_id": job.job_id, "status": job.status})
+
+KINDS = {"import": ReadSetImportJob, "activation": ReadSetActivationJob}
+for item in config.get_object("adopt") or []:
+    adopted = KINDS[item["kind"]].get(item["name"], item["id"])
+    pulumi.export(item["name"], {"job_id": adopted.job_id, "status": adopted.status,
+                                 "read_set_ids": adopted.read_set_ids,
+                                 "read_set_statuses": adopted.read_set_statuses})

@@ -125,7 +125,9 @@ class ReadSetActivationJobProvider(JobProvider):
     kind = ActivationKind()
 
 
-class ReadSetActivationJob(JobResource, module="omics", name="ReadSetActivationJob"):
+class ReadSetActivationJob(
+    JobResource[ReadSetActivationJobArgs], module="omics", name="ReadSetActivationJob"
+):
     """A HealthOmics read-set activation job: archived read sets made active again.
 
     Destroying it undoes nothing (there is nothing to undo). If a refresh finds the read
@@ -140,11 +142,3 @@ class ReadSetActivationJob(JobResource, module="omics", name="ReadSetActivationJ
     """The read sets activated."""
     read_set_statuses: pulumi.Output[dict[str, str]]
     """The current status of each read set (ARCHIVED again means drift)."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: ReadSetActivationJobArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, args, opts)

@@ -369,7 +369,7 @@ class ReadSetImportJobProvider(JobProvider):
     kind = ImportKind()
 
 
-class ReadSetImportJob(JobResource, module="omics", name="ReadSetImportJob"):
+class ReadSetImportJob(JobResource[ReadSetImportJobArgs], module="omics", name="ReadSetImportJob"):
     """A HealthOmics read-set import job: created once, waited for, reported on refresh.
 
     Destroying it keeps the imported read sets unless ``delete_read_sets_on_destroy``.
@@ -384,11 +384,3 @@ class ReadSetImportJob(JobResource, module="omics", name="ReadSetImportJob"):
     """The imported read sets' ids, in source order."""
     read_set_statuses: pulumi.Output[dict[str, str]]
     """The current status of each imported read set (DELETED when gone)."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: ReadSetImportJobArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, args, opts)

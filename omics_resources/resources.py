@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -45,8 +45,12 @@ class _Args(Protocol):
     def to_props(self) -> dict[str, Any]: ...
 
 
-class JobResource(Resource):
-    """What both job resources have: their outputs, and adoption by id with :meth:`get`."""
+ArgsT = TypeVar("ArgsT", bound=_Args)
+
+
+class JobResource(Resource, Generic[ArgsT]):
+    """What both job resources have: their outputs, and adoption by id with :meth:`get`.
+    Subclasses name their ``*Args`` class as the type parameter."""
 
     provider_class: ClassVar[type[JobProvider]]
 
@@ -72,9 +76,16 @@ class JobResource(Resource):
     def __init__(
         self,
         resource_name: str,
-        args: _Args | None = None,
+        args: ArgsT | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Declare the job.
+
+        :param str resource_name: The name of the resource (unique in the stack; part of the
+            derived client token).
+        :param args: The job's ``*Args``; None only through :meth:`get`.
+        :param pulumi.ResourceOptions opts: Options for the resource.
+        """
         props = job_props(resource_name, args.to_props() if args else {})
         super().__init__(self.provider_class(), resource_name, props, opts)
 

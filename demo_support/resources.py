@@ -15,7 +15,9 @@ from demo_support import files
 
 
 def _client(service: str, endpoint: str, region: str) -> Any:
-    config = Config(inject_host_prefix=False, s3={"addressing_style": "path"})
+    # The same retry policy as the providers' clients, so the demo rides out throttling too.
+    config = Config(inject_host_prefix=False, s3={"addressing_style": "path"},
+                    retries={"mode": "standard", "total_max_attempts": 8})
     return boto3.client(service, endpoint_url=endpoint, region_name=region, config=config)
 
 

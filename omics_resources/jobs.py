@@ -521,7 +521,7 @@ class _Run:
         """Raise unless the job did what was asked (or partly, with allow_partial)."""
         status = job["status"]
         if status == limits.JOB_COMPLETED:
-            self.progress.say(f"COMPLETED ({_source_counts(job)})", job["id"])
+            self.progress.status(job["id"], f"COMPLETED ({_source_counts(job)})")
             return
         failed = [
             f"{self.kind.source_label(i, s)}: {s.get('status')}"

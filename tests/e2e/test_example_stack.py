@@ -99,3 +99,24 @@ def test_destroy_deletes_read_sets_when_asked(
     for read_set_id in outs["readSetIds"]:
         with pytest.raises(omics.exceptions.ResourceNotFoundException):
             omics.get_read_set_metadata(sequenceStoreId=outs["sequenceStoreId"], id=read_set_id)
+
+
+def test_flaky_api_example_stack_starts_each_job_once(
+    make_stack: Callable[..., PulumiStack], control: EmulatorControl
+) -> None:
+    """30% throttling and 10% server errors on every HealthOmics operation (seeded): the
+    whole example stack still comes up, each job started once."""
+    control.fault(operation="*", error="ThrottlingException", rate=0.3, seed=1)
+    control.fault(operation="*", error="InternalServerException", rate=0.1, seed=2)
+    stack = make_stack(config={"samples": ["NA12878", "NA12891"]})
+    stack.up()
+    outs = stack.outputs()
+    assert (outs["importStatus"], outs["activationStatus"]) == ("COMPLETED", "COMPLETED")
+    assert control.new_jobs(IMPORT) == [outs["importJobId"]]
+    assert control.new_jobs(ACTIVATE) == [outs["activationJobId"]]
+    requests = control.log()["requests"]
+    faults = sum(1 for r in requests if r["fault"])
+    starts = sum(1 for r in requests if r["operation"] in (IMPORT, ACTIVATE))
+    print(f"example stack, flaky API: {len(requests)} HealthOmics requests, {faults} injected "
+          f"faults retried, {starts} Start calls for 2 jobs")
+    assert faults > 0

@@ -175,14 +175,18 @@ def test_no_credentials_in_state_output_or_provider(make_stack: Callable[..., Pu
                                                     world: World) -> None:
     world.upload("a.fq")
     stack = jobs_stack(make_stack, world.job("reads", "a.fq"), credentials=FAKE_CREDENTIALS)
-    outputs = [stack.up().output]
+    # The engine's and the plugins' own logs too: the most verbose level, flowed to the
+    # plugins and written to stderr, which the output below includes.
+    verbose = ("--logtostderr", "--logflow", "-v=9")
+    outputs = [stack.up(*verbose).output]
+    assert "Launching plugin 'pulumi-python (resource)'" in outputs[0], outputs[0][-2000:]
     states = [json.dumps(stack.export())]
-    outputs.append(stack.refresh().output)
+    outputs.append(stack.refresh(*verbose).output)
     states.append(json.dumps(stack.export()))
     [resource] = stack.resources("ReadSetImportJob")
     pickled = base64.b64decode(resource["outputs"]["__provider"])
     assert len(pickled) < 400
-    outputs.append(stack.destroy().output)
+    outputs.append(stack.destroy(*verbose).output)
     states.append(json.dumps(stack.export()))
     for secret in FAKE_CREDENTIALS.values():
         for text in (*outputs, *states):

@@ -117,24 +117,27 @@ if target == "emulator":
         sequence_store_id=reads.sequence_store_id,
         read_set_ids=reads.read_set_ids,
     )
-    to_activate: pulumi.Input[list[str]] = archived.read_set_ids
+    to_activate: pulumi.Input[list[str]] | None = archived.read_set_ids
 else:
-    to_activate = config.get_object("activateReadSetIds") or reads.read_set_ids
-
-activation = ReadSetActivationJob(
-    "activation",
-    ReadSetActivationJobArgs(
-        sequence_store_id=reads.sequence_store_id,
-        read_set_ids=to_activate,
-        wait_timeout=wait_timeout,
-    ),
-)
+    # Freshly imported read sets are ACTIVE; on AWS only the archived ones you name are
+    # activated (config activateReadSetIds), or nothing.
+    to_activate = config.get_object("activateReadSetIds")
 
 pulumi.export("sequenceStoreId", reads.sequence_store_id)
 pulumi.export("importJobId", reads.job_id)
 pulumi.export("importStatus", reads.status)
 pulumi.export("readSetIds", reads.read_set_ids)
 pulumi.export("readSetStatuses", reads.read_set_statuses)
-pulumi.export("activationJobId", activation.job_id)
-pulumi.export("activationStatus", activation.status)
-pulumi.export("activatedReadSetStatuses", activation.read_set_statuses)
+
+if to_activate is not None:
+    activation = ReadSetActivationJob(
+        "activation",
+        ReadSetActivationJobArgs(
+            sequence_store_id=reads.sequence_store_id,
+            read_set_ids=to_activate,
+            wait_timeout=wait_timeout,
+        ),
+    )
+    pulumi.export("activationJobId", activation.job_id)
+    pulumi.export("activationStatus", activation.status)
+    pulumi.export("activatedReadSetStatuses", activation.read_set_statuses)

@@ -120,3 +120,22 @@ def test_flaky_api_example_stack_starts_each_job_once(
     print(f"example stack, flaky API: {len(requests)} HealthOmics requests, {faults} injected "
           f"faults retried, {starts} Start calls for 2 jobs")
     assert faults > 0
+
+
+def test_aws_target_preview_is_offline(
+    make_stack: Callable[..., PulumiStack], control: EmulatorControl
+) -> None:
+    """The same program with the real-AWS stack config: preview plans the import (and an
+    activation only of the read sets named), with no credentials and no call anywhere."""
+    aws = {"target": "aws", "omics-resources:endpoint": "", "sequenceStoreId": "1234567890",
+           "roleArn": "arn:aws:iam::123456789012:role/OmicsImportRole",
+           "sourceBucket": "my-bucket", "samples": ["NA12878"]}
+    stack = make_stack(config=aws, credentials=None)
+    run = stack.preview()
+    assert run.code == 0, run
+    assert "+ 2 to create" in run.output, run.output  # the stack and the import job
+    stack.set_config("activateReadSetIds", ["1111111111"])
+    run = stack.preview()
+    assert run.code == 0, run
+    assert "+ 3 to create" in run.output, run.output
+    assert control.log()["counts"] == {}

@@ -50,13 +50,17 @@ class PollState:
 class Wait(Protocol):
     """Seconds to sleep before the next poll."""
 
-    def __call__(self, state: PollState) -> float: ...
+    def __call__(self, state: PollState) -> float:
+        """Seconds to sleep after the poll ``state`` describes."""
+        ...
 
 
 class Stop(Protocol):
     """Whether to give up waiting."""
 
-    def __call__(self, state: PollState) -> bool: ...
+    def __call__(self, state: PollState) -> bool:
+        """True to give up."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class wait_exponential:  # noqa: N801 - named like tenacity's strategies on purp
     maximum: float = limits.MAX_POLL_INTERVAL_SECONDS
 
     def __call__(self, state: PollState) -> float:
+        """Seconds to sleep after poll number ``state.attempt``."""
         exponent = max(state.attempt - 1, 0)
         # Compare before multiplying: a wait of days must not overflow a float.
         if exponent > 64:
@@ -91,6 +96,7 @@ class wait_jittered:  # noqa: N801
     rng: random.Random = field(default_factory=random.Random, compare=False)
 
     def __call__(self, state: PollState) -> float:
+        """The inner wait, shortened at random."""
         return self.inner(state) * (1.0 - self.fraction * self.rng.random())
 
 
@@ -101,9 +107,11 @@ class stop_after_delay:  # noqa: N801
     seconds: float
 
     def __call__(self, state: PollState) -> bool:
+        """True once the time is up."""
         return state.elapsed >= self.seconds
 
     def __or__(self, other: Stop) -> Stop:
+        """Stop when either stops."""
         return _stop_any(self, other)
 
 
@@ -112,6 +120,7 @@ class stop_never:  # noqa: N801
     """Never give up (a create whose user chose no timeout)."""
 
     def __call__(self, state: PollState) -> bool:
+        """Always False."""
         return False
 
 
@@ -121,15 +130,20 @@ class _stop_any:  # noqa: N801
     second: Stop
 
     def __call__(self, state: PollState) -> bool:
+        """True when either stop says so."""
         return self.first(state) or self.second(state)
 
 
 class Clock(Protocol):
     """Time as the poller sees it; ``sleep`` returns early (True) when ``cancel`` is set."""
 
-    def monotonic(self) -> float: ...
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary start, never going back."""
+        ...
 
-    def sleep(self, seconds: float, cancel: threading.Event | None) -> bool: ...
+    def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
+        """Sleep ``seconds``; True if ``cancel`` was set first."""
+        ...
 
 
 class SystemClock:

@@ -97,6 +97,7 @@ class Control:
         return {}
 
     def __call__(self, request: Request) -> Response:
+        """Answer one ``/_emulator/`` request."""
         try:
             handler = self._routes.get((request.method, request.path[len(PREFIX) :].strip("/")))
             if handler is None:

@@ -201,6 +201,7 @@ class OmicsApi:
         return body
 
     def __call__(self, request: Request) -> Response:
+        """Answer one HealthOmics API request, logging it for the control API."""
         operation = "Unknown"
         entry: dict[str, Any] = {"fault": False, "jobId": None, "newJob": False}
         try:

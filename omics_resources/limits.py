@@ -62,6 +62,9 @@ FIRST_POLL_SECONDS: Final = 1.0
 POLL_BACKOFF_MULTIPLIER: Final = 2.0
 MAX_POLL_INTERVAL_SECONDS: Final = 30.0
 POLL_JITTER_FRACTION: Final = 0.25
+# While a job's status stays the same, repeat it this often, so a long wait never looks hung
+# (and CI systems that kill a silent job see output).
+PROGRESS_HEARTBEAT_SECONDS: Final = 300.0
 
 # botocore retry configuration used unless the user set AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
 DEFAULT_RETRY_MODE: Final = "standard"

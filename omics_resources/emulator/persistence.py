@@ -1,7 +1,7 @@
 """The emulator's state in a JSON file, written atomically, so a demo survives a restart.
 
-Only the HealthOmics state is kept (stores, read sets, jobs, tags, durations, quota); S3
-objects live in moto's memory and are not.
+The HealthOmics state (stores, read sets, jobs, tags, durations, quota) and the S3 buckets
+and objects are kept; faults and the request log are not.
 """
 
 from __future__ import annotations

@@ -2,10 +2,13 @@
 
 Import sources are read straight from moto's in-process S3 backend, so an object that a
 client uploaded with ``boto3.client("s3", endpoint_url=URL)`` is what a job then reads.
+Buckets and objects go into the state file too (base64: the emulator serves test-sized
+files), so a restarted emulator still has the sources of the jobs it remembers.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -15,6 +18,7 @@ from moto.s3.models import s3_backends
 __all__ = ["ACCOUNT_ID", "S3Objects", "s3_app"]
 
 ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
 _S3_URI = re.compile(r"s3://([^/]+)/(.+)")
 
 
@@ -39,6 +43,26 @@ class S3Objects:
         except Exception:
             return None
         return None if key is None else bytes(key.value)
+
+    def dump(self) -> dict[str, dict[str, str]]:
+        """Every bucket with its objects' current bytes (base64), as JSON-ready data."""
+        buckets = dict(self._backend().buckets)
+        return {
+            name: {
+                key: base64.b64encode(bytes(obj.value)).decode("ascii")
+                for key, obj in bucket.keys.items()
+            }
+            for name, bucket in buckets.items()
+        }
+
+    def load(self, saved: dict[str, dict[str, str]]) -> None:
+        """Recreate the buckets and objects that :meth:`dump` wrote (existing ones stay)."""
+        backend = self._backend()
+        for name, objects in saved.items():
+            if name not in backend.buckets:
+                backend.create_bucket(name, REGION)
+            for key, data in objects.items():
+                backend.put_object(name, key, base64.b64decode(data))
 
     def reset(self) -> None:
         """Forget every bucket and object."""

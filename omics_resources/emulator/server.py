@@ -21,7 +21,7 @@ from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.models import OmicsBackend, RequestLog
 from omics_resources.emulator.persistence import StateFile
 from omics_resources.emulator.responses import OmicsApi, signing_service
-from omics_resources.emulator.s3 import s3_app
+from omics_resources.emulator.s3 import S3Objects, s3_app
 
 __all__ = ["EmulatorServer"]
 
@@ -31,11 +31,23 @@ class _QuietHandler(WSGIRequestHandler):
         """Every request is in the request log; don't print each one."""
 
 
+# S3 requests that may change buckets or objects: the state file is written after them.
+_S3_WRITES = frozenset({"PUT", "POST", "DELETE"})
+
+
 class _Dispatcher:
-    def __init__(self, backend: OmicsBackend, faults: FaultInjector, log: RequestLog) -> None:
+    def __init__(
+        self,
+        backend: OmicsBackend,
+        faults: FaultInjector,
+        log: RequestLog,
+        on_s3_write: Callable[[], None],
+    ) -> None:
+        self.backend = backend
         self.control = Control(backend, faults, log)
         self.omics = OmicsApi(backend, faults, log)
         self.s3 = s3_app()
+        self.on_s3_write = on_s3_write
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -44,7 +56,14 @@ class _Dispatcher:
         if request.path.startswith(PREFIX):
             return self.control(request)(environ, start_response)
         if signing_service(request) == "s3":
-            return self.s3(environ, start_response)  # type: ignore[no-any-return]
+            if request.method not in _S3_WRITES:
+                return self.s3(environ, start_response)  # type: ignore[no-any-return]
+            # Under the backend's lock, like every HealthOmics change: the state file is
+            # written from a consistent view (moto has handled the request when it returns).
+            with self.backend.lock:
+                answer: Iterable[bytes] = self.s3(environ, start_response)
+                self.on_s3_write()
+            return answer
         return self.omics(request)(environ, start_response)
 
 
@@ -70,14 +89,16 @@ class EmulatorServer:
         self.faults = FaultInjector()
         self._state = StateFile(state_file) if state_file else None
         self.backend = OmicsBackend(clock=clock, durations=durations, on_change=self._save)
+        self.objects = S3Objects()
         if self._state is not None:
             saved = self._state.read()
             if saved is not None:
                 self.backend.load(saved)
+                self.objects.load(saved.get("s3", {}))
         self._server: BaseWSGIServer = make_server(
             host,
             port,
-            _Dispatcher(self.backend, self.faults, self.log),
+            _Dispatcher(self.backend, self.faults, self.log, on_s3_write=self._save),
             threaded=True,
             request_handler=_QuietHandler,
         )
@@ -85,7 +106,7 @@ class EmulatorServer:
 
     def _save(self) -> None:
         if self._state is not None:
-            self._state.write(self.backend.dump())
+            self._state.write({**self.backend.dump(), "s3": self.objects.dump()})
 
     @property
     def url(self) -> str:

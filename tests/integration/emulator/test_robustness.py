@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from tests.integration.emulator.conftest import BUCKET, ROLE, bare_client
 from tests.support.emulator_control import EmulatorControl
+from tests.support.scenario import aws_client
 
 
 def raw(url: str, method: str, path: str, body: bytes | None = None, *, sign: bool = True,
@@ -177,6 +178,11 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
         job = omics.start_read_set_activation_job(sequenceStoreId=store,
                                                   sources=[{"readSetId": "1234567890"}],
                                                   clientToken="durable-token")
+        s3 = aws_client("s3", url)
+        s3.create_bucket(Bucket="durable-sources")
+        s3.put_object(Bucket="durable-sources", Key="kept.fq", Body=b"@kept/1\nACGT\n+\nIIII\n")
+        s3.put_object(Bucket="durable-sources", Key="gone.fq", Body=b"@gone/1\nACGT\n+\nIIII\n")
+        s3.delete_object(Bucket="durable-sources", Key="gone.fq")
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
@@ -185,6 +191,18 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
     try:
         omics = bare_client(url)
         assert omics.get_sequence_store(id=store)["name"] == "durable"
+        s3 = aws_client("s3", url)
+        listed = s3.list_objects_v2(Bucket="durable-sources")["Contents"]
+        assert [o["Key"] for o in listed] == ["kept.fq"]
+        kept = s3.get_object(Bucket="durable-sources", Key="kept.fq")["Body"].read()
+        assert kept == b"@kept/1\nACGT\n+\nIIII\n"
+        # A job started after the restart reads the object kept across it.
+        imported = omics.start_read_set_import_job(
+            sequenceStoreId=store, roleArn=ROLE,
+            sources=[{"sourceFiles": {"source1": "s3://durable-sources/kept.fq"},
+                      "sourceFileType": "FASTQ", "subjectId": "s", "sampleId": "kept"}])
+        assert omics.get_read_set_import_job(sequenceStoreId=store, id=imported["id"])[
+            "status"] == "COMPLETED"
         again = omics.start_read_set_activation_job(sequenceStoreId=store,
                                                     sources=[{"readSetId": "1234567890"}],
                                                     clientToken="durable-token")

@@ -15,13 +15,16 @@ __all__ = ["FaultInjector", "FaultRule"]
 @dataclass
 class FaultRule:
     """Fail ``operation`` (or every operation, ``*``) with ``error``: at random with
-    probability ``rate`` (seeded), or the next ``count`` times."""
+    probability ``rate`` (seeded), or the next ``count`` times. With ``after``, the request
+    is served first and only its answer is replaced: a response lost on the way back, the
+    fault that duplicates work for a client that retries without a token."""
 
     operation: str
     error: type[EmulatorError]
     rate: float | None = None
     count: int | None = None
     rng: random.Random = field(default_factory=random.Random)
+    after: bool = False
 
     @classmethod
     def from_wire(cls, body: dict[str, Any]) -> FaultRule:
@@ -35,11 +38,15 @@ class FaultRule:
             raise ValidationException("rate must be a number from 0 to 1")
         if count is not None and not (isinstance(count, int) and count >= 0):
             raise ValidationException("count must be a whole number, 0 or more")
-        return cls(str(operation), error, rate, count, random.Random(body.get("seed")))
+        after = body.get("after", False)
+        if not isinstance(after, bool):
+            raise ValidationException("after must be true or false")
+        rng = random.Random(body.get("seed"))
+        return cls(str(operation), error, rate, count, rng, after)
 
-    def fires(self, operation: str) -> bool:
-        """Whether this rule fails this request (and counts it)."""
-        if self.operation not in ("*", operation):
+    def fires(self, operation: str, after: bool) -> bool:
+        """Whether this rule fails this request at this point (and counts it)."""
+        if self.after != after or self.operation not in ("*", operation):
             return False
         if self.count is not None:
             if self.count <= 0:
@@ -55,6 +62,7 @@ class FaultRule:
             "error": self.error.__name__,
             "rate": self.rate,
             "count": self.count,
+            "after": self.after,
         }
 
 
@@ -80,9 +88,11 @@ class FaultInjector:
         with self._lock:
             return [r.to_wire() for r in self._rules]
 
-    def check(self, operation: str) -> None:
-        """Raise the injected error if a rule fires for this request."""
+    def check(self, operation: str, *, after: bool = False) -> None:
+        """Raise the injected error if a rule fires for this request, before it is served
+        or (``after``) once it has been."""
         with self._lock:
             for rule in self._rules:
-                if rule.fires(operation):
-                    raise rule.error(f"Injected {rule.error.__name__} for {operation}")
+                if rule.fires(operation, after):
+                    when = " after serving it" if after else ""
+                    raise rule.error(f"Injected {rule.error.__name__} for {operation}{when}")

@@ -233,6 +233,11 @@ class OmicsApi:
             meta = result.pop("_meta", {})
             if operation.startswith("Start"):
                 entry.update(jobId=result.get("id"), newJob=bool(meta.get("newJob")))
+            try:
+                self.faults.check(operation, after=True)
+            except EmulatorError:
+                entry["fault"] = True
+                raise
             status = int(model.http.get("responseCode", 200))
             payload = json.dumps(_drop_none(result), default=_json_default)
             response = Response(

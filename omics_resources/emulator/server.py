@@ -164,13 +164,12 @@ class EmulatorServer:
         rate: float | None = None,
         count: int | None = None,
         seed: int | None = None,
+        after: bool = False,
     ) -> None:
-        """Inject ``error`` on ``operation`` (or ``*``): at ``rate``, or the next ``count``."""
-        self.faults.add(
-            FaultRule.from_wire(
-                {"operation": operation, "error": error, "rate": rate, "count": count, "seed": seed}
-            )
-        )
+        """Inject ``error`` on ``operation`` (or ``*``): at ``rate``, or the next ``count``;
+        with ``after``, once the request has been served (a lost answer)."""
+        rule = {"operation": operation, "error": error, "rate": rate, "count": count}
+        self.faults.add(FaultRule.from_wire({**rule, "seed": seed, "after": after}))
 
     def clear_faults(self) -> None:
         """Remove every fault rule."""

@@ -66,11 +66,15 @@ def test_flaky_api_all_jobs_start_once(make_stack: Callable[..., PulumiStack], w
     world.upload("a.fq", "b.fq", "c.fq")
     control.fault(operation="*", error="ThrottlingException", rate=0.3, seed=1)
     control.fault(operation="*", error="InternalServerException", rate=0.1, seed=2)
+    # And the first three Starts served but their answers lost: retried with the same token.
+    control.fault(operation=START, error="InternalServerException", count=3, after=True)
     stack = jobs_stack(make_stack, world.job("a", "a.fq"), world.job("b", "b.fq"),
                        world.job("c", "c.fq"))
     stack.up()
     log = control.log()
     assert len(control.new_jobs(START)) == 3
+    assert sum(1 for r in log["requests"] if r["operation"] == START and r["fault"]
+               and r["newJob"]) >= 1
     faults = sum(1 for r in log["requests"] if r["fault"])
     print(f"flaky API: {len(log['requests'])} requests, {faults} injected faults retried")
     assert faults > 0

@@ -130,6 +130,18 @@ def test_throttling_and_server_errors_are_retried(scenario: Scenario, control: E
     assert faults, "the fault rules injected nothing"
 
 
+def test_lost_start_answers_start_one_job(scenario: Scenario, control: EmulatorControl) -> None:
+    """The Start is served but its answer lost (twice): botocore retries with the same client
+    token, so the job started by the first call is the one the resource gets."""
+    control.fault(operation=START, error="InternalServerException", count=2, after=True)
+    _, outs = scenario.create(scenario.import_resource("lost"), scenario.import_props())
+    starts = [r for r in control.log()["requests"] if r["operation"] == START]
+    assert [(r["status"], r["newJob"]) for r in starts] == [(500, True), (500, False),
+                                                            (200, False)]
+    assert control.new_jobs(START) == [outs["job_id"]]
+    assert outs["status"] == "COMPLETED"
+
+
 def test_tag_only_update_retags_read_sets_in_place(scenario: Scenario, control: EmulatorControl) -> None:
     resource = scenario.import_resource("tagged")
     props = scenario.import_props(tags={"project": "demo", "owner": "lab-1"})

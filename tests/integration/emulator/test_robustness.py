@@ -118,6 +118,28 @@ def test_injected_faults_by_count_and_by_seeded_rate(emulator_url: str, omics: A
     assert len(faulted) == 2 + first.count("InternalServerException") * 2 + 1
 
 
+def test_a_lost_answer_is_served_then_replaced(omics: Any, s3: Any, store: str,
+                                              control: EmulatorControl) -> None:
+    """An `after` fault serves the request and loses its answer: the job exists although
+    the caller saw a 500; the same token then returns that job instead of a second one."""
+    s3.put_object(Bucket=BUCKET, Key="a.fq", Body=b"@r\nA\n+\nI\n")
+    request = {"sequenceStoreId": store, "roleArn": ROLE, "clientToken": "lost-answer",
+               "sources": [{"sourceFiles": {"source1": f"s3://{BUCKET}/a.fq"},
+                            "sourceFileType": "FASTQ", "subjectId": "s", "sampleId": "x"}]}
+    control.fault(operation="StartReadSetImportJob", error="InternalServerException", count=1,
+                  after=True)
+    with pytest.raises(ClientError) as caught:
+        omics.start_read_set_import_job(**request)
+    assert "after serving it" in caught.value.response["Error"]["Message"]
+    [job] = omics.list_read_set_import_jobs(sequenceStoreId=store)["importJobs"]
+    assert omics.start_read_set_import_job(**request)["id"] == job["id"]
+    assert len(omics.list_read_set_import_jobs(sequenceStoreId=store)["importJobs"]) == 1
+    [lost, replayed] = [r for r in control.log()["requests"]
+                        if r["operation"] == "StartReadSetImportJob"]
+    assert (lost["fault"], lost["newJob"], lost["status"]) == (True, True, 500)
+    assert (replayed["fault"], replayed["newJob"], replayed["jobId"]) == (False, False, job["id"])
+
+
 def test_job_quota_answers_402(omics: Any, s3: Any, store: str, control: EmulatorControl) -> None:
     control.durations(importSeconds=5)
     control.quota(1)

@@ -65,6 +65,10 @@ POLL_JITTER_FRACTION: Final = 0.25
 # While a job's status stays the same, repeat it this often, so a long wait never looks hung
 # (and CI systems that kill a silent job see output).
 PROGRESS_HEARTBEAT_SECONDS: Final = 300.0
+# How often our plugin hosts check that the engine that started them still answers (Pulumi's
+# Go plugins check every 5 minutes; a provider orphaned by a killed CLI should not poll a
+# job for that long). Only a refused connection counts as gone: a busy engine is alive.
+ENGINE_HEALTH_INTERVAL_SECONDS: Final = 5.0
 
 # botocore retry configuration used unless the user set AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
 DEFAULT_RETRY_MODE: Final = "standard"

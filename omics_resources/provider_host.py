@@ -11,16 +11,20 @@ same servicer, the same protocol: any dynamic provider works under it) with:
 * ``Cancel`` honoured: the SDK ignores it; here it sets
   :data:`omics_resources.cancellation.ENGINE_CANCELLED`, so a Ctrl-C'd ``pulumi up`` does not
   wait hours for running jobs: each wait ends with "still running, re-run to resume".
+* the engine watched (:mod:`omics_resources.engine`): when the CLI that started it is
+  killed, the process exits instead of waiting for jobs nobody will hear about.
 """
 
 from __future__ import annotations
 
 import os
 import runpy
+import sys
 from concurrent import futures
 from typing import Any
 
 from omics_resources.cancellation import ENGINE_CANCELLED
+from omics_resources.engine import engine_address, watch_engine
 
 __all__ = ["DEFAULT_WORKERS", "WORKERS_ENV", "main"]
 
@@ -34,6 +38,13 @@ def _workers() -> int:
         return max(4, int(raw)) if raw else DEFAULT_WORKERS
     except ValueError:
         raise SystemExit(f"{WORKERS_ENV} must be a whole number, not {raw!r}") from None
+
+
+def _exit_now() -> None:
+    # The SDK's server blocks the main thread for good; waits in worker threads would end at
+    # their next tick anyway. The jobs run on: the next `pulumi up` reattaches.
+    ENGINE_CANCELLED.set()
+    os._exit(0)
 
 
 def main() -> None:
@@ -60,6 +71,9 @@ def main() -> None:
         servicer.Cancel = cancel
         stock_register(servicer, server)
 
+    address = engine_address(sys.argv[1:])
+    if address:
+        watch_engine(address, on_gone=_exit_now)
     futures.ThreadPoolExecutor = sized_pool  # type: ignore[misc, assignment]
     provider_pb2_grpc.add_ResourceProviderServicer_to_server = register
     # The SDK's __main__ builds the pool, registers the servicer, prints the port, serves.

@@ -26,16 +26,29 @@ emulator_up() {
   [ -f "$state/emulator.url" ] && curl -fsS "$(cat "$state/emulator.url")/_emulator/durations" >/dev/null 2>&1
 }
 
+port_free() {
+  # SO_REUSEADDR as the server sets it: connections of an earlier run in TIME_WAIT don't count.
+  python -c "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $1))" 2>/dev/null
+}
+
 start_emulator() {
   if emulator_up; then say "emulator already running at $(cat "$state/emulator.url")"; return; fi
-  port=4566
-  python -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', $port))" 2>/dev/null || port=0
+  # The stack's resources remember the endpoint: a restarted emulator takes the port the
+  # demo used before (kept in .state/emulator.port), else 4566, else any free one.
+  port=$(cat "$state/emulator.port" 2>/dev/null || echo 4566)
+  if ! port_free "$port"; then
+    if [ -f "$state/emulator.port" ]; then
+      say "port $port, where this demo's stack expects the emulator, is taken: free it and re-run"
+      exit 1
+    fi
+    port=0
+  fi
   nohup python -m omics_resources.emulator --port "$port" --state "$state/emulator.json" \
     >"$state/emulator.log" 2>&1 &
   echo $! >"$state/emulator.pid"
   for _ in $(seq 1 100); do
     url=$(head -n 1 "$state/emulator.log" 2>/dev/null || true)
-    case "$url" in http://*) echo "$url" >"$state/emulator.url"; break ;; esac
+    case "$url" in http://*) echo "$url" >"$state/emulator.url"; echo "${url##*:}" >"$state/emulator.port"; break ;; esac
     sleep 0.1
   done
   emulator_up || { say "the emulator did not start:"; cat "$state/emulator.log" >&2; exit 1; }
@@ -45,7 +58,7 @@ start_emulator() {
 stop_emulator() {
   if [ -f "$state/emulator.pid" ]; then
     kill "$(cat "$state/emulator.pid")" 2>/dev/null || true
-    rm -f "$state/emulator.pid" "$state/emulator.url"
+    rm -f "$state/emulator.pid" "$state/emulator.url" "$state/emulator.port"
     say "emulator stopped"
   fi
 }

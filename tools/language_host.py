@@ -29,6 +29,8 @@ import grpc
 from google.protobuf import json_format
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
 
+from omics_resources.engine import engine_address, watch_engine
+
 RUNNER = Path(__file__).with_name("run_program.py")
 BAIL_EXIT_CODE = 32  # the program already told the user what went wrong
 
@@ -145,16 +147,18 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
 
 def main(argv: list[str]) -> None:
     """Serve until the engine goes away; print the port first, as plugins do."""
-    positional = [a for a in argv if not a.startswith("-")]
-    engine_address = positional[-1] if positional else ""
+    address = engine_address(argv) or ""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=8),
         options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)],
     )
-    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(engine_address), server)
+    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(address), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)
+    if address:
+        # Orphaned by a killed CLI: exit, as the stock host does.
+        watch_engine(address, on_gone=lambda: os._exit(0))
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ import pytest
 from tests.e2e.conftest import BUCKET, JOBS_PROGRAM, START, World, jobs_stack
 from tests.support.bad_inputs import BAD_INPUTS, BadInput
 from tests.support.emulator_control import EmulatorControl
-from tests.support.pulumi_cli import FAKE_CREDENTIALS, PulumiStack, interrupt
+from tests.support.pulumi_cli import FAKE_CREDENTIALS, PulumiStack, alive, interrupt
 
 
 def wait_until(condition: Callable[[], bool], process: Any, timeout: float = 60) -> None:
@@ -31,10 +30,9 @@ def wait_until(condition: Callable[[], bool], process: Any, timeout: float = 60)
         time.sleep(0.1)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
+@pytest.mark.parametrize("how", ["sigint", "sigkill", "sigkill-cli"])
 def test_interrupted_up_resumes_without_a_second_job(
-    sig: signal.Signals, make_stack: Callable[..., PulumiStack], world: World,
-    control: EmulatorControl,
+    how: str, make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl,
 ) -> None:
     control.durations(importSeconds=6)
     world.upload("a.fq")
@@ -42,15 +40,22 @@ def test_interrupted_up_resumes_without_a_second_job(
     process = stack.start("up", "--yes", "--skip-preview", "--stack", stack.name)
     wait_until(lambda: bool(control.new_jobs(START)), process)
     [job_id] = control.new_jobs(START)
-    interrupt(process, sig)
+    plugins = interrupt(process, how)
     output, _ = process.communicate(timeout=120)
     assert process.returncode != 0, output
+    # No plugin outlives the run: killed with the CLI, or (orphaned by a CLI killed alone)
+    # gone once they see the engine has gone, as Pulumi's own plugins do.
+    assert len(plugins) >= 2, plugins  # the language host and the provider
+    deadline = time.monotonic() + 30
+    while any(map(alive, plugins)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(alive, plugins)), f"plugins still running: {plugins}"
     status = world.omics.get_read_set_import_job(sequenceStoreId=world.store, id=job_id)["status"]
     assert status in ("SUBMITTED", "IN_PROGRESS"), status
 
     # Pulumi's documented way on: a killed CLI leaves its lock (`pulumi cancel` removes it);
     # refresh clears the pending create (the CLI never recorded the job); up creates again.
-    if sig == signal.SIGKILL:
+    if how != "sigint":
         stack.run("cancel", "--yes", "--stack", stack.name, check=True)
     stack.refresh("--clear-pending-creates")
     resumed = stack.up()

@@ -4,6 +4,7 @@ no plugin downloads, never the user's ~/.pulumi."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -148,9 +149,41 @@ class PulumiStack:
         (self.project_dir / f"Pulumi.{self.name}.yaml").unlink(missing_ok=True)
 
 
-def interrupt(process: subprocess.Popen[str], sig: signal.Signals) -> None:
-    """Send ``sig`` to the CLI (SIGINT) or its whole process group (SIGKILL: CLI and plugins)."""
-    if sig == signal.SIGKILL:
-        os.killpg(process.pid, sig)
-    else:
-        process.send_signal(sig)
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc): the CLI's plugins and program."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The fields after the command (which may hold spaces) start with state, ppid.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` is still a running (not zombie) process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def interrupt(process: subprocess.Popen[str], how: str) -> list[int]:
+    """Interrupt a running CLI and return its plugins' pids (each in a process group of its
+    own, as the engine starts them). ``sigint``: Ctrl-C to the CLI. ``sigkill``: SIGKILL to
+    the CLI and its plugins. ``sigkill-cli``: SIGKILL to the CLI alone, orphaning them."""
+    plugins = children(process.pid)
+    if how == "sigint":
+        process.send_signal(signal.SIGINT)
+        return plugins
+    os.killpg(process.pid, signal.SIGKILL)
+    if how == "sigkill":
+        for pid in plugins:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    return plugins

@@ -12,12 +12,13 @@ from botocore.config import Config
 from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
 
 from demo_support import files
+from omics_resources import limits
 
 
 def _client(service: str, endpoint: str, region: str) -> Any:
     # The same retry policy as the providers' clients, so the demo rides out throttling too.
-    config = Config(inject_host_prefix=False, s3={"addressing_style": "path"},
-                    retries={"mode": "standard", "total_max_attempts": 8})
+    retries = {"mode": limits.DEFAULT_RETRY_MODE, "total_max_attempts": limits.DEFAULT_MAX_ATTEMPTS}
+    config = Config(inject_host_prefix=False, s3={"addressing_style": "path"}, retries=retries)
     return boto3.client(service, endpoint_url=endpoint, region_name=region, config=config)
 
 

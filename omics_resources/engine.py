@@ -11,6 +11,7 @@ job itself runs on; the next ``pulumi up`` reattaches to it).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -49,14 +50,21 @@ def engine_alive(address: str, timeout: float = 5.0) -> bool:
         return True
 
 
+def _exit_process() -> None:
+    # A plugin's main thread blocks in its server for good: only a hard exit ends it. The
+    # jobs being waited for run on in the service; the next `pulumi up` reattaches.
+    os._exit(0)
+
+
 def watch_engine(
     address: str,
-    on_gone: Callable[[], None],
+    on_gone: Callable[[], None] = _exit_process,
     interval: float = limits.ENGINE_HEALTH_INTERVAL_SECONDS,
     stop: threading.Event | None = None,
 ) -> threading.Thread:
-    """Check the engine every ``interval`` seconds in a daemon thread; call ``on_gone`` once
-    when it has gone, then stop checking. ``stop`` ends the watch early (tests)."""
+    """Check the engine every ``interval`` seconds in a daemon thread; once it has gone,
+    call ``on_gone`` (by default: end this process) and stop checking. ``stop`` ends the
+    watch early (tests)."""
     stopped = stop or threading.Event()
 
     def watch() -> None:

@@ -40,13 +40,6 @@ def _workers() -> int:
         raise SystemExit(f"{WORKERS_ENV} must be a whole number, not {raw!r}") from None
 
 
-def _exit_now() -> None:
-    # The SDK's server blocks the main thread for good; waits in worker threads would end at
-    # their next tick anyway. The jobs run on: the next `pulumi up` reattaches.
-    ENGINE_CANCELLED.set()
-    os._exit(0)
-
-
 def main() -> None:
     """Run the SDK's dynamic-provider server with a larger pool and a working Cancel."""
     from pulumi.runtime.proto import provider_pb2_grpc  # noqa: PLC0415 - after env checks
@@ -73,7 +66,7 @@ def main() -> None:
 
     address = engine_address(sys.argv[1:])
     if address:
-        watch_engine(address, on_gone=_exit_now)
+        watch_engine(address)
     futures.ThreadPoolExecutor = sized_pool  # type: ignore[misc, assignment]
     provider_pb2_grpc.add_ResourceProviderServicer_to_server = register
     # The SDK's __main__ builds the pool, registers the servicer, prints the port, serves.

@@ -157,8 +157,7 @@ def main(argv: list[str]) -> None:
     server.start()
     print(port, flush=True)
     if address:
-        # Orphaned by a killed CLI: exit, as the stock host does.
-        watch_engine(address, on_gone=lambda: os._exit(0))
+        watch_engine(address)  # orphaned by a killed CLI: exit, as the stock host does
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -26,9 +26,11 @@ class EmulatorError(Exception):
 
     status: ClassVar[int] = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, injected: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        #: Raised by a fault rule, not by the request: the request log says so.
+        self.injected = injected
 
     @property
     def code(self) -> str:

@@ -95,4 +95,5 @@ class FaultInjector:
             for rule in self._rules:
                 if rule.fires(operation, after):
                     when = " after serving it" if after else ""
-                    raise rule.error(f"Injected {rule.error.__name__} for {operation}{when}")
+                    message = f"Injected {rule.error.__name__} for {operation}{when}"
+                    raise rule.error(message, injected=True)

@@ -217,11 +217,7 @@ class OmicsApi:
                 raise RequestEntityTooLargeException(
                     f"Request body of {length} bytes exceeds the limit of {MAX_BODY_BYTES} bytes"
                 )
-            try:
-                self.faults.check(operation)
-            except EmulatorError:
-                entry["fault"] = True
-                raise
+            self.faults.check(operation)
             params = self._params(request, model, labels)
             violations = service_model.check_input(operation, params)
             if violations:
@@ -233,17 +229,14 @@ class OmicsApi:
             meta = result.pop("_meta", {})
             if operation.startswith("Start"):
                 entry.update(jobId=result.get("id"), newJob=bool(meta.get("newJob")))
-            try:
-                self.faults.check(operation, after=True)
-            except EmulatorError:
-                entry["fault"] = True
-                raise
+            self.faults.check(operation, after=True)
             status = int(model.http.get("responseCode", 200))
             payload = json.dumps(_drop_none(result), default=_json_default)
             response = Response(
                 payload if status != 204 else b"", status=status, content_type="application/json"
             )
         except EmulatorError as error:
+            entry["fault"] = error.injected
             response = error_response(error)
         except Exception as error:
             response = error_response(InternalServerException(f"Emulator error: {error!r}"))

@@ -149,28 +149,27 @@ class PulumiStack:
         (self.project_dir / f"Pulumi.{self.name}.yaml").unlink(missing_ok=True)
 
 
+def _state_and_parent(pid: int | str) -> tuple[str, int] | None:
+    """A process's state letter and parent pid from /proc, or None once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The fields after the command (which may hold spaces and parentheses): state, ppid, ...
+    state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+    return state, int(ppid)
+
+
 def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (from /proc): the CLI's plugins and program."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # The fields after the command (which may hold spaces) start with state, ppid.
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
+    """The processes whose parent is ``pid``: the CLI's plugins and program."""
+    return [int(entry.name) for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and (_state_and_parent(entry.name) or ("", 0))[1] == pid]
 
 
 def alive(pid: int) -> bool:
     """Whether ``pid`` is still a running (not zombie) process."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    found = _state_and_parent(pid)
+    return found is not None and found[0] != "Z"
 
 
 def interrupt(process: subprocess.Popen[str], how: str) -> list[int]:

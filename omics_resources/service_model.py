@@ -18,10 +18,14 @@ import regex
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 __all__ = [
+    "FILE_TYPES_NEEDING_REFERENCE",
+    "FILE_TYPES_WITH_SOURCE2",
     "SERVICE_NAME",
+    "JobOutcomes",
     "Violation",
     "check_input",
     "check_value",
+    "job_outcomes",
     "operation_model",
     "service_model",
 ]
@@ -51,6 +55,56 @@ def service_model() -> ServiceModel:
 def operation_model(name: str) -> OperationModel:
     """The model of one operation, e.g. ``StartReadSetImportJob``."""
     return service_model().operation_model(name)
+
+
+@dataclass(frozen=True)
+class JobOutcomes:
+    """What a job's status means, as botocore's waiter for the job kind says: ``success``
+    ends the wait well, ``failure`` ends it badly, ``pending`` keeps it going."""
+
+    success: frozenset[str]
+    failure: frozenset[str]
+    pending: frozenset[str]
+
+    @property
+    def terminal(self) -> frozenset[str]:
+        """Statuses a job never leaves."""
+        return self.success | self.failure
+
+
+#: The waiter that says what each job kind's statuses mean, by its Get operation.
+_WAITER_OF_GET_OPERATION = {
+    "GetReadSetImportJob": "ReadSetImportJobCompleted",
+    "GetReadSetActivationJob": "ReadSetActivationJobCompleted",
+}
+
+
+@functools.cache
+def job_outcomes(get_operation: str) -> JobOutcomes:
+    """The meaning of each status of the job that ``get_operation`` reads, from botocore's
+    waiter model (``waiters-2.json``); raises if the waiter changed shape (an acceptor
+    that is not a plain ``status`` match), rather than guess."""
+    waiter = (
+        botocore.session.get_session()
+        .get_waiter_model(SERVICE_NAME)
+        .get_waiter(_WAITER_OF_GET_OPERATION[get_operation])
+    )
+    found: dict[str, set[str]] = {"success": set(), "failure": set(), "retry": set()}
+    for acceptor in waiter.acceptors:
+        if acceptor.matcher != "path" or acceptor.argument != "status":
+            raise ValueError(f"{waiter.name}: unexpected acceptor {acceptor.explanation}")
+        found[acceptor.state].add(str(acceptor.expected))
+    return JobOutcomes(
+        success=frozenset(found["success"]),
+        failure=frozenset(found["failure"]),
+        pending=frozenset(found["retry"]),
+    )
+
+
+# What the model cannot say: aligned reads (BAM, CRAM) need their reference genome, and only
+# FASTQ comes as a pair of files. The service enforces both at Start (the emulator too).
+FILE_TYPES_NEEDING_REFERENCE = frozenset({"BAM", "CRAM"})
+FILE_TYPES_WITH_SOURCE2 = frozenset({"FASTQ"})
 
 
 @functools.cache

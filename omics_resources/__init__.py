@@ -3,27 +3,37 @@
 ``ReadSetImportJob`` imports FASTQ, BAM, CRAM and uBAM files from S3 into a sequence store;
 ``ReadSetActivationJob`` makes archived read sets active again. Both validate at preview,
 start their job exactly once, wait for it, and report its status on refresh.
+
+The public names are loaded on first use (PEP 562), so importing a submodule runs only
+what that submodule needs: ``omics_resources.emulator`` (an extra, for tests and the demo)
+never loads the Pulumi SDK, and the resources never load the emulator's S3 mock.
 """
 
-from omics_resources.activation_job import (
-    ReadSetActivationJob,
-    ReadSetActivationJobArgs,
-    ReadSetActivationJobProvider,
-)
-from omics_resources.errors import (
-    InvalidInputError,
-    JobFailedError,
-    JobStillRunningError,
-    JobWaitCancelledError,
-    OmicsResourceError,
-    ReadSetDeletionError,
-)
-from omics_resources.import_job import (
-    ReadSetImportJob,
-    ReadSetImportJobArgs,
-    ReadSetImportJobProvider,
-    ReadSetImportSourceArgs,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from omics_resources.activation_job import (
+        ReadSetActivationJob,
+        ReadSetActivationJobArgs,
+        ReadSetActivationJobProvider,
+    )
+    from omics_resources.errors import (
+        InvalidInputError,
+        JobFailedError,
+        JobStillRunningError,
+        JobWaitCancelledError,
+        OmicsResourceError,
+        ReadSetDeletionError,
+    )
+    from omics_resources.import_job import (
+        ReadSetImportJob,
+        ReadSetImportJobArgs,
+        ReadSetImportJobProvider,
+        ReadSetImportSourceArgs,
+    )
 
 __all__ = [
     "InvalidInputError",
@@ -40,3 +50,35 @@ __all__ = [
     "ReadSetImportJobProvider",
     "ReadSetImportSourceArgs",
 ]
+
+#: The submodule that defines each public name (the imports above, for type checkers).
+_HOME = {
+    "InvalidInputError": "errors",
+    "JobFailedError": "errors",
+    "JobStillRunningError": "errors",
+    "JobWaitCancelledError": "errors",
+    "OmicsResourceError": "errors",
+    "ReadSetDeletionError": "errors",
+    "ReadSetActivationJob": "activation_job",
+    "ReadSetActivationJobArgs": "activation_job",
+    "ReadSetActivationJobProvider": "activation_job",
+    "ReadSetImportJob": "import_job",
+    "ReadSetImportJobArgs": "import_job",
+    "ReadSetImportJobProvider": "import_job",
+    "ReadSetImportSourceArgs": "import_job",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its submodule on first access (then it is a plain global)."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's own globals plus the public names not loaded yet."""
+    return sorted({*globals(), *__all__})

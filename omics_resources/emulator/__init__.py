@@ -8,7 +8,19 @@ lifecycle, ``responses`` the HTTP side of the API, ``exceptions`` one class per 
 file, ``server`` the endpoint.
 """
 
-from omics_resources.emulator.lifecycle import Durations
-from omics_resources.emulator.server import EmulatorServer
+import importlib.util
+
+# The emulator is an extra (a user's stack needs no S3 mock): say how to get it before
+# a submodule fails on a bare `import moto`.
+_MISSING = [name for name in ("moto", "werkzeug") if importlib.util.find_spec(name) is None]
+if _MISSING:
+    raise ImportError(
+        f"the HealthOmics emulator needs {' and '.join(_MISSING)}, which come with the "
+        "emulator extra: pip install 'omics-resources[emulator]'",
+        name=_MISSING[0],
+    )
+
+from omics_resources.emulator.lifecycle import Durations  # noqa: E402 - after the guard
+from omics_resources.emulator.server import EmulatorServer  # noqa: E402
 
 __all__ = ["Durations", "EmulatorServer"]

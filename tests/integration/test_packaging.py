@@ -1,0 +1,114 @@
+"""The wheel, installed as a user installs it: built from the package's own files, into a
+fresh virtualenv with only its required dependencies (from PyPI or pip's cache), then a
+resource checked there. Slow (about 15 s: the install of pulumi, boto3 and their
+dependencies), so it is the only test of its kind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from tests.support.bad_inputs import BAD_INPUTS
+from tests.support.provider_server import REPO
+
+#: A bad input from the shared matrix: what the user sees first, at preview.
+CASE = next(case for case in BAD_INPUTS if case.id == "source1-bucket-uppercase")
+
+#: Runs in the fresh virtualenv (its own interpreter, outside the repository): reads the
+#: case on stdin, prints what it found as JSON.
+PROBE = """
+import importlib.util, json, sys
+case = json.load(sys.stdin)
+import omics_resources
+from omics_resources import ReadSetImportJobProvider
+result = ReadSetImportJobProvider().check({}, case["props"])
+try:
+    import omics_resources.emulator
+    emulator_error = None
+except ImportError as error:
+    emulator_error = str(error)
+print(json.dumps({
+    "package": omics_resources.__file__,
+    "failures": [[f.property, f.reason] for f in result.failures],
+    "missing": [m for m in ("moto", "werkzeug", "pytest", "tests")
+                if importlib.util.find_spec(m) is None],
+    "emulator_error": emulator_error,
+}))
+"""
+
+
+def run(*args: str | Path, cwd: Path) -> str:
+    """Run a command, failing the test with its output if it fails."""
+    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built (as pip builds it, in an isolated environment) from a copy of what
+    the package is made of, so the build leaves nothing in the working tree."""
+    work = tmp_path_factory.mktemp("build")
+    source = work / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "omics_resources", source / "omics_resources",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    started = time.monotonic()
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", work / "dist",
+        source, cwd=work)
+    print(f"wheel built in {time.monotonic() - started:.1f} s")
+    [built] = (work / "dist").glob("omics_resources-*.whl")
+    return built
+
+
+def test_wheel_holds_the_typed_package_and_declares_the_extra(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+        requires = [line.removeprefix("Requires-Dist: ")
+                    for line in archive.read(metadata).decode().splitlines()
+                    if line.startswith("Requires-Dist: ")]
+    assert "omics_resources/py.typed" in names
+    assert "omics_resources/emulator/server.py" in names
+    assert all(n.startswith(("omics_resources/", "omics_resources-")) for n in names), names
+    required = {r.split("==")[0] for r in requires if "extra ==" not in r}
+    extra = {r.split("[")[0].split("==")[0] for r in requires if 'extra == "emulator"' in r}
+    assert required == {"pulumi", "boto3", "botocore", "regex"}
+    assert extra == {"moto", "werkzeug"}
+
+
+def test_installed_wheel_checks_inputs_without_the_emulator(wheel: Path, tmp_path: Path) -> None:
+    started = time.monotonic()
+    venv = tmp_path / "venv"
+    # No pip inside: this interpreter's pip installs into it (--python), which saves the
+    # ensurepip step; .pyc files are not compiled ahead (the probe compiles what it loads).
+    run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
+    python = venv / "bin" / "python"
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-compile",
+        wheel, cwd=tmp_path)
+    installed = time.monotonic()
+    probe = subprocess.run([python, "-c", PROBE], cwd=tmp_path, input=json.dumps(asdict(CASE)),
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert probe.returncode == 0, probe.stderr
+    found = json.loads(probe.stdout)
+    print(f"virtualenv with the wheel in {installed - started:.1f} s, "
+          f"probe in {time.monotonic() - installed:.1f} s")
+
+    assert Path(found["package"]).is_relative_to(venv)  # the wheel, not the checkout
+    [(path, reason)] = found["failures"]
+    assert path == CASE.path
+    assert CASE.rule in reason
+    assert found["missing"] == ["moto", "werkzeug", "pytest", "tests"]
+    assert "pip install 'omics-resources[emulator]'" in found["emulator_error"]
+    assert "moto" in found["emulator_error"]

@@ -26,6 +26,7 @@ __all__ = [
     "check_input",
     "check_value",
     "job_outcomes",
+    "matches_pattern",
     "operation_model",
     "service_model",
 ]
@@ -38,11 +39,13 @@ Path = tuple[str | int, ...]
 @dataclass(frozen=True)
 class Violation:
     """One broken rule: where (member names as the API spells them, and list indexes),
-    the offending value, and the rule in words."""
+    the offending value, and the rule as the service states it. A broken pattern also
+    carries the model's raw ``pattern``, for callers that explain it in their own words."""
 
     path: Path
     value: Any
     rule: str
+    pattern: str | None = None
 
 
 @functools.cache
@@ -110,9 +113,14 @@ FILE_TYPES_WITH_SOURCE2 = frozenset({"FASTQ"})
 @functools.cache
 def _compiled(pattern: str) -> regex.Pattern[str]:
     # The model's patterns use \p{..} classes, which only the `regex` package knows.
-    # Smithy patterns are not anchored, but the service rejects partial matches
-    # (e.g. a store id "12345678901x"), so the whole value must match.
     return regex.compile(pattern)
+
+
+def matches_pattern(pattern: str, value: str) -> bool:
+    """Whether ``value`` satisfies a pattern of the model. Smithy patterns are not anchored,
+    but the service rejects partial matches (e.g. a store id "12345678901x"), so the whole
+    value must match."""
+    return _compiled(pattern).fullmatch(value) is not None
 
 
 def _kind(value: Any) -> str:
@@ -195,8 +203,8 @@ def _check_string(shape: Shape, value: Any, path: Path) -> list[Violation]:
     found = _check_size(meta, len(value), path, value, "character")
     pattern = meta.get("pattern")
     # A value of the wrong length is reported once, not also as a pattern mismatch.
-    if not found and pattern and not _compiled(pattern).fullmatch(value):
-        found.append(Violation(path, value, f"must match the pattern {pattern}"))
+    if not found and pattern and not matches_pattern(pattern, value):
+        found.append(Violation(path, value, f"must match the pattern {pattern}", pattern))
     return found
 
 

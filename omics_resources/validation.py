@@ -3,7 +3,9 @@
 Runs in ``check``, i.e. at ``pulumi preview``, with no AWS call and no credentials. The
 API's own rules come from botocore's model (:mod:`omics_resources.service_model`), checked
 on the very request that create would send, so preview and the service cannot disagree;
-only the error paths are translated back to the resource's snake_case properties.
+only the error paths are translated back to the resource's snake_case properties, and the
+model's patterns into words (:data:`PATTERN_WORDS`; the emulator keeps the raw patterns,
+as the service states them).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pulumi.runtime import rpc
 from omics_resources import service_model
 
 __all__ = [
+    "PATTERN_WORDS",
     "Problem",
     "SettingRule",
     "api_problems",
@@ -59,6 +62,75 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
+#: Explains why a value breaks a pattern: given the value and a test of candidate values
+#: against the same pattern (to find which part is wrong), says what the value must be.
+PatternWords = Callable[[str, Callable[[str], bool]], str]
+
+
+def _characters(allowed: str) -> PatternWords:
+    """For a ``[class]+`` pattern: what is allowed, and the first character that is not."""
+
+    def words(value: str, fits: Callable[[str], bool]) -> str:
+        rule = f"must be {allowed}"
+        for place, char in enumerate(value, start=1):
+            if not fits(char):
+                return f"{rule}, but character {place} is {char!r}"
+        return rule
+
+    return words
+
+
+def _arn(value: str, _fits: Callable[[str], bool]) -> str:
+    rule = "must be an ARN (arn:partition:service:region:account:resource)"
+    if not value.startswith("arn:"):
+        return f"{rule}; it does not start with 'arn:'"
+    if value == "arn:":
+        return f"{rule}; nothing follows 'arn:'"
+    return f"{rule}, on one line (no line breaks)"
+
+
+def _s3_uri(value: str, fits: Callable[[str], bool]) -> str:
+    rule = "must be an S3 URI s3://bucket/key"
+    if not value.startswith("s3://"):
+        return f"{rule}; it does not start with 's3://'"
+    bucket, slash, key = value.removeprefix("s3://").partition("/")
+    # Each part is judged by the model's own pattern, with the other part made valid.
+    if not fits(f"s3://{bucket}/key"):
+        return (
+            f"{rule}; bucket {bucket!r} must be 3 to 63 lowercase letters, digits, dots or "
+            "hyphens, beginning and ending with a letter or digit"
+        )
+    if not slash or not key:
+        return f"{rule}; the key after 's3://{bucket}/' is missing"
+    return f"{rule}; the key must be 1 to 1024 characters, with no line breaks"
+
+
+#: What each pattern of botocore's model means, by the pattern as the model spells it. A
+#: pattern missing here is shown raw ("must match the pattern ..."): the unit tests list
+#: every pattern of the operations the resources call, so a new one is noticed.
+PATTERN_WORDS: dict[str, PatternWords] = {
+    "[0-9]+": _characters("digits only"),
+    r"[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+": _characters(
+        "printable text: letters, numbers, punctuation, symbols and spaces (no tabs, line "
+        "breaks or other control characters)"
+    ),
+    "arn:.*": _arn,
+    "arn:.+": _arn,
+    "s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})": _s3_uri,
+}
+
+
+def _in_words(violation: service_model.Violation) -> str:
+    """The rule ``violation`` breaks, explained if it is a pattern with a description."""
+    pattern = violation.pattern
+    words = PATTERN_WORDS.get(pattern) if pattern else None
+    if pattern is None or words is None or not isinstance(violation.value, str):
+        return violation.rule
+    return words(
+        violation.value, lambda candidate: service_model.matches_pattern(pattern, candidate)
+    )
+
+
 def api_problems(
     operation: str,
     request: Mapping[str, Any],
@@ -70,7 +142,7 @@ def api_problems(
     the resource's property path.
     """
     return [
-        Problem(property_path(v.path), v.value, v.rule)
+        Problem(property_path(v.path), v.value, _in_words(v))
         for v in service_model.check_input(operation, request, skip=is_unknown)
     ]
 

@@ -60,7 +60,7 @@ BAD_INPUTS: list[BadInput] = [
     _imp(
         "store-not-digits",
         "sequence_store_id",
-        "must match the pattern [0-9]+",
+        "must be digits only, but character 6 is 'a'",
         sequence_store_id="12345abcde",
     ),
     _imp(
@@ -79,7 +79,8 @@ BAD_INPUTS: list[BadInput] = [
     _imp(
         "role-not-arn",
         "role_arn",
-        "must match the pattern arn:.*",
+        "must be an ARN (arn:partition:service:region:account:resource); it does not start "
+        "with 'arn:'",
         role_arn="role/OmicsImportRole-with-a-long-name",
     ),
     _imp(
@@ -106,25 +107,26 @@ BAD_INPUTS: list[BadInput] = [
     _one_source(
         "source1-http",
         "sources[0].source1",
-        "must match the pattern s3://",
+        "must be an S3 URI s3://bucket/key; it does not start with 's3://'",
         source1="https://omics-demo-bucket.s3.amazonaws.com/reads.fastq",
     ),
     _one_source(
         "source1-bucket-uppercase",
         "sources[0].source1",
-        "must match the pattern s3://",
+        "must be an S3 URI s3://bucket/key; bucket 'Omics-Bucket' must be 3 to 63 lowercase "
+        "letters, digits, dots or hyphens",
         source1="s3://Omics-Bucket/reads.fastq",
     ),
     _one_source(
         "source1-no-key",
         "sources[0].source1",
-        "must match the pattern s3://",
+        "must be an S3 URI s3://bucket/key; the key after 's3://omics-demo-bucket/' is missing",
         source1="s3://omics-demo-bucket/",
     ),
     _one_source(
         "source2-malformed",
         "sources[0].source2",
-        "must match the pattern s3://",
+        "must be an S3 URI s3://bucket/key; it does not start with 's3://'",
         source2="s3:/omics-demo-bucket/reads_2.fastq",
     ),
     _one_source(
@@ -189,7 +191,8 @@ BAD_INPUTS: list[BadInput] = [
     _one_source(
         "reference-not-arn",
         "sources[0].reference_arn",
-        "must match the pattern arn:.+",
+        "must be an ARN (arn:partition:service:region:account:resource); it does not start "
+        "with 'arn:'",
         source_file_type="BAM",
         source1="s3://omics-demo-bucket/a.bam",
         reference_arn="reference-1",
@@ -206,7 +209,11 @@ BAD_INPUTS: list[BadInput] = [
     ),
     _imp("token-empty", "client_token", "must have at least 1 character", client_token=""),
     _imp(
-        "token-control-char", "client_token", "must match the pattern", client_token="release\t2026"
+        "token-control-char",
+        "client_token",
+        "must be printable text: letters, numbers, punctuation, symbols and spaces (no tabs, "
+        "line breaks or other control characters), but character 8 is '\\t'",
+        client_token="release\t2026",
     ),
     _imp(
         "timeout-negative", "wait_timeout", "must be a positive number of seconds", wait_timeout=-5
@@ -243,14 +250,14 @@ BAD_INPUTS: list[BadInput] = [
     _act(
         "activation-id-letters",
         "read_set_ids[1]",
-        "must match the pattern [0-9]+",
+        "must be digits only, but character 6 is 'x'",
         read_set_ids=["1111111111", "22222x2222"],
     ),
     _act("activation-not-list", "read_set_ids", "must be a list", read_set_ids="1111111111"),
     _act(
         "activation-store-bad",
         "sequence_store_id",
-        "must match the pattern [0-9]+",
+        "must be digits only, but character 1 is 's'",
         sequence_store_id="store-0001",
     ),
     _act(

@@ -41,8 +41,8 @@ def test_cancelled_wait_is_a_still_running_error() -> None:
 
 
 def test_invalid_input_and_deletion_errors_list_items() -> None:
-    problems = [Problem("sources[0].source1", "x", "must match the pattern s3://...")]
+    problems = [Problem("sources[0].source1", "x", "must be an S3 URI s3://bucket/key")]
     assert str(InvalidInputError("reads", problems)) == (
-        "reads: invalid inputs:\n  - sources[0].source1: must match the pattern s3://... (got 'x')")
+        "reads: invalid inputs:\n  - sources[0].source1: must be an S3 URI s3://bucket/key (got 'x')")
     error = ReadSetDeletionError("reads", ["123: AccessDenied: no"])
     assert str(error) == "reads: could not delete every read set:\n  - 123: AccessDenied: no"

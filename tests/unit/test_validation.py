@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 from pulumi.runtime import rpc
 
-from omics_resources import ReadSetActivationJobProvider, ReadSetImportJobProvider
+from omics_resources import ReadSetActivationJobProvider, ReadSetImportJobProvider, service_model
 from omics_resources.jobs import JobProvider
+from omics_resources.validation import PATTERN_WORDS, api_problems
 from tests.support.bad_inputs import BAD_INPUTS, BadInput
 
 PROVIDERS: dict[str, JobProvider] = {
@@ -123,3 +125,83 @@ def test_unknown_objects_from_the_engine_pass(valid_import_props: dict[str, Any]
     props = dict(valid_import_props, sequence_store_id=Unknown())
     props["sources"][0]["source1"] = Unknown()
     assert failures("import", props) == []
+
+
+def patterns(shape: Shape) -> set[str]:
+    """Every pattern in ``shape`` and below it."""
+    if isinstance(shape, StructureShape):
+        return {p for member in shape.members.values() for p in patterns(member)}
+    if isinstance(shape, ListShape):
+        return patterns(shape.member)
+    if isinstance(shape, MapShape):
+        return patterns(shape.key) | patterns(shape.value)
+    pattern = shape.metadata.get("pattern")
+    return {pattern} if pattern else set()
+
+
+@pytest.mark.parametrize("operation", ["StartReadSetImportJob", "StartReadSetActivationJob"])
+def test_every_pattern_the_resources_send_reads_in_words(operation: str) -> None:
+    shape = service_model.operation_model(operation).input_shape
+    assert shape is not None
+    found = patterns(shape)
+    assert "[0-9]+" in found  # the walk reached the members
+    assert found <= set(PATTERN_WORDS), found - set(PATTERN_WORDS)
+
+
+def explain(value: str, field: str = "source1") -> str:
+    """What check says about one source's ``field``."""
+    request = {"sequenceStoreId": "1234567890", "roleArn": "arn:aws:iam::123456789012:role/r",
+               "sources": [{"sourceFiles": {"source1": "s3://bucket-1/a.fq"},
+                            "sourceFileType": "FASTQ", "subjectId": "s", "sampleId": "x"}]}
+    if field == "source1":
+        request["sources"][0]["sourceFiles"]["source1"] = value
+    else:
+        request["sources"][0][field] = value
+    [problem] = api_problems("StartReadSetImportJob", request, str)
+    return problem.rule
+
+
+@pytest.mark.parametrize(("value", "rule"), [
+    ("s3://b/reads.fq", "must be an S3 URI s3://bucket/key; bucket 'b' must be 3 to 63 "
+                        "lowercase letters, digits, dots or hyphens, beginning and ending with a "
+                        "letter or digit"),
+    ("s3://-bucket/reads.fq", "bucket '-bucket' must be 3 to 63"),
+    ("s3://bucket_1/reads.fq", "bucket 'bucket_1' must be"),
+    (f"s3://{'b' * 64}/reads.fq", f"bucket '{'b' * 64}' must be 3 to 63"),
+    ("s3://bucket-1", "the key after 's3://bucket-1/' is missing"),
+    ("s3://bucket-1/" + "k" * 1025, "the key must be 1 to 1024 characters, with no line breaks"),
+    ("s3://bucket-1/a\nb", "the key must be 1 to 1024 characters, with no line breaks"),
+    ("S3://bucket-1/a.fq", "it does not start with 's3://'"),
+])
+def test_s3_uri_says_which_part_is_wrong(value: str, rule: str) -> None:
+    found = explain(value)
+    assert found.startswith("must be an S3 URI s3://bucket/key; ")
+    assert rule in found
+    assert "pattern" not in found
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), [
+    ("referenceArn", "arn:", "must be an ARN (arn:partition:service:region:account:resource); "
+                             "nothing follows 'arn:'"),
+    ("referenceArn", "arn:aws:omics:\nx", "on one line (no line breaks)"),
+    ("sampleId", "x\u0000y", "but character 2 is '\\x00'"),
+    ("subjectId", "ok\n", "but character 3 is '\\n'"),
+])
+def test_other_patterns_in_words(field: str, value: str, rule: str) -> None:
+    assert rule in explain(value, field)
+
+
+def test_a_pattern_without_words_is_shown_raw() -> None:
+    # The emulator's own operations have patterns the resources never send.
+    [problem] = api_problems("CreateSequenceStore", {"name": "s", "fallbackLocation": "x"}, str)
+    assert problem.rule.startswith("must match the pattern $|^s3://")
+
+
+def test_the_service_side_keeps_the_raw_pattern() -> None:
+    # The emulator answers ValidationException with the rule as the service states it.
+    [violation] = service_model.check_input(
+        "StartReadSetActivationJob",
+        {"sequenceStoreId": "12345abcde", "sources": [{"readSetId": "1234567890"}]},
+    )
+    assert violation.rule == "must match the pattern [0-9]+"
+    assert violation.pattern == "[0-9]+"

@@ -13,6 +13,12 @@ same servicer, the same protocol: any dynamic provider works under it) with:
   wait hours for running jobs: each wait ends with "still running, re-run to resume".
 * the engine watched (:mod:`omics_resources.engine`): when the CLI that started it is
   killed, the process exits instead of waiting for jobs nobody will hear about.
+* our errors (:class:`~omics_resources.errors.OmicsResourceError`: a failed job, a wait
+  that ended, bad inputs) reach the user as their message alone. The SDK sends every
+  exception's traceback as the gRPC error, so each failed job printed ten lines of
+  ``pulumi/dynamic/__main__.py`` frames above the message; they say nothing the message
+  does not, and the user has something to do. Any other exception keeps its traceback: it
+  is a bug, and the frames are what a bug report needs.
 """
 
 from __future__ import annotations
@@ -20,13 +26,15 @@ from __future__ import annotations
 import os
 import runpy
 import sys
+from collections.abc import Callable
 from concurrent import futures
 from typing import Any
 
 from omics_resources.cancellation import ENGINE_CANCELLED
 from omics_resources.engine import engine_address, watch_engine
+from omics_resources.errors import OmicsResourceError
 
-__all__ = ["DEFAULT_WORKERS", "WORKERS_ENV", "main"]
+__all__ = ["DEFAULT_WORKERS", "PROVIDER_CALLS", "WORKERS_ENV", "main"]
 
 WORKERS_ENV = "OMICS_RESOURCES_PROVIDER_WORKERS"
 DEFAULT_WORKERS = 64
@@ -40,8 +48,37 @@ def _workers() -> int:
         raise SystemExit(f"{WORKERS_ENV} must be a whole number, not {raw!r}") from None
 
 
+#: The servicer's methods that call a provider (the SDK turns what they raise into an abort).
+PROVIDER_CALLS = ("Check", "Diff", "Create", "Read", "Update", "Delete")
+
+
+class _MessageForOurErrors:
+    """The gRPC context of one call, except ``abort``: the SDK calls it from inside its
+    ``except`` block with the traceback as details; for our errors, the message instead."""
+
+    def __init__(self, context: Any) -> None:
+        self._context = context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def abort(self, code: Any, details: str) -> Any:
+        handled = sys.exception()
+        if isinstance(handled, OmicsResourceError):
+            details = str(handled)
+        return self._context.abort(code, details)
+
+
+def _message_for_our_errors(call: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def wrapped(request: Any, context: Any) -> Any:
+        return call(request, _MessageForOurErrors(context))
+
+    return wrapped
+
+
 def main() -> None:
-    """Run the SDK's dynamic-provider server with a larger pool and a working Cancel."""
+    """Run the SDK's dynamic-provider server with a larger pool, a working Cancel, and our
+    errors shown as their message."""
     from pulumi.runtime.proto import provider_pb2_grpc  # noqa: PLC0415 - after env checks
 
     workers = _workers()
@@ -62,6 +99,8 @@ def main() -> None:
             return stock_cancel(request, context)
 
         servicer.Cancel = cancel
+        for name in PROVIDER_CALLS:
+            setattr(servicer, name, _message_for_our_errors(getattr(servicer, name)))
         stock_register(servicer, server)
 
     address = engine_address(sys.argv[1:])

@@ -19,15 +19,15 @@ delimiter, a quote or a newline in it is quoted). UTF-8, with or without a byte-
 column              alias           required  value
 ==================  ==============  ========  ===========================================
 source_file_type    sourceFileType  yes       FASTQ, BAM, CRAM or UBAM
-source1             \\-              yes       S3 URI of the file (``s3://bucket/key``)
-source2             \\-              no        S3 URI of the second file of paired FASTQ
+source1                            yes       S3 URI of the file (``s3://bucket/key``)
+source2                            no        S3 URI of the second file of paired FASTQ
 subject_id          subjectId       yes       the subject the reads come from
 sample_id           sampleId        yes       the sample the reads come from
 reference_arn       referenceArn    no        reference genome ARN (BAM and CRAM need one)
 generated_from      generatedFrom   no        where the reads were generated
-name                \\-              no        the read set's name (and the source's key)
-description         \\-              no        the read set's description
-tag:<key>           \\-              no        the value of the read set's tag ``<key>``
+name                               no        the read set's name (and the source's key)
+description                        no        the read set's description
+tag:<key>                          no        the value of the read set's tag ``<key>``
 ==================  ==============  ========  ===========================================
 
 - Column names are the source field names; the API's camelCase member names are accepted
@@ -55,8 +55,9 @@ FASTQ pairs
 :func:`pair_fastq_uris` pairs the R1 and R2 files of paired-end FASTQ reads by name: a read
 marker ``R1``/``R2`` between ``_`` or ``.`` separators (``S1_R1.fq``, ``S1.R1.fastq.gz``,
 Illumina's ``S1_S1_L001_R1_001.fastq.gz``, ``S1_R1.trimmed.fq``), else ``_1``/``_2`` ending the
-name (SRA's ``SRR1_1.fastq``); ``.fastq`` or ``.fq``, optionally ``.gz``. Mates differ only
-in the read number and sit in the same folder; each lane is its own pair (one read set).
+name (SRA's ``SRR1_1.fastq``); ``.fastq`` or ``.fq``, optionally ``.gz``. Mates sit in the
+same folder and their names differ only in the read number (and maybe the extension); each
+lane is its own pair (one read set).
 What it cannot pair for certain it reports, with the reason, and never guesses: an R1
 without its R2 and the reverse, several candidates for one mate (``x_R1.fastq`` next to
 ``x_R1.fastq.gz``), a name with no marker or with several.

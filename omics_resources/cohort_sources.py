@@ -19,15 +19,15 @@ delimiter, a quote or a newline in it is quoted). UTF-8, with or without a byte-
 column              alias           required  value
 ==================  ==============  ========  ===========================================
 source_file_type    sourceFileType  yes       FASTQ, BAM, CRAM or UBAM
-source1                            yes       S3 URI of the file (``s3://bucket/key``)
-source2                            no        S3 URI of the second file of paired FASTQ
+source1                             yes       S3 URI of the file (``s3://bucket/key``)
+source2                             no        S3 URI of the second file of paired FASTQ
 subject_id          subjectId       yes       the subject the reads come from
 sample_id           sampleId        yes       the sample the reads come from
 reference_arn       referenceArn    no        reference genome ARN (BAM and CRAM need one)
 generated_from      generatedFrom   no        where the reads were generated
-name                               no        the read set's name (and the source's key)
-description                        no        the read set's description
-tag:<key>                          no        the value of the read set's tag ``<key>``
+name                                no        the read set's name (and the source's key)
+description                         no        the read set's description
+tag:<key>                           no        the value of the read set's tag ``<key>``
 ==================  ==============  ========  ===========================================
 
 - Column names are the source field names; the API's camelCase member names are accepted

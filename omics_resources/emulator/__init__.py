@@ -2,10 +2,12 @@
 endpoint (moto), for offline development and tests.
 
 Start it with ``python -m omics_resources.emulator`` or, in-process, with
-:class:`EmulatorServer`. Layout (after moto's services): ``models`` holds state and the
-lifecycle, ``responses`` the HTTP side of the API, ``exceptions`` one class per AWS error,
-``control`` the ``/_emulator/`` API, ``faults`` fault injection, ``persistence`` the state
-file, ``server`` the endpoint.
+:class:`EmulatorServer`. Layout (after moto's services): ``models`` the backend (the API's
+operations), ``entities`` and ``jobs`` what it holds (each with its wire view), ``pages``
+pagination, ``lifecycle`` durations and content checks, ``responses`` the HTTP side of the
+API, ``request_log`` what it answered, ``exceptions`` one class per AWS error, ``control``
+the ``/_emulator/`` API, ``faults`` fault injection, ``persistence`` the state file, ``s3``
+moto's S3 on the same endpoint, ``server`` the endpoint.
 """
 
 import importlib.util

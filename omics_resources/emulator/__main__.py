@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        emulator._server.server_close()
+        emulator.close()
     return 0
 
 

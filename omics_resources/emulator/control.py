@@ -21,13 +21,16 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from omics_resources.emulator.entities import ReadSetStatus
 from omics_resources.emulator.exceptions import (
     EmulatorError,
+    ResourceNotFoundException,
     UnknownOperationException,
     ValidationException,
 )
 from omics_resources.emulator.faults import FaultInjector, FaultRule
-from omics_resources.emulator.models import OmicsBackend, RequestLog
+from omics_resources.emulator.models import OmicsBackend
+from omics_resources.emulator.request_log import RequestLog
 from omics_resources.emulator.responses import error_response
 
 __all__ = ["PREFIX", "Control"]
@@ -36,7 +39,8 @@ PREFIX = "/_emulator/"
 
 
 class Control:
-    """Handles the control API for one emulator."""
+    """Handles the control API for one emulator: over HTTP (``__call__``), or in-process
+    through :meth:`handle`, with the same validation."""
 
     def __init__(self, backend: OmicsBackend, faults: FaultInjector, log: RequestLog) -> None:
         self.backend = backend
@@ -51,18 +55,31 @@ class Control:
             ("DELETE", "faults"): lambda _b: self.faults.clear(),
             ("POST", "quota"): self.set_quota,
             ("POST", "cancel"): self.cancel,
-            ("GET", "jobs"): lambda _b: self.backend.job_list(),
+            ("GET", "jobs"): self.jobs,
             ("GET", "log"): lambda _b: self.log.snapshot(),
             ("DELETE", "log"): lambda _b: self.log.clear(),
             ("POST", "reset"): self.reset,
         }
 
     def archive(self, body: dict[str, Any]) -> Any:
-        """Archive read sets now (HealthOmics does it after 30 days unused)."""
+        """Archive read sets now (HealthOmics does it after 30 days unused): ACTIVE ones
+        become ARCHIVED."""
         ids = body.get("readSetIds")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise ValidationException("readSetIds must be a list of read set ids")
-        return {"archived": self.backend.archive(str(body.get("sequenceStoreId")), ids)}
+        store_id = str(body.get("sequenceStoreId"))
+        backend = self.backend
+        with backend.lock:
+            backend.advance()
+            archived = []
+            for read_set_id in ids:
+                read_set = backend.read_set(store_id, read_set_id)
+                if read_set.status in (ReadSetStatus.ACTIVE, ReadSetStatus.ACTIVATING):
+                    read_set.status = ReadSetStatus.ARCHIVED
+                    archived.append(read_set_id)
+            if archived:
+                backend.changed()
+        return {"archived": archived}
 
     def set_durations(self, body: dict[str, Any]) -> Any:
         """Change job durations (for jobs started from now on)."""
@@ -86,8 +103,33 @@ class Control:
         return {"maxActiveJobs": limit}
 
     def cancel(self, body: dict[str, Any]) -> Any:
-        """Cancel a running job."""
-        return self.backend.cancel(str(body.get("sequenceStoreId")), str(body.get("jobId")))
+        """Move a job that has not ended to CANCELLED."""
+        store_id, job_id = str(body.get("sequenceStoreId")), str(body.get("jobId"))
+        backend = self.backend
+        with backend.lock:
+            backend.advance()
+            backend.store(store_id)
+            job = backend.jobs.get(job_id)
+            if job is None or job.store_id != store_id:
+                raise ResourceNotFoundException(f"Job {job_id} not found")
+            if job.cancel(backend.clock()):
+                backend.changed()
+            return {"id": job.id, "status": job.status}
+
+    def jobs(self, _body: dict[str, Any]) -> Any:
+        """Every job with its kind, status and client token."""
+        with self.backend.lock:
+            self.backend.advance()
+            return [
+                {
+                    "kind": j.KIND,
+                    "id": j.id,
+                    "sequenceStoreId": j.store_id,
+                    "status": j.status,
+                    "clientToken": j.token,
+                }
+                for j in self.backend.jobs.values()
+            ]
 
     def reset(self, _body: dict[str, Any]) -> Any:
         """Forget everything."""
@@ -96,24 +138,34 @@ class Control:
         self.log.clear()
         return {}
 
+    def handle(self, method: str, name: str, body: Any = None) -> Any:
+        """Run one control operation, e.g. ``handle("POST", "quota", {"maxActiveJobs": 2})``;
+        raises the emulator's error (a ValidationException for a bad body)."""
+        handler = self._handler(method, name)
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise ValidationException("The control API takes a JSON object")
+        result = handler(body)
+        return result if result is not None else {}
+
+    def _handler(self, method: str, name: str) -> Callable[[dict[str, Any]], Any]:
+        handler = self._routes.get((method, name.strip("/")))
+        if handler is None:
+            raise UnknownOperationException(f"No control operation at {method} {PREFIX}{name}")
+        return handler
+
     def __call__(self, request: Request) -> Response:
         """Answer one ``/_emulator/`` request."""
         try:
-            handler = self._routes.get((request.method, request.path[len(PREFIX) :].strip("/")))
-            if handler is None:
-                raise UnknownOperationException(
-                    f"No control operation at {request.method} {request.path}"
-                )
+            name = request.path[len(PREFIX) :]
+            self._handler(request.method, name)
             raw = request.get_data(cache=False)
             try:
                 body = json.loads(raw) if raw else {}
             except ValueError:
                 raise ValidationException("The control API takes a JSON body") from None
-            if not isinstance(body, dict):
-                raise ValidationException("The control API takes a JSON object")
-            result = handler(body)
-            return Response(
-                json.dumps(result if result is not None else {}), content_type="application/json"
-            )
+            result = self.handle(request.method, name, body)
+            return Response(json.dumps(result), content_type="application/json")
         except EmulatorError as error:
             return error_response(error)

@@ -1,7 +1,10 @@
 """The emulator's state in a JSON file, written atomically, so a demo survives a restart.
 
-The HealthOmics state (stores, read sets, jobs, tags, durations, quota) and the S3 buckets
-and objects are kept; faults and the request log are not.
+The HealthOmics state (stores, read sets, jobs, tags, durations) and the S3 buckets and
+objects are kept; faults, limits and the request log are configuration or history, not
+state, and are not. The file is written only when something changed (the backend says so),
+never on a read: with large S3 objects in it a write takes a noticeable fraction of a
+second.
 """
 
 from __future__ import annotations
@@ -10,10 +13,62 @@ import json
 import os
 import tempfile
 import threading
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["StateFile"]
+from omics_resources.emulator.entities import ReadSet, Store
+from omics_resources.emulator.jobs import JOB_KINDS, Job, JobSource
+from omics_resources.emulator.lifecycle import Durations
+from omics_resources.emulator.models import OmicsBackend
+from omics_resources.emulator.s3 import S3Objects
+
+__all__ = ["StateFile", "dump", "load"]
+
+
+def _dump_job(job: Job) -> dict[str, Any]:
+    return {"kind": job.KIND, **asdict(job)}
+
+
+def _load_job(raw: dict[str, Any]) -> Job:
+    kind = JOB_KINDS[raw["kind"]]
+    known = {f.name for f in fields(kind)}
+    # Files written before each kind had its own class carry role_arn on every job.
+    values = {k: v for k, v in raw.items() if k in known}
+    values["sources"] = [JobSource(**s) for s in raw["sources"]]
+    return kind(**values)
+
+
+def dump(backend: OmicsBackend, objects: S3Objects) -> dict[str, Any]:
+    """Everything worth keeping, as JSON-ready data."""
+    with backend.lock:
+        return {
+            "stores": [asdict(s) for s in backend.stores.values()],
+            "readSets": [asdict(r) for r in backend.read_sets.values()],
+            "jobs": [_dump_job(j) for j in backend.jobs.values()],
+            "tags": backend.tags,
+            "durations": asdict(backend.durations),
+            "maxActiveJobs": backend.max_active_jobs,
+            "s3": objects.dump(),
+        }
+
+
+def load(backend: OmicsBackend, objects: S3Objects, data: dict[str, Any]) -> None:
+    """Replace the backend's state (and add S3's objects) with what :func:`dump` wrote."""
+    with backend.lock:
+        backend.stores = {s["id"]: Store(**s) for s in data.get("stores", [])}
+        backend.read_sets = {r["id"]: ReadSet(**r) for r in data.get("readSets", [])}
+        backend.jobs = {}
+        for raw in data.get("jobs", []):
+            job = _load_job(raw)
+            backend.jobs[job.id] = job
+        backend.tokens = {
+            (j.KIND, j.store_id, j.token): j.id for j in backend.jobs.values() if j.token
+        }
+        backend.tags = {k: dict(v) for k, v in data.get("tags", {}).items()}
+        backend.durations = Durations(**data.get("durations", {}))
+        backend.max_active_jobs = data.get("maxActiveJobs")
+        objects.load(data.get("s3", {}))
 
 
 class StateFile:

@@ -28,7 +28,9 @@ from omics_resources.emulator.exceptions import (
     ValidationException,
 )
 from omics_resources.emulator.faults import FaultInjector
-from omics_resources.emulator.models import OmicsBackend, RequestLog
+from omics_resources.emulator.jobs import Started
+from omics_resources.emulator.models import OmicsBackend
+from omics_resources.emulator.request_log import RequestLog
 
 __all__ = ["MAX_BODY_BYTES", "OPERATIONS", "OmicsApi", "error_response", "signing_service"]
 
@@ -60,12 +62,6 @@ def signing_service(request: Request) -> str | None:
     """The service a SigV4 request was signed for (None if unsigned)."""
     match = _CREDENTIAL.search(request.headers.get("Authorization", ""))
     return match.group(2) if match else None
-
-
-def signing_region(request: Request) -> str | None:
-    """The region a SigV4 request was signed for."""
-    match = _CREDENTIAL.search(request.headers.get("Authorization", ""))
-    return match.group(1) if match else None
 
 
 def error_response(error: EmulatorError) -> Response:
@@ -222,13 +218,13 @@ class OmicsApi:
             violations = service_model.check_input(operation, params)
             if violations:
                 raise ValidationException(_validation_message(violations))
-            method: Callable[..., dict[str, Any]] = getattr(
+            method: Callable[..., dict[str, Any] | Started] = getattr(
                 self.backend, botocore.xform_name(operation)
             )
-            result = dict(method(**params))
-            meta = result.pop("_meta", {})
-            if operation.startswith("Start"):
-                entry.update(jobId=result.get("id"), newJob=bool(meta.get("newJob")))
+            result = method(**params)
+            if isinstance(result, Started):
+                entry.update(jobId=result.job.id, newJob=result.created)
+                result = result.job.summary()
             self.faults.check(operation, after=True)
             status = int(model.http.get("responseCode", 200))
             payload = json.dumps(_drop_none(result), default=_json_default)
@@ -240,5 +236,5 @@ class OmicsApi:
             response = error_response(error)
         except Exception as error:
             response = error_response(InternalServerException(f"Emulator error: {error!r}"))
-        self.log.add(operation=operation, status=response.status_code, **entry)
+        self.log.add({"operation": operation, "status": response.status_code, **entry})
         return response

@@ -15,11 +15,13 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
+from omics_resources.emulator import persistence
 from omics_resources.emulator.control import PREFIX, Control
-from omics_resources.emulator.faults import FaultInjector, FaultRule
+from omics_resources.emulator.faults import FaultInjector
 from omics_resources.emulator.lifecycle import Durations
-from omics_resources.emulator.models import OmicsBackend, RequestLog
+from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.persistence import StateFile
+from omics_resources.emulator.request_log import RequestLog
 from omics_resources.emulator.responses import OmicsApi, signing_service
 from omics_resources.emulator.s3 import S3Objects, s3_app
 
@@ -36,18 +38,11 @@ _S3_WRITES = frozenset({"PUT", "POST", "DELETE"})
 
 
 class _Dispatcher:
-    def __init__(
-        self,
-        backend: OmicsBackend,
-        faults: FaultInjector,
-        log: RequestLog,
-        on_s3_write: Callable[[], None],
-    ) -> None:
+    def __init__(self, backend: OmicsBackend, control: Control, omics: OmicsApi) -> None:
         self.backend = backend
-        self.control = Control(backend, faults, log)
-        self.omics = OmicsApi(backend, faults, log)
+        self.control = control
+        self.omics = omics
         self.s3 = s3_app()
-        self.on_s3_write = on_s3_write
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -62,7 +57,7 @@ class _Dispatcher:
             # written from a consistent view (moto has handled the request when it returns).
             with self.backend.lock:
                 answer: Iterable[bytes] = self.s3(environ, start_response)
-                self.on_s3_write()
+                self.backend.changed()
             return answer
         return self.omics(request)(environ, start_response)
 
@@ -72,8 +67,9 @@ class EmulatorServer:
 
         with EmulatorServer(port=0, durations=Durations(speed=0.1)) as emulator:
             boto3.client("omics", endpoint_url=emulator.url, ...)
+            emulator.control.handle("POST", "quota", {"maxActiveJobs": 2})
 
-    Its methods mirror the control API for callers in the same process.
+    ``control`` runs the control API in-process, with the same validation as over HTTP.
     """
 
     def __init__(
@@ -88,17 +84,18 @@ class EmulatorServer:
         self.log = RequestLog()
         self.faults = FaultInjector()
         self._state = StateFile(state_file) if state_file else None
-        self.backend = OmicsBackend(clock=clock, durations=durations, on_change=self._save)
         self.objects = S3Objects()
+        self.backend = OmicsBackend(clock=clock, durations=durations, on_change=self._save)
         if self._state is not None:
             saved = self._state.read()
             if saved is not None:
-                self.backend.load(saved)
-                self.objects.load(saved.get("s3", {}))
+                persistence.load(self.backend, self.objects, saved)
+        self.control = Control(self.backend, self.faults, self.log)
+        omics = OmicsApi(self.backend, self.faults, self.log)
         self._server: BaseWSGIServer = make_server(
             host,
             port,
-            _Dispatcher(self.backend, self.faults, self.log, on_s3_write=self._save),
+            _Dispatcher(self.backend, self.control, omics),
             threaded=True,
             request_handler=_QuietHandler,
         )
@@ -106,7 +103,7 @@ class EmulatorServer:
 
     def _save(self) -> None:
         if self._state is not None:
-            self._state.write({**self.backend.dump(), "s3": self.objects.dump()})
+            self._state.write(persistence.dump(self.backend, self.objects))
 
     @property
     def url(self) -> str:
@@ -127,6 +124,10 @@ class EmulatorServer:
         """Serve in this thread until interrupted."""
         self._server.serve_forever()
 
+    def close(self) -> None:
+        """Close the listening socket (after :meth:`serve_forever` returned)."""
+        self._server.server_close()
+
     def stop(self) -> None:
         """Stop serving and close the socket."""
         self._server.shutdown()
@@ -144,47 +145,3 @@ class EmulatorServer:
         trace: TracebackType | None,
     ) -> None:
         self.stop()
-
-    # -- the control API, for callers in this process -------------------------------------
-
-    def archive(self, sequence_store_id: str, read_set_ids: list[str]) -> list[str]:
-        """Archive read sets now."""
-        return self.backend.archive(sequence_store_id, read_set_ids)
-
-    def set_durations(self, **changes: float) -> Durations:
-        """Change job durations (camelCase or snake_case names)."""
-        self.backend.durations = self.backend.durations.updated(changes)
-        return self.backend.durations
-
-    def add_fault(
-        self,
-        operation: str,
-        error: str,
-        *,
-        rate: float | None = None,
-        count: int | None = None,
-        seed: int | None = None,
-        after: bool = False,
-    ) -> None:
-        """Inject ``error`` on ``operation`` (or ``*``): at ``rate``, or the next ``count``;
-        with ``after``, once the request has been served (a lost answer)."""
-        rule = {"operation": operation, "error": error, "rate": rate, "count": count}
-        self.faults.add(FaultRule.from_wire({**rule, "seed": seed, "after": after}))
-
-    def clear_faults(self) -> None:
-        """Remove every fault rule."""
-        self.faults.clear()
-
-    def set_quota(self, max_active_jobs: int | None) -> None:
-        """Allow at most this many jobs not yet ended (None: no limit)."""
-        self.backend.max_active_jobs = max_active_jobs
-
-    def request_log(self) -> dict[str, Any]:
-        """Counts per operation and every request answered."""
-        return self.log.snapshot()
-
-    def reset(self) -> None:
-        """Forget everything."""
-        self.backend.reset()
-        self.faults.clear()
-        self.log.clear()

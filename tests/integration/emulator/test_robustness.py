@@ -18,6 +18,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
+from omics_resources.emulator import Durations, EmulatorServer
 from tests.integration.emulator.conftest import BUCKET, ROLE, bare_client
 from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import aws_client
@@ -234,3 +235,40 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class FakeClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_state_file_is_written_only_when_something_changed(tmp_path: Path) -> None:
+    """Polling a job that has not moved must not rewrite the state file (with large S3
+    objects in it, each write took ~0.4 s)."""
+    state = tmp_path / "emulator.json"
+    clock = FakeClock()
+    with EmulatorServer(port=0, state_file=str(state), clock=clock,
+                        durations=Durations(submit_seconds=10, activation_seconds=10)) as emulator:
+        omics = bare_client(emulator.url)
+        store = omics.create_sequence_store(name="quiet")["id"]
+        job = omics.start_read_set_activation_job(sequenceStoreId=store,
+                                                  sources=[{"readSetId": "1234567890"}])
+        written = state.stat().st_ino  # every write replaces the file: a new inode
+        for _ in range(3):
+            assert omics.get_read_set_activation_job(sequenceStoreId=store,
+                                                     id=job["id"])["status"] == "SUBMITTED"
+            omics.list_read_set_activation_jobs(sequenceStoreId=store)
+        assert state.stat().st_ino == written
+        clock.now += 11  # the job leaves SUBMITTED: a real change, written once
+        assert omics.get_read_set_activation_job(sequenceStoreId=store,
+                                                 id=job["id"])["status"] == "IN_PROGRESS"
+        moved = state.stat().st_ino
+        assert moved != written
+        omics.get_read_set_activation_job(sequenceStoreId=store, id=job["id"])
+        assert state.stat().st_ino == moved
+        assert json.loads(state.read_text())["jobs"][0]["status"] == "IN_PROGRESS"

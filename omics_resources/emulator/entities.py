@@ -1,0 +1,114 @@
+"""Sequence stores and read sets: what the emulator keeps of each, and how the API shows
+them (``describe``: the members of the operation's answer, camelCase as on the wire)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from omics_resources.emulator.s3 import ACCOUNT_ID
+
+__all__ = ["ReadSet", "ReadSetStatus", "Store", "iso", "status_message"]
+
+
+def iso(seconds: float | None) -> str | None:
+    """Epoch seconds as the API's ISO 8601 timestamps (None stays None)."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
+
+
+def status_message(text: str) -> str:
+    """A status message cut to the API's 127 characters."""
+    return text if len(text) <= 127 else text[:124] + "..."
+
+
+class ReadSetStatus:
+    """The read-set statuses the emulator uses (the model's ReadSetStatus has more)."""
+
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+    ACTIVATING = "ACTIVATING"
+    DELETED = "DELETED"
+    DELETING = "DELETING"
+
+
+@dataclass
+class Store:
+    """A sequence store."""
+
+    id: str
+    name: str
+    description: str | None
+    created: float
+    region: str
+
+    @property
+    def arn(self) -> str:
+        """The store's ARN."""
+        return f"arn:aws:omics:{self.region}:{ACCOUNT_ID}:sequenceStore/{self.id}"
+
+    def describe(self) -> dict[str, Any]:
+        """The store as GetSequenceStore answers it (and list items, cut to their shape)."""
+        return {
+            "id": self.id,
+            "arn": self.arn,
+            "name": self.name,
+            "description": self.description,
+            "creationTime": iso(self.created),
+            # The emulator serves no UpdateSequenceStore: a store is as it was created.
+            "updateTime": iso(self.created),
+            "status": "ACTIVE",
+            "sseConfig": {"type": "KMS"},
+        }
+
+
+@dataclass
+class ReadSet:
+    """A read set: its metadata and status."""
+
+    id: str
+    store_id: str
+    arn: str
+    status: str
+    file_type: str
+    subject_id: str
+    sample_id: str
+    created: float
+    job_id: str
+    name: str | None = None
+    description: str | None = None
+    reference_arn: str | None = None
+    generated_from: str | None = None
+    size: int = 0
+    read_count: int = 0
+
+    @property
+    def gone(self) -> bool:
+        """Deleted: answered as not found, never listed."""
+        return self.status == ReadSetStatus.DELETED
+
+    def describe(self) -> dict[str, Any]:
+        """The read set as GetReadSetMetadata answers it; ListReadSets items are this view
+        cut to the model's ReadSetListItem (which has no ``creationJobId``, for one)."""
+        return {
+            "id": self.id,
+            "arn": self.arn,
+            "sequenceStoreId": self.store_id,
+            "subjectId": self.subject_id,
+            "sampleId": self.sample_id,
+            "status": self.status,
+            "name": self.name,
+            "description": self.description,
+            "fileType": self.file_type,
+            "creationTime": iso(self.created),
+            "referenceArn": self.reference_arn,
+            "creationType": "IMPORT",
+            "creationJobId": self.job_id,
+            "sequenceInformation": {
+                "totalReadCount": self.read_count,
+                "generatedFrom": self.generated_from,
+                "alignment": "ALIGNED" if self.reference_arn else "UNALIGNED",
+            },
+        }

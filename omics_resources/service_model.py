@@ -95,7 +95,9 @@ def job_outcomes(get_operation: str) -> JobOutcomes:
     found: dict[str, set[str]] = {"success": set(), "failure": set(), "retry": set()}
     for acceptor in waiter.acceptors:
         if acceptor.matcher != "path" or acceptor.argument != "status":
-            raise ValueError(f"{waiter.name}: unexpected acceptor {acceptor.explanation}")
+            raise ValueError(
+                f"{_WAITER_OF_GET_OPERATION[get_operation]}: unexpected acceptor {acceptor.explanation}"
+            )
         found[acceptor.state].add(str(acceptor.expected))
     return JobOutcomes(
         success=frozenset(found["success"]),

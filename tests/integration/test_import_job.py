@@ -256,8 +256,9 @@ def test_preview_check_through_the_server(scenario: Scenario) -> None:
     props["sources"][0]["source1"] = "s3://Bad_Bucket/x"
     inputs, failures = resource.check(props)
     assert failures == [("sources[0].source1",
-                         "must match the pattern s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024}) "
-                         "(got 's3://Bad_Bucket/x')")]
+                         "must be an S3 URI s3://bucket/key; bucket 'Bad_Bucket' must be 3 to 63 "
+                         "lowercase letters, digits, dots or hyphens, beginning and ending with a "
+                         "letter or digit (got 's3://Bad_Bucket/x')")]
     assert inputs["wait_timeout"] == 43200
 
 

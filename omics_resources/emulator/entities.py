@@ -1,22 +1,15 @@
 """Sequence stores and read sets: what the emulator keeps of each, and how the API shows
-them (``describe``: the members of the operation's answer, camelCase as on the wire)."""
+them (``describe``: the members of the operation's answer, camelCase as on the wire, times
+in epoch seconds; :mod:`~omics_resources.emulator.wire` cuts and formats them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from omics_resources.emulator.s3 import ACCOUNT_ID
 
-__all__ = ["ReadSet", "ReadSetStatus", "Store", "iso", "status_message"]
-
-
-def iso(seconds: float | None) -> str | None:
-    """Epoch seconds as the API's ISO 8601 timestamps (None stays None)."""
-    if seconds is None:
-        return None
-    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
+__all__ = ["ReadSet", "ReadSetStatus", "Store", "status_message"]
 
 
 def status_message(text: str) -> str:
@@ -49,6 +42,11 @@ class Store:
         """The store's ARN."""
         return f"arn:aws:omics:{self.region}:{ACCOUNT_ID}:sequenceStore/{self.id}"
 
+    @property
+    def status(self) -> str:
+        """A store is ACTIVE from its creation (the emulator has no slow provisioning)."""
+        return "ACTIVE"
+
     def describe(self) -> dict[str, Any]:
         """The store as GetSequenceStore answers it (and list items, cut to their shape)."""
         return {
@@ -56,10 +54,10 @@ class Store:
             "arn": self.arn,
             "name": self.name,
             "description": self.description,
-            "creationTime": iso(self.created),
+            "creationTime": self.created,
             # The emulator serves no UpdateSequenceStore: a store is as it was created.
-            "updateTime": iso(self.created),
-            "status": "ACTIVE",
+            "updateTime": self.created,
+            "status": self.status,
             "sseConfig": {"type": "KMS"},
         }
 
@@ -102,7 +100,7 @@ class ReadSet:
             "name": self.name,
             "description": self.description,
             "fileType": self.file_type,
-            "creationTime": iso(self.created),
+            "creationTime": self.created,
             "referenceArn": self.reference_arn,
             "creationType": "IMPORT",
             "creationJobId": self.job_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store, iso, status_message
+from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store, status_message
 from omics_resources.service_model import job_outcomes
 
 __all__ = [
@@ -152,8 +152,8 @@ class Job:
             "id": self.id,
             "sequenceStoreId": self.store_id,
             "status": self.status,
-            "creationTime": iso(self.created),
-            "completionTime": iso(self.completed),
+            "creationTime": self.created,
+            "completionTime": self.completed,
         }
 
     def describe(self) -> dict[str, Any]:

@@ -24,13 +24,8 @@ from omics_resources.emulator.exceptions import (
     ServiceQuotaExceededException,
     ValidationException,
 )
-from omics_resources.emulator.jobs import (
-    ActivationJob,
-    ImportJob,
-    Job,
-    JobSource,
-    Started,
-)
+from omics_resources.emulator.filters import JOB_FILTER, READ_SET_FILTER, STORE_FILTER
+from omics_resources.emulator.jobs import ActivationJob, ImportJob, Job, JobSource, Started
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.pages import page
 from omics_resources.emulator.s3 import S3Objects
@@ -161,10 +156,9 @@ class OmicsBackend:
         nextToken: str | None = None,
         filter: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """ListSequenceStores (filter by name)."""
+        """ListSequenceStores, with SequenceStoreFilter."""
         with self.lock:
-            wanted = (filter or {}).get("name")
-            stores = [s for s in self.stores.values() if wanted in (None, s.name)]
+            stores = [s for s in self.stores.values() if STORE_FILTER.matches(s, filter)]
             served, token = page(stores, lambda s: (s.id,), maxResults, nextToken)
             return {"sequenceStores": [s.describe() for s in served], "nextToken": token}
 
@@ -313,15 +307,14 @@ class OmicsBackend:
         store_id: str,
         max_results: int | None,
         next_token: str | None,
-        status_filter: dict[str, Any] | None,
+        wanted: dict[str, Any] | None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         self.advance()
         self.store(store_id)
-        wanted = (status_filter or {}).get("status")
         jobs = [
             j
             for j in self.jobs.values()
-            if isinstance(j, kind) and j.store_id == store_id and wanted in (None, j.status)
+            if isinstance(j, kind) and j.store_id == store_id and JOB_FILTER.matches(j, wanted)
         ]
         served, token = page(jobs, lambda j: (j.created, j.id), max_results, next_token)
         return [j.summary() for j in served], token
@@ -333,7 +326,7 @@ class OmicsBackend:
         nextToken: str | None = None,
         filter: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """ListReadSetImportJobs (filter by status)."""
+        """ListReadSetImportJobs, with ImportReadSetFilter."""
         with self.lock:
             jobs, token = self._list_jobs(ImportJob, sequenceStoreId, maxResults, nextToken, filter)
             return {"importJobs": jobs, "nextToken": token}
@@ -345,7 +338,7 @@ class OmicsBackend:
         nextToken: str | None = None,
         filter: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """ListReadSetActivationJobs (filter by status)."""
+        """ListReadSetActivationJobs, with ActivateReadSetFilter."""
         with self.lock:
             jobs, token = self._list_jobs(
                 ActivationJob, sequenceStoreId, maxResults, nextToken, filter
@@ -367,20 +360,19 @@ class OmicsBackend:
         nextToken: str | None = None,
         filter: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """ListReadSets, with ReadSetFilter's name, status, sampleId, subjectId,
-        referenceArn and creationType."""
+        """ListReadSets, with ReadSetFilter (deleted read sets are never listed)."""
         with self.lock:
             self.advance()
             self.store(sequenceStoreId)
-            wanted = {k: v for k, v in (filter or {}).items() if v is not None}
-            views = [
-                r.describe()
+            read_sets = [
+                r
                 for r in self.read_sets.values()
-                if r.store_id == sequenceStoreId and not r.gone
+                if r.store_id == sequenceStoreId
+                and not r.gone
+                and READ_SET_FILTER.matches(r, filter)
             ]
-            views = [v for v in views if all(_matches(v, k, want) for k, want in wanted.items())]
-            served, token = page(views, lambda v: (v["id"],), maxResults, nextToken)
-            return {"readSets": served, "nextToken": token}
+            served, token = page(read_sets, lambda r: (r.id,), maxResults, nextToken)
+            return {"readSets": [r.describe() for r in served], "nextToken": token}
 
     def batch_delete_read_set(self, sequenceStoreId: str, ids: list[str]) -> dict[str, Any]:
         """BatchDeleteReadSet: per-item errors for ids that are unknown."""
@@ -435,9 +427,3 @@ class OmicsBackend:
         with self.lock:
             self.advance()
             return {"tags": dict(self._tagged(resourceArn))}
-
-
-def _matches(view: dict[str, Any], key: str, wanted: Any) -> bool:
-    if key in ("createdAfter", "createdBefore"):
-        return True
-    return bool(view.get(key) == wanted)

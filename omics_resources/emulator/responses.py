@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from botocore.model import OperationModel, Shape, StructureShape
 from werkzeug.wrappers import Request, Response
 
 from omics_resources import service_model
+from omics_resources.emulator import wire
 from omics_resources.emulator.exceptions import (
     AccessDeniedException,
     EmulatorError,
@@ -32,7 +34,14 @@ from omics_resources.emulator.jobs import Started
 from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.request_log import RequestLog
 
-__all__ = ["MAX_BODY_BYTES", "OPERATIONS", "OmicsApi", "error_response", "signing_service"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "OPERATIONS",
+    "REQUEST_ID_HEADER",
+    "OmicsApi",
+    "error_response",
+    "signing_service",
+]
 
 #: The operations the emulator serves.
 OPERATIONS = (
@@ -54,6 +63,7 @@ OPERATIONS = (
     "ListTagsForResource",
 )
 MAX_BODY_BYTES = 5 * 1024 * 1024
+REQUEST_ID_HEADER = "x-amzn-RequestId"
 _JSON_TYPES = ("application/json", "application/x-amz-json-1.0", "application/x-amz-json-1.1")
 _CREDENTIAL = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/aws4_request")
 
@@ -95,14 +105,6 @@ def _routes(names: Iterable[str]) -> list[Route]:
 
 def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_none(v) for v in value]
-    return value
 
 
 def _coerce(shape: Shape, raw: str, name: str) -> Any:
@@ -216,8 +218,9 @@ class OmicsApi:
             self.faults.check(operation)
             params = self._params(request, model, labels)
             violations = service_model.check_input(operation, params)
-            if violations:
-                raise ValidationException(_validation_message(violations))
+            params, unparsed = wire.parse(operation, params)
+            if violations or unparsed:
+                raise ValidationException(_validation_message(violations + unparsed))
             method: Callable[..., dict[str, Any] | Started] = getattr(
                 self.backend, botocore.xform_name(operation)
             )
@@ -227,7 +230,8 @@ class OmicsApi:
                 result = result.job.summary()
             self.faults.check(operation, after=True)
             status = int(model.http.get("responseCode", 200))
-            payload = json.dumps(_drop_none(result), default=_json_default)
+            answer = wire.serialize(model.output_shape, result) or {}
+            payload = json.dumps(answer, default=_json_default)
             response = Response(
                 payload if status != 204 else b"", status=status, content_type="application/json"
             )
@@ -236,5 +240,11 @@ class OmicsApi:
             response = error_response(error)
         except Exception as error:
             response = error_response(InternalServerException(f"Emulator error: {error!r}"))
-        self.log.add({"operation": operation, "status": response.status_code, **entry})
+        # Every AWS answer names its request; botocore reads it into ResponseMetadata.
+        request_id = str(uuid.uuid4())
+        response.headers[REQUEST_ID_HEADER] = request_id
+        self.log.add(
+            {"operation": operation, "status": response.status_code, "requestId": request_id}
+            | entry
+        )
         return response

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
+import struct
+import time
+import urllib.error
+import urllib.request
 from typing import Any
 
 import boto3
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 
 from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import aws_client
@@ -15,11 +24,58 @@ ROLE = "arn:aws:iam::123456789012:role/OmicsImportRole"
 BUCKET = "emulator-tests"
 
 
+def fastq_source(key: str, sample: str = "x", **extra: Any) -> dict[str, Any]:
+    return {"sourceFiles": {"source1": f"s3://{BUCKET}/{key}"}, "sourceFileType": "FASTQ",
+            "subjectId": "subject", "sampleId": sample, **extra}
+
+
+def error_of(call: Any, **params: Any) -> tuple[str, int, str]:
+    with pytest.raises(ClientError) as caught:
+        call(**params)
+    response = caught.value.response
+    return (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"],
+            response["Error"]["Message"])
+
+
+def wait_for(fetch: Any, status: str, timeout: float = 10) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = fetch()
+        if answer["status"] == status or time.monotonic() > deadline:
+            assert answer["status"] == status, answer
+            return dict(answer)
+        time.sleep(0.05)
+
+
+def bam_bytes() -> bytes:
+    body = b"BAM\x01" + struct.pack("<i", 0) + struct.pack("<i", 0)
+    data = gzip.compress(body)
+    # Mark the gzip member as BGZF (FLG.FEXTRA with a BC subfield), as BAM files are.
+    header = b"\x1f\x8b\x08\x04" + data[4:10] + struct.pack("<HBBHH", 6, 66, 67, 2, 0)
+    return header + data[10:]
+
+
 def bare_client(url: str, **options: Any) -> Any:
     """An omics client that does not retry, so every answer is seen as it is."""
     config = Config(inject_host_prefix=False, retries={"mode": "standard", "total_max_attempts": 1},
                     **options)
     return boto3.client("omics", endpoint_url=url, region_name="us-east-1", config=config)
+
+
+def raw(url: str, method: str, path: str, body: bytes | None = None, *, sign: bool = True,
+        content_type: str | None = "application/json") -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request, SigV4-signed for omics like botocore would (or not signed)."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    request = AWSRequest(method=method, url=url + path, data=body, headers=headers)
+    if sign:
+        SigV4Auth(Credentials("AKIAROBUST", "secret"), "omics", "us-east-1").add_auth(request)
+    prepared = urllib.request.Request(url + path, data=body, method=method,
+                                      headers=dict(request.headers.items()))
+    try:
+        with urllib.request.urlopen(prepared, timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture

@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-import gzip
-import struct
-import time
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
-from tests.integration.emulator.conftest import BUCKET, ROLE
+from tests.integration.emulator.conftest import (
+    BUCKET,
+    ROLE,
+    bam_bytes,
+    error_of,
+    fastq_source,
+    wait_for,
+)
 from tests.support.emulator_control import EmulatorControl
-
-
-def fastq_source(key: str, sample: str = "x", **extra: Any) -> dict[str, Any]:
-    return {"sourceFiles": {"source1": f"s3://{BUCKET}/{key}"}, "sourceFileType": "FASTQ",
-            "subjectId": "subject", "sampleId": sample, **extra}
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    response = caught.value.response
-    return (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"],
-            response["Error"]["Message"])
-
-
-def wait_for(fetch: Any, status: str, timeout: float = 10) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = fetch()
-        if answer["status"] == status or time.monotonic() > deadline:
-            assert answer["status"] == status, answer
-            return dict(answer)
-        time.sleep(0.05)
-
-
-def bam_bytes() -> bytes:
-    body = b"BAM\x01" + struct.pack("<i", 0) + struct.pack("<i", 0)
-    data = gzip.compress(body)
-    # Mark the gzip member as BGZF (FLG.FEXTRA with a BC subfield), as BAM files are.
-    header = b"\x1f\x8b\x08\x04" + data[4:10] + struct.pack("<HBBHH", 6, 66, 67, 2, 0)
-    return header + data[10:]
 
 
 def test_sequence_stores(omics: Any) -> None:

@@ -7,37 +7,17 @@ import os
 import subprocess
 import sys
 import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from omics_resources.emulator import Durations, EmulatorServer
-from tests.integration.emulator.conftest import BUCKET, ROLE, bare_client
+from tests.integration.emulator.conftest import BUCKET, ROLE, bare_client, raw
 from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import aws_client
-
-
-def raw(url: str, method: str, path: str, body: bytes | None = None, *, sign: bool = True,
-        content_type: str | None = "application/json") -> tuple[int, dict[str, str], bytes]:
-    """One HTTP request, SigV4-signed for omics like botocore would (or not signed)."""
-    headers = {"Content-Type": content_type} if content_type else {}
-    request = AWSRequest(method=method, url=url + path, data=body, headers=headers)
-    if sign:
-        SigV4Auth(Credentials("AKIAROBUST", "secret"), "omics", "us-east-1").add_auth(request)
-    prepared = urllib.request.Request(url + path, data=body, method=method,
-                                      headers=dict(request.headers.items()))
-    try:
-        with urllib.request.urlopen(prepared, timeout=30) as answer:
-            return answer.status, dict(answer.headers), answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def assert_aws_error(answer: tuple[int, dict[str, str], bytes], status: int, code: str) -> str:

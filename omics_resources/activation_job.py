@@ -13,8 +13,10 @@ from typing import Any
 import pulumi
 
 from omics_resources import limits
-from omics_resources.jobs import JobKind, JobProvider, Props, ReadSetInfo
-from omics_resources.resources import JobResource
+from omics_resources.api import JobOperations, ReadSetInfo
+from omics_resources.fields import Field
+from omics_resources.jobs import COMMON_FIELDS, JobKind, JobProvider, Props
+from omics_resources.resources import JobResource, args_props
 from omics_resources.validation import Problem, duplicate_problems
 
 __all__ = [
@@ -45,39 +47,26 @@ class ReadSetActivationJobArgs:
 
     def to_props(self) -> dict[str, Any]:
         """The inputs as the provider sees them."""
-        return {
-            "sequence_store_id": self.sequence_store_id,
-            "read_set_ids": self.read_set_ids,
-            "client_token": self.client_token,
-            "wait": self.wait,
-            "wait_timeout": self.wait_timeout,
-            "allow_partial": self.allow_partial,
-        }
+        return args_props(self)
+
+
+ACTIVATION_FIELDS: tuple[Field, ...] = (
+    *COMMON_FIELDS,
+    Field("read_set_ids", api=("sources",), scalar_item=("readSetId",)),
+)
 
 
 class ActivationKind(JobKind):
     """StartReadSetActivationJob / GetReadSetActivationJob."""
 
     noun = "activation job"
-    start_operation = "StartReadSetActivationJob"
-    get_operation = "GetReadSetActivationJob"
-    replace_properties = ("read_set_ids",)
-
-    def request(self, props: Mapping[str, Any]) -> Props:
-        """The StartReadSetActivationJob parameters."""
-        ids = props.get("read_set_ids")
-        sources = [{"readSetId": i} for i in ids] if isinstance(ids, list) else ids
-        request = {"sequenceStoreId": props.get("sequence_store_id"), "sources": sources}
-        return {k: v for k, v in request.items() if v is not None}
-
-    def property_path(self, api_path: tuple[str | int, ...]) -> str:
-        """``("sources", 3, "readSetId")`` -> ``read_set_ids[3]``."""
-        head, *rest = api_path
-        if head == "sources":
-            return f"read_set_ids[{rest[0]}]" if rest else "read_set_ids"
-        return {"sequenceStoreId": "sequence_store_id", "clientToken": "client_token"}.get(
-            str(head), str(head)
-        )
+    operations = JobOperations(
+        start="StartReadSetActivationJob",
+        get="GetReadSetActivationJob",
+        list="ListReadSetActivationJobs",
+    )
+    slot = "activation"
+    fields = ACTIVATION_FIELDS
 
     def own_problems(self, props: Mapping[str, Any]) -> list[Problem]:
         """Each read set listed once."""
@@ -93,17 +82,9 @@ class ActivationKind(JobKind):
             for reported in job.get("sources") or []
         ]
 
-    def read_set_ids(self, job: Mapping[str, Any]) -> list[str]:
-        """The read sets the job was asked to activate."""
-        return [s["readSetId"] for s in job.get("sources") or [] if s.get("readSetId")]
-
     def source_label(self, index: int, source: Mapping[str, Any]) -> str:
         """``read_set_ids[2] (1234567890)``."""
-        return f"read_set_ids[{index}] ({source.get('read_set_id')})"
-
-    def inputs_from_job(self, job: Mapping[str, Any]) -> Props:
-        """Rebuild the inputs from a GetReadSetActivationJob response."""
-        return {"sequence_store_id": job["sequenceStoreId"], "read_set_ids": self.read_set_ids(job)}
+        return f"read_set_ids[{index}] ({source.get('readSetId')})"
 
     def result_holds(self, job: Mapping[str, Any], read_sets: Mapping[str, ReadSetInfo]) -> bool:
         """An activation that ended holds while every read set is (being made) active."""
@@ -112,7 +93,9 @@ class ActivationKind(JobKind):
     def drifted(self, outputs: Mapping[str, Any]) -> list[str]:
         """``read_set_statuses`` when a refresh saw a read set archived again."""
         statuses = outputs.get("read_set_statuses")
-        if outputs.get("status") != limits.JOB_COMPLETED or not isinstance(statuses, Mapping):
+        if outputs.get("status") not in limits.JOB_OUTCOMES.success or not isinstance(
+            statuses, Mapping
+        ):
             return []
         if any(s == limits.READ_SET_ARCHIVED for s in statuses.values()):
             return ["read_set_statuses"]

@@ -7,7 +7,8 @@
      ├── JobFailedError          the job ended FAILED, CANCELLED or with failed sources
      ├── JobStillRunningError    we stopped waiting; the job goes on
      │    └── JobWaitCancelledError   ... because the engine asked us to stop
-     └── ReadSetDeletionError    BatchDeleteReadSet refused some read sets
+     ├── ReadSetDeletionError    BatchDeleteReadSet refused some read sets
+     └── EndpointUnreachableError  the endpoint never answered (wrong URL, Region, network)
 
 Every message names the job id, so the user can look it up with the AWS CLI.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "EndpointUnreachableError",
     "InvalidInputError",
     "JobFailedError",
     "JobStillRunningError",
@@ -83,3 +85,18 @@ class ReadSetDeletionError(OmicsResourceError):
         lines = "\n".join(f"  - {e}" for e in errors)
         super().__init__(f"{resource}: could not delete every read set:\n{lines}")
         self.errors = list(errors)
+
+
+class EndpointUnreachableError(OmicsResourceError):
+    """The HealthOmics endpoint has never answered this process (wrong URL or Region, no
+    network): retrying until ``wait_timeout`` would only hide that."""
+
+    def __init__(self, *, endpoint: str, region: str, error: str, waited: float) -> None:
+        super().__init__(
+            f"no answer from the HealthOmics endpoint {endpoint} (region {region}) in "
+            f"{waited:.0f} s of trying: {error}. Check the endpoint (stack config "
+            f"omics-resources:endpoint, AWS_ENDPOINT_URL_OMICS), the region (aws:region, "
+            f"AWS_REGION) and the network; nothing was started."
+        )
+        self.endpoint = endpoint
+        self.region = region

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from datetime import datetime, timedelta
+from typing import Any
 
 import pulumi
 
 from omics_resources import limits
+from omics_resources.api import JobOperations, OmicsApi, ReadSetInfo
 from omics_resources.errors import ReadSetDeletionError
-from omics_resources.jobs import (
-    COMMON_SETTINGS,
-    ClientFactory,
-    JobKind,
-    JobProvider,
-    Props,
-    ReadSetInfo,
-)
+from omics_resources.fields import Change, Field
+from omics_resources.jobs import COMMON_FIELDS, JobKind, JobProvider, Props
 from omics_resources.progress import Progress
-from omics_resources.resources import JobResource
+from omics_resources.resources import JobResource, args_props
+from omics_resources.service_model import FILE_TYPES_NEEDING_REFERENCE, FILE_TYPES_WITH_SOURCE2
 from omics_resources.validation import Problem, SettingRule, is_unknown
 
 __all__ = [
@@ -29,24 +26,28 @@ __all__ = [
     "ReadSetImportSourceArgs",
 ]
 
-#: Each source property and where it goes in the API's StartReadSetImportJobSourceItem.
-SOURCE_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "source_file_type": ("sourceFileType",),
-    "source1": ("sourceFiles", "source1"),
-    "source2": ("sourceFiles", "source2"),
-    "subject_id": ("subjectId",),
-    "sample_id": ("sampleId",),
-    "reference_arn": ("referenceArn",),
-    "generated_from": ("generatedFrom",),
-    "name": ("name",),
-    "description": ("description",),
-    "tags": ("tags",),
-}
-_PROPERTY_OF_API_FIELD = {path: name for name, path in SOURCE_FIELDS.items()}
-# A source with no files at all lacks "sourceFiles": what the user left out is source1.
-_PROPERTY_OF_API_FIELD[("sourceFiles",)] = "source1"
-#: Source properties whose change needs a new job (tags are applied in place).
-_SOURCE_JOB_FIELDS = tuple(name for name in SOURCE_FIELDS if name != "tags")
+#: Each source property: where it goes in StartReadSetImportJob's source item, and that only
+#: its tags change in place (anything else is a different job).
+SOURCE_FIELDS: tuple[Field, ...] = (
+    Field("source_file_type", api=("sourceFileType",)),
+    Field("source1", api=("sourceFiles", "source1")),
+    Field("source2", api=("sourceFiles", "source2")),
+    Field("subject_id", api=("subjectId",)),
+    Field("sample_id", api=("sampleId",)),
+    Field("reference_arn", api=("referenceArn",)),
+    Field("generated_from", api=("generatedFrom",)),
+    Field("name", api=("name",)),
+    Field("description", api=("description",)),
+    Field("tags", api=("tags",), change=Change.UPDATE),
+)
+SOURCE_FIELD_NAMES = tuple(f.name for f in SOURCE_FIELDS)
+#: Every property of the resource.
+IMPORT_FIELDS: tuple[Field, ...] = (
+    *COMMON_FIELDS,
+    Field("role_arn", api=("roleArn",)),
+    Field("sources", api=("sources",), items=SOURCE_FIELDS),
+    Field("delete_read_sets_on_destroy", change=Change.SETTING, setting=SettingRule(bool, False)),
+)
 #: What the service reports per source, and what we call it.
 _SOURCE_RESULT_FIELDS = {
     "status": "status",
@@ -82,7 +83,7 @@ class ReadSetImportSourceArgs:
 
     def to_props(self) -> dict[str, Any]:
         """The source as the provider sees it (unset fields left out)."""
-        return {n: getattr(self, n) for n in SOURCE_FIELDS if getattr(self, n) is not None}
+        return {n: getattr(self, n) for n in SOURCE_FIELD_NAMES if getattr(self, n) is not None}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,84 +109,25 @@ class ReadSetImportJobArgs:
 
     def to_props(self) -> dict[str, Any]:
         """The inputs as the provider sees them."""
-        sources: Any = self.sources
+        props = args_props(self)
+        sources = props["sources"]
         if isinstance(sources, Sequence) and not isinstance(sources, str):
             # Anything else than a source is passed on as it is: check reports it by path.
-            sources = [
+            props["sources"] = [
                 s.to_props() if isinstance(s, ReadSetImportSourceArgs) else s for s in sources
             ]
-        return {
-            "sequence_store_id": self.sequence_store_id,
-            "role_arn": self.role_arn,
-            "sources": sources,
-            "client_token": self.client_token,
-            "wait": self.wait,
-            "wait_timeout": self.wait_timeout,
-            "allow_partial": self.allow_partial,
-            "delete_read_sets_on_destroy": self.delete_read_sets_on_destroy,
-        }
-
-
-def _source_request(source: Any) -> Any:
-    if not isinstance(source, Mapping):
-        return source
-    item: dict[str, Any] = {}
-    for name, value in source.items():
-        path = SOURCE_FIELDS.get(name)
-        # Unknown fields are reported by ImportKind.own_problems, with the known ones listed.
-        if path is None or value is None:
-            continue
-        target = item
-        for part in path[:-1]:
-            target = target.setdefault(part, {})
-        target[path[-1]] = value
-    return item
+        return props
 
 
 class ImportKind(JobKind):
     """StartReadSetImportJob / GetReadSetImportJob."""
 
     noun = "import job"
-    start_operation = "StartReadSetImportJob"
-    get_operation = "GetReadSetImportJob"
-    replace_properties = ("role_arn",)
-    settings: ClassVar[Mapping[str, SettingRule]] = {
-        **COMMON_SETTINGS,
-        "delete_read_sets_on_destroy": SettingRule(bool, False),
-    }
-
-    def request(self, props: Mapping[str, Any]) -> Props:
-        """The StartReadSetImportJob parameters."""
-        sources = props.get("sources")
-        if isinstance(sources, list):
-            sources = [_source_request(s) for s in sources]
-        request = {
-            "sequenceStoreId": props.get("sequence_store_id"),
-            "roleArn": props.get("role_arn"),
-            "sources": sources,
-        }
-        return {k: v for k, v in request.items() if v is not None}
-
-    def property_path(self, api_path: tuple[str | int, ...]) -> str:
-        """``("sources", 3, "sourceFiles", "source1")`` -> ``sources[3].source1``."""
-        head, *rest = api_path
-        top = {
-            "sequenceStoreId": "sequence_store_id",
-            "roleArn": "role_arn",
-            "clientToken": "client_token",
-            "sources": "sources",
-        }
-        path = top.get(str(head), str(head))
-        if head != "sources" or not rest:
-            return path
-        index, *field = rest
-        path = f"{path}[{index}]"
-        for width in (2, 1):
-            name = _PROPERTY_OF_API_FIELD.get(tuple(str(f) for f in field[:width]))
-            if name is not None:
-                extra = "".join(f"[{str(f)!r}]" for f in field[width:])
-                return f"{path}.{name}{extra}"
-        return ".".join([path, *(str(f) for f in field)])
+    operations = JobOperations(
+        start="StartReadSetImportJob", get="GetReadSetImportJob", list="ListReadSetImportJobs"
+    )
+    slot = "import"
+    fields = IMPORT_FIELDS
 
     def own_problems(self, props: Mapping[str, Any]) -> list[Problem]:
         """Unknown source fields; source2 only for FASTQ; a reference for BAM and CRAM."""
@@ -198,21 +140,18 @@ class ImportKind(JobKind):
                 continue
             at = f"sources[{index}]"
             for name in source:
-                if name not in SOURCE_FIELDS:
+                if name not in SOURCE_FIELD_NAMES:
                     found.append(
                         Problem(
                             f"{at}.{name}",
                             source[name],
-                            f"is not a source field (known: {', '.join(SOURCE_FIELDS)})",
+                            f"is not a source field (known: {', '.join(SOURCE_FIELD_NAMES)})",
                         )
                     )
             file_type = source.get("source_file_type")
             if not isinstance(file_type, str) or is_unknown(file_type):
                 continue
-            if (
-                source.get("source2") is not None
-                and file_type not in limits.FILE_TYPES_WITH_SOURCE2
-            ):
+            if source.get("source2") is not None and file_type not in FILE_TYPES_WITH_SOURCE2:
                 found.append(
                     Problem(
                         f"{at}.source2",
@@ -220,10 +159,7 @@ class ImportKind(JobKind):
                         f"is only allowed for FASTQ sources (paired-end reads), not {file_type}",
                     )
                 )
-            if (
-                file_type in limits.FILE_TYPES_NEEDING_REFERENCE
-                and source.get("reference_arn") is None
-            ):
+            if file_type in FILE_TYPES_NEEDING_REFERENCE and source.get("reference_arn") is None:
                 found.append(
                     Problem(
                         f"{at}.reference_arn",
@@ -250,71 +186,27 @@ class ImportKind(JobKind):
             outs.append(source)
         return outs
 
-    def read_set_ids(self, job: Mapping[str, Any]) -> list[str]:
-        """Read set ids in source order (sources not finished yet are left out)."""
-        return [s["readSetId"] for s in job.get("sources") or [] if s.get("readSetId")]
+    def read_sets_created_after(self, job: Mapping[str, Any]) -> datetime | None:
+        """An import's read sets are created after the job."""
+        created = job.get("creationTime")
+        return created - timedelta(seconds=1) if isinstance(created, datetime) else None
 
     def source_label(self, index: int, source: Mapping[str, Any]) -> str:
         """``sources[2] (s3://bucket/key)``."""
-        return f"sources[{index}] ({source.get('source1')})"
-
-    def inputs_from_job(self, job: Mapping[str, Any]) -> Props:
-        """Rebuild the inputs from a GetReadSetImportJob response."""
-        sources = []
-        for item in job.get("sources") or []:
-            source: Props = {}
-            for name, path in SOURCE_FIELDS.items():
-                value: Any = item
-                for part in path:
-                    value = value.get(part) if isinstance(value, Mapping) else None
-                if value is not None:
-                    source[name] = value
-            sources.append(source)
-        return {
-            "sequence_store_id": job["sequenceStoreId"],
-            "role_arn": job.get("roleArn"),
-            "sources": sources,
-        }
-
-    def sources_changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-        """``sources`` when anything but tags differs (tags are updated in place)."""
-        old, new = olds.get("sources"), news.get("sources")
-        if is_unknown(new) or not isinstance(old, list) or not isinstance(new, list):
-            return ["sources"] if old != new else []
-        if len(old) != len(new):
-            return ["sources"]
-        for before, after in zip(old, new, strict=True):
-            if not isinstance(after, Mapping) or any(
-                is_unknown(after.get(f)) or before.get(f) != after.get(f)
-                for f in _SOURCE_JOB_FIELDS
-            ):
-                return ["sources"]
-        return []
-
-    def in_place_changes(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-        """``sources[i].tags`` for each source whose tags changed."""
-        old, new = olds.get("sources"), news.get("sources")
-        if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
-            return []
-        return [
-            f"sources[{i}].tags"
-            for i, (before, after) in enumerate(zip(old, new, strict=True))
-            if isinstance(after, Mapping)
-            and (before.get("tags") or {}) != (after.get("tags") or {})
-        ]
+        files = source.get("sourceFiles") or {}
+        return f"sources[{index}] ({files.get('source1')})"
 
     def apply_update(
         self,
-        client: ClientFactory,
-        olds: Mapping[str, Any],
+        api: OmicsApi,
+        changes: list[tuple[str, int, str]],
         news: Mapping[str, Any],
         outs: Props,
         progress: Progress,
     ) -> None:
         """Tag and untag the imported read sets whose source tags changed."""
         sources = [dict(s) for s in outs.get("sources") or []]
-        for path in self.in_place_changes(olds, news):
-            index = int(path[len("sources[") : path.index("]")])
+        for _name, index, _field in changes:
             before = sources[index].get("tags") or {}
             after = dict(news["sources"][index].get("tags") or {})
             arn = sources[index].get("read_set_arn")
@@ -325,10 +217,10 @@ class ImportKind(JobKind):
                 )
             removed = [k for k in before if k not in after]
             if removed:
-                client().untag_resource(resourceArn=arn, tagKeys=removed)
+                api.call("UntagResource", resourceArn=arn, tagKeys=removed)
             changed = {k: v for k, v in after.items() if before.get(k) != v}
             if changed:
-                client().tag_resource(resourceArn=arn, tags=changed)
+                api.call("TagResource", resourceArn=arn, tags=changed)
             progress.say(
                 f"updated tags of read set {sources[index].get('read_set_id')} "
                 f"(set {sorted(changed)}, removed {sorted(removed)})",
@@ -337,7 +229,7 @@ class ImportKind(JobKind):
             sources[index]["tags"] = after
         outs["sources"] = sources
 
-    def delete(self, client: ClientFactory, props: Mapping[str, Any], progress: Progress) -> None:
+    def delete(self, api: OmicsApi, props: Mapping[str, Any], progress: Progress) -> None:
         """Keep the read sets, unless ``delete_read_sets_on_destroy``."""
         ids = [i for i in props.get("read_set_ids") or [] if i]
         store = props.get("sequence_store_id")
@@ -352,7 +244,7 @@ class ImportKind(JobKind):
         errors = []
         for start in range(0, len(ids), limits.BATCH_DELETE_MAX_IDS):
             batch = ids[start : start + limits.BATCH_DELETE_MAX_IDS]
-            answer = client().batch_delete_read_set(sequenceStoreId=store, ids=batch)
+            answer = api.call("BatchDeleteReadSet", sequenceStoreId=store, ids=batch)
             errors += [
                 f"{e.get('id')}: {e.get('code')}: {e.get('message')}"
                 for e in answer.get("errors") or []

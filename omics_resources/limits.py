@@ -7,25 +7,28 @@ job, which of them a retry may start over from, and our own defaults.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
-from omics_resources.service_model import operation_model
+from omics_resources.service_model import job_outcomes, operation_model
 
-# Job statuses (both job kinds share the enum).
+# What a job's status means, read from botocore's waiters (both kinds share the enum and
+# the meanings): success, failure, or keep waiting.
+JOB_OUTCOMES: Final = job_outcomes("GetReadSetImportJob")
+if job_outcomes("GetReadSetActivationJob") != JOB_OUTCOMES:  # pragma: no cover - botocore
+    raise ImportError("botocore's omics waiters now give the two job kinds different meanings")
 JOB_SUBMITTED: Final = "SUBMITTED"
-JOB_IN_PROGRESS: Final = "IN_PROGRESS"
-JOB_CANCELLING: Final = "CANCELLING"
-JOB_CANCELLED: Final = "CANCELLED"
-JOB_FAILED: Final = "FAILED"
-JOB_COMPLETED: Final = "COMPLETED"
-JOB_COMPLETED_WITH_FAILURES: Final = "COMPLETED_WITH_FAILURES"
+TERMINAL_JOB_STATUSES: Final = JOB_OUTCOMES.terminal
+#: The one failure a user may accept (``allow_partial``): some sources failed, the rest are
+#: done. The waiter cannot say this; every other failure produced nothing worth keeping.
+JOB_PARTIAL: Final = "COMPLETED_WITH_FAILURES"
 
-TERMINAL_JOB_STATUSES: Final = frozenset(
-    {JOB_CANCELLED, JOB_FAILED, JOB_COMPLETED, JOB_COMPLETED_WITH_FAILURES}
-)
-#: A job that ended like this produced nothing worth keeping: a retry of the same resource
-#: may start a fresh job (under the next derived client token).
-FAILED_JOB_STATUSES: Final = frozenset({JOB_CANCELLED, JOB_FAILED})
+
+def job_accepted(status: str, *, allow_partial: bool) -> bool:
+    """Whether a job that ended ``status`` did what was asked: the waiter's success, or a
+    partial result when the user accepts one."""
+    return status in JOB_OUTCOMES.success or (allow_partial and status == JOB_PARTIAL)
+
 
 # Per-source statuses.
 SOURCE_FINISHED: Final = "FINISHED"
@@ -39,10 +42,6 @@ READ_SET_DELETED: Final = "DELETED"
 #: Read sets in these states satisfy an activation ("the desired state is active").
 ACTIVATED_READ_SET_STATUSES: Final = frozenset({READ_SET_ACTIVE, READ_SET_ACTIVATING})
 
-# File types: which need a reference, which may have a second file (paired-end reads).
-FILE_TYPES_NEEDING_REFERENCE: Final = frozenset({"BAM", "CRAM"})
-FILE_TYPES_WITH_SOURCE2: Final = frozenset({"FASTQ"})
-
 # Error codes. Retryable ones are retried by botocore per call and by our poller per loop.
 RETRYABLE_ERROR_CODES: Final = frozenset(
     {
@@ -54,14 +53,26 @@ RETRYABLE_ERROR_CODES: Final = frozenset(
 )
 QUOTA_ERROR_CODE: Final = "ServiceQuotaExceededException"
 NOT_FOUND_ERROR_CODE: Final = "ResourceNotFoundException"
+ACCESS_DENIED_ERROR_CODE: Final = "AccessDeniedException"
 
 # How long a create waits by default: real imports of whole genomes run for hours.
 DEFAULT_WAIT_TIMEOUT_SECONDS: Final = 12 * 60 * 60
-# Polling: first look after about a second, then exponential backoff with jitter, capped.
+# Retrying a Start that the service refused (its job quota is full because of other callers):
+# first look after about a second, then exponential backoff with jitter, capped.
 FIRST_POLL_SECONDS: Final = 1.0
 POLL_BACKOFF_MULTIPLIER: Final = 2.0
 MAX_POLL_INTERVAL_SECONDS: Final = 30.0
 POLL_JITTER_FRACTION: Final = 0.25
+# Watching running jobs (one List*Jobs page per interval for every job of a store): the
+# interval is this fraction of the youngest watched job's age, within these bounds. A job
+# that ends after t seconds is seen at most max(1.9 s, 4.8% of t) late; a one-hour job costs
+# about 115 List calls, shared by every job of the store (botocore's waiter: 120, 30 s late).
+WATCH_INTERVAL_FRACTION: Final = 0.048
+WATCH_MIN_INTERVAL_SECONDS: Final = 1.9
+WATCH_MAX_INTERVAL_SECONDS: Final = 300.0
+# How long to keep trying an endpoint that has never answered (connection refused, DNS,
+# timeouts) before failing with its address: a typo should not wait for wait_timeout.
+NO_ANSWER_GIVE_UP_SECONDS: Final = 90.0
 # While a job's status stays the same, repeat it this often, so a long wait never looks hung
 # (and CI systems that kill a silent job see output).
 PROGRESS_HEARTBEAT_SECONDS: Final = 300.0
@@ -88,3 +99,39 @@ def _list_max(operation: str, member: str) -> int:
 
 
 BATCH_DELETE_MAX_IDS: Final = _list_max("BatchDeleteReadSet", "ids")
+
+
+@dataclass(frozen=True)
+class RateBudget:
+    """Operations that share one requests-per-second quota of the account and Region
+    (HealthOmics developer guide, "HealthOmics API quotas"; every caller shares it)."""
+
+    name: str
+    operations: frozenset[str]
+    requests_per_second: float
+
+
+#: The published default rates of every operation the providers call. Our own calls stay
+#: within them (stack config ``omics-resources:maxRequestsPerSecond`` lowers or raises them).
+RATE_BUDGETS: Final = (
+    RateBudget(
+        "importJobs",
+        frozenset({"StartReadSetImportJob", "GetReadSetImportJob", "ListReadSetImportJobs"}),
+        5.0,
+    ),
+    RateBudget("activationStarts", frozenset({"StartReadSetActivationJob"}), 5.0),
+    RateBudget(
+        "activationJobs",
+        frozenset({"GetReadSetActivationJob", "ListReadSetActivationJobs"}),
+        5.0,
+    ),
+    RateBudget("readSets", frozenset({"GetReadSetMetadata", "ListReadSets"}), 5.0),
+    RateBudget("tags", frozenset({"TagResource", "UntagResource", "ListTagsForResource"}), 5.0),
+    RateBudget("batchDelete", frozenset({"BatchDeleteReadSet"}), 1.0),
+    RateBudget("sequenceStores", frozenset({"GetSequenceStore", "ListSequenceStores"}), 5.0),
+)
+
+#: Our jobs of each kind running at once, by default. HealthOmics' service quotas
+#: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
+#: activation jobs" (see the README for their source); stack config can change them.
+DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10}

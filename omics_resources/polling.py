@@ -19,7 +19,6 @@ from omics_resources import limits
 
 __all__ = [
     "Clock",
-    "FakeClock",
     "PollCancelledError",
     "PollPolicy",
     "PollState",
@@ -29,10 +28,12 @@ __all__ = [
     "SystemClock",
     "Wait",
     "default_policy",
+    "stop_after_attempt",
     "stop_after_delay",
     "stop_never",
     "wait_exponential",
     "wait_jittered",
+    "wait_proportional",
 ]
 
 T = TypeVar("T")
@@ -52,14 +53,6 @@ class Wait(Protocol):
 
     def __call__(self, state: PollState) -> float:
         """Seconds to sleep after the poll ``state`` describes."""
-        ...
-
-
-class Stop(Protocol):
-    """Whether to give up waiting."""
-
-    def __call__(self, state: PollState) -> bool:
-        """True to give up."""
         ...
 
 
@@ -84,6 +77,25 @@ class wait_exponential:  # noqa: N801 - named like tenacity's strategies on purp
 
 
 @dataclass(frozen=True)
+class wait_proportional:  # noqa: N801
+    """A fraction of the time waited so far, between ``minimum`` and ``maximum``.
+
+    For waits whose end nobody can predict (a job of seconds or of hours): a job that ends
+    after ``t`` seconds is seen at most ``fraction * t`` (or ``minimum``) late, and an hour
+    costs about ``ln(3600 / minimum * fraction) / fraction`` polls instead of one per
+    fixed interval.
+    """
+
+    fraction: float
+    minimum: float
+    maximum: float
+
+    def __call__(self, state: PollState) -> float:
+        """Seconds to wait after ``state.elapsed`` seconds of waiting."""
+        return max(self.minimum, min(self.maximum, self.fraction * state.elapsed))
+
+
+@dataclass(frozen=True)
 class wait_jittered:  # noqa: N801
     """Another wait, shortened by a random fraction of up to ``fraction``.
 
@@ -100,8 +112,31 @@ class wait_jittered:  # noqa: N801
         return self.inner(state) * (1.0 - self.fraction * self.rng.random())
 
 
+class Stop:
+    """When to give up waiting. Stops compose: ``a | b`` gives up when either does,
+    ``a & b`` when both do. ``seconds_left`` says how long until a time-based stop fires
+    (None for a stop that does not depend on time), so a poller can sleep exactly up to a
+    deadline and take one last look, whatever the composition."""
+
+    def __call__(self, state: PollState) -> bool:
+        """True to give up."""
+        raise NotImplementedError
+
+    def seconds_left(self, state: PollState) -> float | None:
+        """Seconds until this stop fires on time alone; None if time alone never fires it."""
+        return None
+
+    def __or__(self, other: Stop) -> Stop:
+        """Stop when either stops."""
+        return _stop_any(self, other)
+
+    def __and__(self, other: Stop) -> Stop:
+        """Stop when both stop."""
+        return _stop_all(self, other)
+
+
 @dataclass(frozen=True)
-class stop_after_delay:  # noqa: N801
+class stop_after_delay(Stop):  # noqa: N801 - named like tenacity's strategies on purpose
     """Give up once ``seconds`` have passed since the wait began."""
 
     seconds: float
@@ -110,13 +145,24 @@ class stop_after_delay:  # noqa: N801
         """True once the time is up."""
         return state.elapsed >= self.seconds
 
-    def __or__(self, other: Stop) -> Stop:
-        """Stop when either stops."""
-        return _stop_any(self, other)
+    def seconds_left(self, state: PollState) -> float | None:
+        """The time to the deadline."""
+        return self.seconds - state.elapsed
 
 
 @dataclass(frozen=True)
-class stop_never:  # noqa: N801
+class stop_after_attempt(Stop):  # noqa: N801
+    """Give up after ``attempts`` polls."""
+
+    attempts: int
+
+    def __call__(self, state: PollState) -> bool:
+        """True once that many polls were made."""
+        return state.attempt >= self.attempts
+
+
+@dataclass(frozen=True)
+class stop_never(Stop):  # noqa: N801
     """Never give up (a create whose user chose no timeout)."""
 
     def __call__(self, state: PollState) -> bool:
@@ -125,13 +171,34 @@ class stop_never:  # noqa: N801
 
 
 @dataclass(frozen=True)
-class _stop_any:  # noqa: N801
+class _stop_any(Stop):  # noqa: N801
     first: Stop
     second: Stop
 
     def __call__(self, state: PollState) -> bool:
         """True when either stop says so."""
         return self.first(state) or self.second(state)
+
+    def seconds_left(self, state: PollState) -> float | None:
+        """The sooner of the two deadlines."""
+        left = (self.first.seconds_left(state), self.second.seconds_left(state))
+        known = [t for t in left if t is not None]
+        return min(known) if known else None
+
+
+@dataclass(frozen=True)
+class _stop_all(Stop):  # noqa: N801
+    first: Stop
+    second: Stop
+
+    def __call__(self, state: PollState) -> bool:
+        """True when both stops say so."""
+        return self.first(state) and self.second(state)
+
+    def seconds_left(self, state: PollState) -> float | None:
+        """The later of the two deadlines (None if either has none)."""
+        left = (self.first.seconds_left(state), self.second.seconds_left(state))
+        return None if None in left else max(t for t in left if t is not None)
 
 
 class Clock(Protocol):
@@ -141,8 +208,16 @@ class Clock(Protocol):
         """Seconds from an arbitrary start, never going back."""
         ...
 
+    def time(self) -> float:
+        """Wall-clock seconds since the epoch (to compare with the service's timestamps)."""
+        ...
+
     def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
         """Sleep ``seconds``; True if ``cancel`` was set first."""
+        ...
+
+    def wait(self, condition: threading.Condition, seconds: float) -> None:
+        """Wait (holding ``condition``) until notified or ``seconds`` have passed."""
         ...
 
 
@@ -153,6 +228,10 @@ class SystemClock:
         """Seconds from an arbitrary start, never going back."""
         return time.monotonic()
 
+    def time(self) -> float:
+        """Wall-clock seconds since the epoch."""
+        return time.time()
+
     def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
         """Sleep ``seconds``, or less if ``cancel`` is set meanwhile (then return True)."""
         if cancel is None:
@@ -160,23 +239,9 @@ class SystemClock:
             return False
         return cancel.wait(seconds)
 
-
-@dataclass
-class FakeClock:
-    """A clock for tests: sleeping only moves time forward and records the interval."""
-
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def monotonic(self) -> float:
-        """The fake current time."""
-        return self.now
-
-    def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
-        """Advance the fake time by ``seconds`` at once."""
-        self.sleeps.append(seconds)
-        self.now += seconds
-        return cancel is not None and cancel.is_set()
+    def wait(self, condition: threading.Condition, seconds: float) -> None:
+        """``condition.wait(seconds)``."""
+        condition.wait(seconds)
 
 
 @dataclass(frozen=True)
@@ -246,14 +311,9 @@ class Poller:
             if self.policy.stop(state):
                 raise PollTimeoutError(state)
             delay = self.policy.wait(state)
-            if self.policy.stop(PollState(attempt, state.elapsed + delay)):
+            left = self.policy.stop.seconds_left(state)
+            if left is not None and left < delay:
                 # Sleep only up to the deadline, then take one last look.
-                delay = max(0.0, self._deadline_left(state))
+                delay = max(0.0, left)
             if self.clock.sleep(delay, self.cancel):
                 raise PollCancelledError(PollState(attempt, self.clock.monotonic() - started))
-
-    def _deadline_left(self, state: PollState) -> float:
-        stop = self.policy.stop
-        if isinstance(stop, stop_after_delay):
-            return stop.seconds - state.elapsed
-        return 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
@@ -10,7 +11,7 @@ from pulumi.dynamic import Resource
 
 from omics_resources.jobs import SCOPE_PROPERTY, JobProvider
 
-__all__ = ["OUTPUT_NAMES", "JobResource", "job_props"]
+__all__ = ["OUTPUT_NAMES", "JobResource", "args_props", "job_props"]
 
 #: Outputs of both resources. Each needs a key in the props given to the SDK, or it is not
 #: an attribute of the resource object.
@@ -25,6 +26,12 @@ OUTPUT_NAMES = (
     "read_set_ids",
     "read_set_statuses",
 )
+
+
+def args_props(args: Any) -> dict[str, Any]:
+    """An ``*Args`` dataclass as the provider's props: each field under its own name (the
+    fields are the kind's field table's names; ``tests/unit/test_fields.py`` holds them to it)."""
+    return {f.name: getattr(args, f.name) for f in dataclasses.fields(args)}
 
 
 def job_props(resource_name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import threading
 import pytest
 
 from omics_resources.polling import (
-    FakeClock,
     PollCancelledError,
     Poller,
     PollPolicy,
@@ -20,6 +19,7 @@ from omics_resources.polling import (
     wait_exponential,
     wait_jittered,
 )
+from tests.support.clock import FakeClock
 
 
 def counting_probe(done_at: int) -> tuple[list[int], object]:

@@ -1,0 +1,302 @@
+"""One scheduler per provider process, shared by every job resource of the stack.
+
+::
+
+    create (any job resource)
+      -> slots.acquire(kind)       at most N of our jobs of a kind at once; FIFO queue,
+                                   the waiting create says how many are ahead of it
+      -> api.start_job             (every call paced by the rate limiter of the api)
+      -> watcher(kind, store).wait one List*Jobs page per interval for every watched job
+                                   of the store; Get*Job only for a job whose status
+                                   changed, and for its final answer
+      -> slots.release(kind)
+
+Waiting creates take turns doing the polling (the first whose turn is due polls for all,
+the others wait on a condition and are woken by its results), so no background thread
+outlives a create and a single-threaded test drives the whole thing on a fake clock.
+Cancellation and ``wait_timeout`` stay with each create.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import botocore.exceptions
+
+from omics_resources import aws, limits
+from omics_resources.api import JobOperations, OmicsApi
+from omics_resources.polling import Clock, PollState, SystemClock, Wait, wait_proportional
+
+__all__ = ["JobSlots", "Scheduler", "SlotWaitEndedError", "WatchEndedError", "Watcher"]
+
+Props = dict[str, Any]
+# A waiting create wakes at least this often to notice cancellation and its deadline.
+_WAKE_SECONDS = 0.5
+# Poll errors kept for waiters to see (a waiter that missed older ones sees these).
+_ERRORS_KEPT = 16
+
+
+class SlotWaitEndedError(Exception):
+    """A create stopped waiting for a job slot (``reason``: "timeout" or "cancelled")."""
+
+    def __init__(self, reason: str, waited: float) -> None:
+        super().__init__(f"{reason} after {waited:.0f} s in the queue")
+        self.reason = reason
+        self.waited = waited
+
+
+class WatchEndedError(Exception):
+    """A create stopped waiting for its job (``reason``: "timeout" or "cancelled");
+    ``job`` is the last description seen."""
+
+    def __init__(self, reason: str, job: Props, waited: float) -> None:
+        super().__init__(f"{reason} after {waited:.0f} s")
+        self.reason = reason
+        self.job = job
+        self.waited = waited
+
+
+class JobSlots:
+    """At most ``capacity`` holders at once; the others queue, first come first served."""
+
+    def __init__(self, capacity: int, clock: Clock | None = None) -> None:
+        if capacity < 1:
+            raise ValueError(f"a job-slot count must be 1 or more, not {capacity}")
+        self.capacity = capacity
+        self._clock = clock or SystemClock()
+        self._cond = threading.Condition()
+        self._held = 0
+        self._queue: deque[object] = deque()
+
+    @property
+    def held(self) -> int:
+        """Slots in use."""
+        with self._cond:
+            return self._held
+
+    def acquire(
+        self,
+        *,
+        deadline: float | None,
+        cancel: threading.Event | None,
+        on_queued: Callable[[int], None] = lambda _ahead: None,
+    ) -> None:
+        """Take a slot, waiting in line for one. ``on_queued(ahead)`` is told the number of
+        waiters ahead whenever it changes. Raises :class:`SlotWaitEndedError`."""
+        ticket = object()
+        began = self._clock.monotonic()
+        with self._cond:
+            self._queue.append(ticket)
+            told: int | None = None
+            try:
+                while not (self._queue[0] is ticket and self._held < self.capacity):
+                    ahead = self._queue.index(ticket)
+                    if ahead != told:
+                        told = ahead
+                        on_queued(ahead)
+                    now = self._clock.monotonic()
+                    if cancel is not None and cancel.is_set():
+                        raise SlotWaitEndedError("cancelled", now - began)
+                    if deadline is not None and now >= deadline:
+                        raise SlotWaitEndedError("timeout", now - began)
+                    pause = (
+                        _WAKE_SECONDS if deadline is None else min(_WAKE_SECONDS, deadline - now)
+                    )
+                    self._clock.wait(self._cond, max(pause, 0.0))
+                self._held += 1
+            finally:
+                self._queue.remove(ticket)
+                self._cond.notify_all()
+
+    def release(self) -> None:
+        """Give a slot back."""
+        with self._cond:
+            self._held -= 1
+            self._cond.notify_all()
+
+
+@dataclass
+class _Watched:
+    job: Props
+    since: float  # when the job was created, wall clock (to size the polling interval)
+    final: bool = False
+    waiters: int = 0
+
+
+class Watcher:
+    """Every watched job of one kind in one store, seen through one List call per interval."""
+
+    def __init__(
+        self,
+        api: OmicsApi,
+        operations: JobOperations,
+        store: str,
+        *,
+        clock: Clock | None = None,
+        interval: Wait | None = None,
+    ) -> None:
+        self._api = api
+        self._operations = operations
+        self._store = store
+        self._clock = clock or SystemClock()
+        self._interval = interval or wait_proportional(
+            limits.WATCH_INTERVAL_FRACTION,
+            limits.WATCH_MIN_INTERVAL_SECONDS,
+            limits.WATCH_MAX_INTERVAL_SECONDS,
+        )
+        self._cond = threading.Condition()
+        self._errors: list[BaseException] = []
+        self._list_denied = False
+        self._jobs: dict[str, _Watched] = {}
+        self._polling = False
+        self._next_poll = 0.0
+        #: Calls made by this watcher, by operation (for tests and benchmarks).
+        self.calls: dict[str, int] = {}
+
+    def wait(
+        self,
+        job: Props,
+        *,
+        deadline: float | None,
+        cancel: threading.Event | None,
+        on_change: Callable[[Props], None] = lambda _job: None,
+        on_error: Callable[[BaseException], None] = lambda _e: None,
+    ) -> Props:
+        """Wait until ``job`` (a Get*Job answer) ends; its final description. Each newer
+        description is passed to ``on_change``; each error of a poll (made by whichever
+        waiter's turn it was) to ``on_error``, which raises to end this wait or returns to
+        go on. Raises :class:`WatchEndedError` on the deadline or cancellation."""
+        job_id = str(job["id"])
+        began = self._clock.monotonic()
+        with self._cond:
+            entry = self._jobs.get(job_id)
+            if entry is None:
+                entry = _Watched(job=job, since=_epoch(job.get("creationTime"), self._clock))
+                entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
+                self._jobs[job_id] = entry
+            entry.waiters += 1
+            errors_seen = len(self._errors)
+        seen: Props | None = None
+        try:
+            while True:
+                with self._cond:
+                    new_errors = self._errors[errors_seen:]
+                    errors_seen = len(self._errors)
+                for error in new_errors:
+                    on_error(error)
+                with self._cond:
+                    if entry.job is not seen:
+                        seen = entry.job
+                        on_change(seen)
+                    if entry.final:
+                        return entry.job
+                    now = self._clock.monotonic()
+                    if cancel is not None and cancel.is_set():
+                        raise WatchEndedError("cancelled", entry.job, now - began)
+                    if deadline is not None and now >= deadline:
+                        raise WatchEndedError("timeout", entry.job, now - began)
+                    leader = not self._polling and now >= self._next_poll
+                    if leader:
+                        self._polling = True
+                    else:
+                        until = self._next_poll if not self._polling else now + _WAKE_SECONDS
+                        if deadline is not None:
+                            until = min(until, deadline)
+                        self._clock.wait(self._cond, min(max(until - now, 0.0), _WAKE_SECONDS))
+                        continue
+                self._poll_for_all()
+        finally:
+            with self._cond:
+                entry.waiters -= 1
+                if entry.waiters == 0:
+                    self._jobs.pop(job_id, None)
+
+    def _poll_for_all(self) -> None:
+        try:
+            self._poll()
+        except Exception as error:  # every waiter judges it (see wait)
+            with self._cond:
+                self._errors.append(error)
+                del self._errors[:-_ERRORS_KEPT]
+        finally:
+            with self._cond:
+                self._polling = False
+                now = self._clock.monotonic()
+                youngest = max((e.since for e in self._jobs.values()), default=None)
+                age = 0.0 if youngest is None else max(0.0, self._clock.time() - youngest)
+                self._next_poll = now + self._interval(PollState(attempt=0, elapsed=age))
+                self._cond.notify_all()
+
+    def _poll(self) -> None:
+        with self._cond:
+            open_jobs = {i: e for i, e in self._jobs.items() if not e.final}
+        if not open_jobs:
+            return
+        statuses = {} if self._list_denied else self._listed(open_jobs)
+        for job_id, entry in open_jobs.items():
+            listed = statuses.get(job_id)
+            if listed is not None and listed == entry.job.get("status"):
+                continue
+            self._count(self._operations.get)
+            job = self._api.get_job(self._operations, self._store, job_id)
+            with self._cond:
+                entry.job = job
+                entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
+                self._cond.notify_all()
+
+    def _listed(self, open_jobs: Mapping[str, _Watched]) -> dict[str, str]:
+        oldest = min(e.since for e in open_jobs.values())
+        after = datetime.fromtimestamp(oldest - 1.0).astimezone()
+        self._count(self._operations.list)
+        try:
+            return self._api.job_statuses(self._operations, self._store, list(open_jobs), after)
+        except botocore.exceptions.ClientError as error:
+            if aws.error_code(error) != limits.ACCESS_DENIED_ERROR_CODE:
+                raise
+            # A role allowed Get*Job but not List*Jobs (our README's older permission list):
+            # one Get per job and interval still works, at a higher cost in calls.
+            self._list_denied = True
+            return {}
+
+    def _count(self, operation: str) -> None:
+        self.calls[operation] = self.calls.get(operation, 0) + 1
+
+
+def _epoch(value: Any, clock: Clock) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return clock.time()
+
+
+@dataclass
+class Scheduler:
+    """What every job resource of one provider process shares: the API (and its rate
+    limiter), job slots per kind, and one watcher per kind and store."""
+
+    api: OmicsApi
+    slots: Mapping[str, JobSlots]
+    clock: Clock = field(default_factory=SystemClock)
+    interval: Wait | None = None
+    _watchers: dict[tuple[str, str], Watcher] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def watcher(self, operations: JobOperations, store: str) -> Watcher:
+        """The watcher of one kind's jobs in one store."""
+        with self._lock:
+            key = (operations.list, store)
+            watcher = self._watchers.get(key)
+            if watcher is None:
+                watcher = Watcher(
+                    self.api,
+                    operations,
+                    store,
+                    clock=self.clock,
+                    interval=self.interval,
+                )
+                self._watchers[key] = watcher
+            return watcher

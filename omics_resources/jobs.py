@@ -36,6 +36,7 @@ from omics_resources.polling import Clock, PollPolicy, SystemClock, default_poli
 from omics_resources.progress import Progress
 from omics_resources.scheduler import Scheduler
 from omics_resources.scheduling_config import SchedulingSettings, shared_scheduler
+from omics_resources.server_pool import widen_stock_server_pool
 from omics_resources.tokens import TokenSeed
 from omics_resources.validation import Problem, SettingRule, api_problems, setting_problems
 
@@ -334,6 +335,7 @@ class JobProvider(ResourceProvider):
         """The scheduler this provider's jobs share (the process's, unless one was given)."""
         if self._scheduler is not None:
             return self._scheduler
+        widen_stock_server_pool(limits.PROVIDER_WORKERS)
         return shared_scheduler(self._aws, self._scheduling)
 
     def _outputs(self, inputs: Mapping[str, Any], job: Mapping[str, Any]) -> Props:

@@ -135,3 +135,7 @@ RATE_BUDGETS: Final = (
 #: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
 #: activation jobs" (see the README for their source); stack config can change them.
 DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10}
+
+# gRPC workers of the provider process: our provider host's pool, and the stock
+# dynamic-provider server's once widened (it starts with 4, and a waiting create holds one).
+PROVIDER_WORKERS: Final = 64

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from concurrent import futures
 from typing import Any
 
+from omics_resources import limits
 from omics_resources.cancellation import ENGINE_CANCELLED
 from omics_resources.engine import engine_address, watch_engine
 from omics_resources.errors import OmicsResourceError
@@ -37,7 +38,9 @@ from omics_resources.errors import OmicsResourceError
 __all__ = ["DEFAULT_WORKERS", "PROVIDER_CALLS", "WORKERS_ENV", "main"]
 
 WORKERS_ENV = "OMICS_RESOURCES_PROVIDER_WORKERS"
-DEFAULT_WORKERS = 64
+#: The pool's default size (the stock server's pool is widened to the same, see
+#: :mod:`omics_resources.server_pool`).
+DEFAULT_WORKERS = limits.PROVIDER_WORKERS
 
 
 def _workers() -> int:

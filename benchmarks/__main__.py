@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from harness.clients import ROLE_ARN, aws_client
+from harness.pulumi_cli import REPO, PulumiStack
 from omics_resources.emulator import Durations, EmulatorServer
-from tests.support.pulumi_cli import REPO, PulumiStack
-from tests.support.scenario import ROLE_ARN, aws_client
 
 JOBS_PROGRAM = REPO / "tests" / "e2e" / "programs" / "jobs"
 BUCKET = "benchmark-sources"

@@ -9,23 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import boto3
-from botocore.config import Config
-
+from harness.clients import ROLE_ARN, aws_client
 from omics_resources import ReadSetActivationJobProvider, ReadSetImportJobProvider
 from tests.support.provider_server import Failure, ProviderServer, Resource
 
 T = TypeVar("T")
 BUCKET = "omics-it-sources"
-ROLE_ARN = "arn:aws:iam::123456789012:role/OmicsImportRole"
-REGION = "us-east-1"
-
-
-def aws_client(service: str, url: str) -> Any:
-    """A boto3 client for the emulator, as any user would build one."""
-    config = Config(inject_host_prefix=False, s3={"addressing_style": "path"},
-                    retries={"mode": "standard", "total_max_attempts": 5})
-    return boto3.client(service, endpoint_url=url, region_name=REGION, config=config)
 
 
 def fastq(sample: str, mate: int = 1) -> bytes:

@@ -3,10 +3,12 @@ endpoint (moto), for offline development and tests.
 
 Start it with ``python -m omics_resources.emulator`` or, in-process, with
 :class:`EmulatorServer`. Layout (after moto's services): ``models`` the backend (the API's
-operations), ``entities`` and ``jobs`` what it holds (each with its wire view), ``pages``
-pagination, ``lifecycle`` durations and content checks, ``responses`` the HTTP side of the
-API, ``request_log`` what it answered, ``exceptions`` one class per AWS error, ``control``
-the ``/_emulator/`` API, ``faults`` fault injection, ``persistence`` the state file, ``s3``
+operations), ``entities`` and ``jobs`` what it holds (each with its wire view), ``sources``
+what a Start's sources become, ``filters`` and ``pages`` the List* operations' filters and
+pagination, ``lifecycle`` durations and content checks, ``limits`` the service's rates and
+job quotas, ``wire`` answers by botocore's shapes, ``responses`` the HTTP side of the API,
+``request_log`` what it answered, ``exceptions`` one class per AWS error, ``control`` the
+``/_emulator/`` API, ``faults`` fault injection, ``persistence`` the state file, ``s3``
 moto's S3 on the same endpoint, ``server`` the endpoint.
 """
 
@@ -23,6 +25,7 @@ if _MISSING:
     )
 
 from omics_resources.emulator.lifecycle import Durations  # noqa: E402 - after the guard
+from omics_resources.emulator.limits import LimitConfig  # noqa: E402
 from omics_resources.emulator.server import EmulatorServer  # noqa: E402
 
-__all__ = ["Durations", "EmulatorServer"]
+__all__ = ["Durations", "EmulatorServer", "LimitConfig"]

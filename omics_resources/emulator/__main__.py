@@ -8,8 +8,68 @@ import signal
 import sys
 from types import FrameType
 
+from omics_resources.emulator.exceptions import ValidationException
 from omics_resources.emulator.lifecycle import Durations
+from omics_resources.emulator.limits import BUDGETS, DEFAULT_BURST_SECONDS, JOB_QUOTAS, LimitConfig
 from omics_resources.emulator.server import EmulatorServer
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    budgets = ", ".join(f"{b.name} ({b.rate:g}: {'+'.join(b.operations)})" for b in BUDGETS)
+    parser.add_argument(
+        "--rate-limits",
+        choices=("on", "off"),
+        default="on",
+        help="the service's API rates, per budget (default on)",
+    )
+    parser.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="BUDGET=TPS",
+        help=f"change one budget's rate (repeatable); budgets and defaults: {budgets}",
+    )
+    parser.add_argument(
+        "--burst-seconds",
+        type=float,
+        default=DEFAULT_BURST_SECONDS,
+        help="a budget holds this many seconds of its rate (default %(default)s)",
+    )
+    for kind, quota in JOB_QUOTAS.items():
+        parser.add_argument(
+            f"--max-{kind}-jobs",
+            default=str(quota),
+            metavar="N|none",
+            help=f"concurrent {kind} jobs before Start answers 402 (default %(default)s)",
+        )
+
+
+def _limit_config(parser: argparse.ArgumentParser, args: argparse.Namespace) -> LimitConfig:
+    """The limit options as the control API's changes, checked by the same code."""
+    rates = {}
+    for item in args.rate:
+        name, _, rate = item.partition("=")
+        try:
+            rates[name] = float(rate)
+        except ValueError:
+            parser.error(f"--rate takes BUDGET=TPS, not {item!r}")
+    quotas = {}
+    for kind in JOB_QUOTAS:
+        raw = getattr(args, f"max_{kind}_jobs")
+        try:
+            quotas[kind] = None if raw == "none" else int(raw)
+        except ValueError:
+            parser.error(f"--max-{kind}-jobs takes a whole number or none, not {raw!r}")
+    changes = {
+        "rateLimits": args.rate_limits == "on",
+        "rates": rates,
+        "burstSeconds": args.burst_seconds,
+        "maxActiveJobs": quotas,
+    }
+    try:
+        return LimitConfig().updated(changes)
+    except ValidationException as error:
+        parser.error(error.message)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         default=defaults.speed,
         help="multiplies every duration (0: jobs end at once)",
     )
+    _add_limit_options(parser)
     args = parser.parse_args(argv)
     durations = Durations(
         args.submit_seconds,
@@ -44,7 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         args.activation_seconds,
         args.speed,
     )
-    emulator = EmulatorServer(args.host, args.port, state_file=args.state, durations=durations)
+    emulator = EmulatorServer(
+        args.host,
+        args.port,
+        state_file=args.state,
+        durations=durations,
+        limits=_limit_config(parser, args),
+    )
     print(emulator.url, flush=True)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:

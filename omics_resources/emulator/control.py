@@ -5,11 +5,14 @@ POST     /_emulator/archive    ``{"sequenceStoreId", "readSetIds"}``: ACTIVE rea
 GET/POST /_emulator/durations  current / changed job durations (camelCase seconds, ``speed``)
 GET/POST /_emulator/faults     active rules / add ``{"operation", "error", "rate"|"count", "seed"}``
 DELETE   /_emulator/faults     remove every rule
-POST     /_emulator/quota      ``{"maxActiveJobs": n | null}``: Start* answers 402 beyond it
+POST     /_emulator/quota      ``{"maxActiveJobs": n | null, "kind"?}``: Start* 402s beyond it
+GET/POST /_emulator/limits     the limits in force / changed: ``rateLimits``, ``rates``,
+                               ``burstSeconds``, ``maxActiveJobs`` (see ``limits``)
 POST     /_emulator/cancel     ``{"sequenceStoreId", "jobId"}``: the job becomes CANCELLED
 GET      /_emulator/jobs       every job with its kind, status and client token
 GET      /_emulator/log        ``{"counts": {op: n}, "requests": [...]}``; DELETE clears it
-POST     /_emulator/reset      forget everything (stores, jobs, read sets, S3, faults, quota, log)
+POST     /_emulator/reset      forget everything (stores, jobs, read sets, S3, faults, log); limits
+                               back to the emulator's start
 =======  ===================  ==================================================================
 """
 
@@ -38,12 +41,19 @@ __all__ = ["PREFIX", "Control"]
 PREFIX = "/_emulator/"
 
 
+def _known(body: dict[str, Any], known: set[str]) -> None:
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise ValidationException(f"unknown field(s) {', '.join(unknown)}")
+
+
 class Control:
     """Handles the control API for one emulator: over HTTP (``__call__``), or in-process
     through :meth:`handle`, with the same validation."""
 
     def __init__(self, backend: OmicsBackend, faults: FaultInjector, log: RequestLog) -> None:
         self.backend = backend
+        self.limits = backend.limits
         self.faults = faults
         self.log = log
         self._routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
@@ -54,6 +64,8 @@ class Control:
             ("POST", "faults"): self.add_fault,
             ("DELETE", "faults"): lambda _b: self.faults.clear(),
             ("POST", "quota"): self.set_quota,
+            ("GET", "limits"): lambda _b: self.limits.config.to_wire(),
+            ("POST", "limits"): self.limits.update,
             ("POST", "cancel"): self.cancel,
             ("GET", "jobs"): self.jobs,
             ("GET", "log"): lambda _b: self.log.snapshot(),
@@ -95,12 +107,16 @@ class Control:
         return self.faults.rules()
 
     def set_quota(self, body: dict[str, Any]) -> Any:
-        """Set (or clear, with null) the job-concurrency quota."""
-        limit = body.get("maxActiveJobs")
-        if limit is not None and not (isinstance(limit, int) and limit >= 0):
-            raise ValidationException("maxActiveJobs must be a whole number or null")
-        self.backend.max_active_jobs = limit
-        return {"maxActiveJobs": limit}
+        """Set (or clear, with null) the concurrent-job quota of one ``kind``, or of every
+        kind when none is given."""
+        _known(body, {"maxActiveJobs", "kind"})
+        kinds = list(self.limits.config.max_active_jobs)
+        kind = body.get("kind")
+        if kind is not None and kind not in kinds:
+            raise ValidationException(f"kind must be one of {', '.join(kinds)}, not {kind!r}")
+        quota = body.get("maxActiveJobs")
+        wanted = {k: quota for k in ([kind] if kind else kinds)}
+        return {"maxActiveJobs": self.limits.update({"maxActiveJobs": wanted})["maxActiveJobs"]}
 
     def cancel(self, body: dict[str, Any]) -> Any:
         """Move a job that has not ended to CANCELLED."""
@@ -136,6 +152,7 @@ class Control:
         self.backend.reset()
         self.faults.clear()
         self.log.clear()
+        self.limits.reset()
         return {}
 
     def handle(self, method: str, name: str, body: Any = None) -> Any:

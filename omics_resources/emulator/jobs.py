@@ -8,15 +8,20 @@ final) comes from botocore's waiters via :func:`omics_resources.service_model.jo
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store, status_message
+from omics_resources.emulator.exceptions import ValidationException
 from omics_resources.service_model import job_outcomes
 
 __all__ = [
     "JOB_KINDS",
     "ActivationJob",
+    "ClientTokens",
     "ImportJob",
     "Inventory",
     "Job",
@@ -257,6 +262,43 @@ class ActivationJob(Job):
             "status": source.status,
             "statusMessage": source.message,
         }
+
+
+class ClientTokens:
+    """Which job each client token started (per job kind and store), so a retried Start
+    gets its job back instead of a second one."""
+
+    def __init__(self, jobs: Iterable[Job] = ()) -> None:
+        self._jobs: dict[tuple[str, str, str], Job] = {}
+        for job in jobs:
+            self.remember(job)
+
+    @staticmethod
+    def fingerprint(request: dict[str, Any]) -> str:
+        """What identifies a request, to tell a retry from another request with its token."""
+        canonical = json.dumps(request, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def earlier(
+        self, kind: type[Job], store_id: str, token: str | None, fingerprint: str
+    ) -> Job | None:
+        """The job this token already started, if any; a different request with the same
+        token is the API's ValidationException."""
+        job = None if token is None else self._jobs.get((kind.KIND, store_id, token))
+        if job is not None and job.fingerprint != fingerprint:
+            raise ValidationException(
+                f"clientToken {token!r} was already used for a different request"
+            )
+        return job
+
+    def remember(self, job: Job) -> None:
+        """Record the token of a job just created (jobs without one are not recorded)."""
+        if job.token is not None:
+            self._jobs[(job.KIND, job.store_id, job.token)] = job
+
+    def clear(self) -> None:
+        """Forget every token."""
+        self._jobs.clear()
 
 
 #: Job classes by kind (the control API's and the state file's name for them).

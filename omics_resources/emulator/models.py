@@ -10,8 +10,6 @@ then (it writes the state file).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import threading
 import time
@@ -25,8 +23,16 @@ from omics_resources.emulator.exceptions import (
     ValidationException,
 )
 from omics_resources.emulator.filters import JOB_FILTER, READ_SET_FILTER, STORE_FILTER
-from omics_resources.emulator.jobs import ActivationJob, ImportJob, Job, JobSource, Started
+from omics_resources.emulator.jobs import (
+    ActivationJob,
+    ClientTokens,
+    ImportJob,
+    Job,
+    JobSource,
+    Started,
+)
 from omics_resources.emulator.lifecycle import Durations
+from omics_resources.emulator.limits import Limits
 from omics_resources.emulator.pages import page
 from omics_resources.emulator.s3 import S3Objects
 from omics_resources.emulator.sources import (
@@ -38,11 +44,6 @@ from omics_resources.emulator.sources import (
 __all__ = ["OmicsBackend"]
 
 
-def _fingerprint(body: dict[str, Any]) -> str:
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 class OmicsBackend:
     """The sequence-store part of HealthOmics, in memory."""
 
@@ -52,12 +53,13 @@ class OmicsBackend:
         clock: Callable[[], float] = time.time,
         durations: Durations | None = None,
         region: str = "us-east-1",
+        limits: Limits | None = None,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
         self.clock = clock
         self.durations = durations or Durations()
         self.region = region
-        self.max_active_jobs: int | None = None
+        self.limits = limits or Limits(clock=clock)
         self.s3 = S3Objects()
         self.lock = threading.RLock()
         self._on_change = on_change
@@ -66,7 +68,7 @@ class OmicsBackend:
         self.read_sets: dict[str, ReadSet] = {}
         self.jobs: dict[str, Job] = {}
         self.tags: dict[str, dict[str, str]] = {}
-        self.tokens: dict[tuple[str, str, str], str] = {}
+        self.tokens = ClientTokens()
 
     # -- housekeeping ---------------------------------------------------------------------
 
@@ -78,7 +80,6 @@ class OmicsBackend:
             self.jobs.clear()
             self.tags.clear()
             self.tokens.clear()
-            self.max_active_jobs = None
             self.s3.reset()
             self._on_change()
 
@@ -124,9 +125,9 @@ class OmicsBackend:
         if changed:
             self._on_change()
 
-    def active_jobs(self) -> int:
-        """Jobs of either kind that have not ended."""
-        return sum(1 for j in self.jobs.values() if not j.ended)
+    def active_jobs(self, kind: type[Job]) -> int:
+        """Jobs of this kind that have not ended."""
+        return sum(1 for j in self.jobs.values() if isinstance(j, kind) and not j.ended)
 
     # -- sequence stores ------------------------------------------------------------------
 
@@ -175,25 +176,12 @@ class OmicsBackend:
 
     # -- jobs -----------------------------------------------------------------------------
 
-    def _earlier(
-        self, kind: type[Job], store_id: str, token: str | None, fingerprint: str
-    ) -> Job | None:
-        """The job this client token already started, if any (a different request with the
-        same token is an error)."""
-        job_id = None if token is None else self.tokens.get((kind.KIND, store_id, token))
-        if job_id is None:
-            return None
-        job = self.jobs[job_id]
-        if job.fingerprint != fingerprint:
-            raise ValidationException(
-                f"clientToken {token!r} was already used for a different request"
-            )
-        return job
-
-    def _admit(self) -> None:
-        if self.max_active_jobs is not None and self.active_jobs() >= self.max_active_jobs:
+    def _admit(self, kind: type[Job]) -> None:
+        quota = self.limits.job_quota(kind.KIND)
+        if quota is not None and self.active_jobs(kind) >= quota:
             raise ServiceQuotaExceededException(
-                f"Too many jobs in progress: the quota is {self.max_active_jobs} active jobs"
+                f"Too many read set {kind.KIND} jobs in progress: the quota is {quota} "
+                f"concurrent {kind.KIND} jobs"
             )
 
     def _start(
@@ -210,11 +198,11 @@ class OmicsBackend:
         kind's own fields."""
         self.advance()
         self.store(store_id)
-        fingerprint = _fingerprint(body)
-        earlier = self._earlier(kind, store_id, token, fingerprint)
+        fingerprint = ClientTokens.fingerprint(body)
+        earlier = self.tokens.earlier(kind, store_id, token, fingerprint)
         if earlier is not None:
             return Started(earlier, created=False)
-        self._admit()
+        self._admit(kind)
         now = self.clock()
         starts = now + self.durations.submit()
         job = kind(
@@ -228,8 +216,7 @@ class OmicsBackend:
             sources=sources(starts),
         )
         self.jobs[job.id] = job
-        if token is not None:
-            self.tokens[(kind.KIND, store_id, token)] = job.id
+        self.tokens.remember(job)
         self._on_change()
         return Started(job, created=True)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from omics_resources.emulator.entities import ReadSet, Store
-from omics_resources.emulator.jobs import JOB_KINDS, Job, JobSource
+from omics_resources.emulator.jobs import JOB_KINDS, ClientTokens, Job, JobSource
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.s3 import S3Objects
@@ -48,7 +48,6 @@ def dump(backend: OmicsBackend, objects: S3Objects) -> dict[str, Any]:
             "jobs": [_dump_job(j) for j in backend.jobs.values()],
             "tags": backend.tags,
             "durations": asdict(backend.durations),
-            "maxActiveJobs": backend.max_active_jobs,
             "s3": objects.dump(),
         }
 
@@ -62,12 +61,9 @@ def load(backend: OmicsBackend, objects: S3Objects, data: dict[str, Any]) -> Non
         for raw in data.get("jobs", []):
             job = _load_job(raw)
             backend.jobs[job.id] = job
-        backend.tokens = {
-            (j.KIND, j.store_id, j.token): j.id for j in backend.jobs.values() if j.token
-        }
+        backend.tokens = ClientTokens(backend.jobs.values())
         backend.tags = {k: dict(v) for k, v in data.get("tags", {}).items()}
         backend.durations = Durations(**data.get("durations", {}))
-        backend.max_active_jobs = data.get("maxActiveJobs")
         objects.load(data.get("s3", {}))
 
 

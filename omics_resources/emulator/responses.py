@@ -31,6 +31,7 @@ from omics_resources.emulator.exceptions import (
 )
 from omics_resources.emulator.faults import FaultInjector
 from omics_resources.emulator.jobs import Started
+from omics_resources.emulator.limits import budget_of
 from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.request_log import RequestLog
 
@@ -160,11 +161,11 @@ class OmicsApi:
         params: dict[str, Any] = {}
         for name, member in shape.members.items():
             location = member.serialization.get("location")
-            wire = member.serialization.get("name", name)
-            if location == "uri" and wire in labels:
-                params[name] = labels[wire]
-            elif location == "querystring" and wire in query:
-                values = query[wire]
+            wire_name = member.serialization.get("name", name)
+            if location == "uri" and wire_name in labels:
+                params[name] = labels[wire_name]
+            elif location == "querystring" and wire_name in query:
+                values = query[wire_name]
                 params[name] = (
                     values if member.type_name == "list" else _coerce(member, values[0], name)
                 )
@@ -201,10 +202,18 @@ class OmicsApi:
     def __call__(self, request: Request) -> Response:
         """Answer one HealthOmics API request, logging it for the control API."""
         operation = "Unknown"
-        entry: dict[str, Any] = {"fault": False, "jobId": None, "newJob": False}
+        entry: dict[str, Any] = {
+            "time": self.backend.clock(),
+            "budget": None,
+            "error": None,
+            "fault": False,
+            "jobId": None,
+            "newJob": False,
+        }
         try:
             model, labels = self._route(request)
             operation = model.name
+            entry["budget"] = budget_of(operation).name
             if signing_service(request) is None:
                 raise AccessDeniedException(
                     "Missing Authentication Token: requests to the HealthOmics API must be "
@@ -215,6 +224,7 @@ class OmicsApi:
                 raise RequestEntityTooLargeException(
                     f"Request body of {length} bytes exceeds the limit of {MAX_BODY_BYTES} bytes"
                 )
+            self.backend.limits.admit(operation)
             self.faults.check(operation)
             params = self._params(request, model, labels)
             violations = service_model.check_input(operation, params)
@@ -236,10 +246,12 @@ class OmicsApi:
                 payload if status != 204 else b"", status=status, content_type="application/json"
             )
         except EmulatorError as error:
-            entry["fault"] = error.injected
+            entry.update(fault=error.injected, error=error.code)
             response = error_response(error)
         except Exception as error:
-            response = error_response(InternalServerException(f"Emulator error: {error!r}"))
+            failure = InternalServerException(f"Emulator error: {error!r}")
+            entry["error"] = failure.code
+            response = error_response(failure)
         # Every AWS answer names its request; botocore reads it into ResponseMetadata.
         request_id = str(uuid.uuid4())
         response.headers[REQUEST_ID_HEADER] = request_id

@@ -19,6 +19,7 @@ from omics_resources.emulator import persistence
 from omics_resources.emulator.control import PREFIX, Control
 from omics_resources.emulator.faults import FaultInjector
 from omics_resources.emulator.lifecycle import Durations
+from omics_resources.emulator.limits import LimitConfig, Limits
 from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.persistence import StateFile
 from omics_resources.emulator.request_log import RequestLog
@@ -70,6 +71,8 @@ class EmulatorServer:
             emulator.control.handle("POST", "quota", {"maxActiveJobs": 2})
 
     ``control`` runs the control API in-process, with the same validation as over HTTP.
+    The service's limits are on unless ``limits`` says otherwise (e.g.
+    ``LimitConfig(rate_limits=False)``).
     """
 
     def __init__(
@@ -79,13 +82,19 @@ class EmulatorServer:
         *,
         state_file: str | None = None,
         durations: Durations | None = None,
+        limits: LimitConfig | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.log = RequestLog()
         self.faults = FaultInjector()
         self._state = StateFile(state_file) if state_file else None
         self.objects = S3Objects()
-        self.backend = OmicsBackend(clock=clock, durations=durations, on_change=self._save)
+        self.backend = OmicsBackend(
+            clock=clock,
+            durations=durations,
+            limits=Limits(limits, clock=clock),
+            on_change=self._save,
+        )
         if self._state is not None:
             saved = self._state.read()
             if saved is not None:

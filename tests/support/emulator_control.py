@@ -39,8 +39,17 @@ class EmulatorControl:
     def clear_faults(self) -> None:
         self.call("DELETE", "faults")
 
-    def quota(self, max_active_jobs: int | None) -> Any:
-        return self.call("POST", "quota", {"maxActiveJobs": max_active_jobs})
+    def quota(self, max_active_jobs: int | None, kind: str | None = None) -> Any:
+        """Concurrent jobs of ``kind`` (default: each kind) before Start answers 402."""
+        body: dict[str, Any] = {"maxActiveJobs": max_active_jobs}
+        if kind is not None:
+            body["kind"] = kind
+        return self.call("POST", "quota", body)
+
+    def limits(self, **changes: Any) -> dict[str, Any]:
+        """Change the limits (``rateLimits``, ``rates``, ``burstSeconds``, ``maxActiveJobs``);
+        with no change, the limits in force."""
+        return dict(self.call("POST", "limits", changes) if changes else self.call("GET", "limits"))
 
     def cancel(self, store_id: str, job_id: str) -> Any:
         return self.call("POST", "cancel", {"sequenceStoreId": store_id, "jobId": job_id})
@@ -50,6 +59,19 @@ class EmulatorControl:
 
     def count(self, operation: str) -> int:
         return int(self.log()["counts"].get(operation, 0))
+
+    def peak_rate(self, budget: str) -> float:
+        """The most requests of ``budget`` that arrived in any one second (throttled included)."""
+        return float(self.log()["budgets"].get(budget, {}).get("peakPerSecond", 0.0))
+
+    def throttled(self, budget: str | None = None) -> int:
+        """Answers the rate limits throttled (injected faults not counted), of one budget or all."""
+        budgets = self.log()["budgets"]
+        return sum(int(b["throttled"]) for name, b in budgets.items() if budget in (None, name))
+
+    def quota_exceeded(self) -> int:
+        """Start* answers 402 (the concurrent-job quota was full)."""
+        return int(self.log()["quotaExceeded"])
 
     def new_jobs(self, operation: str) -> list[str]:
         """Ids of the jobs that `operation` calls actually started (idempotent replays and

@@ -44,7 +44,7 @@ def wait_for(fetch: Any, status: str, timeout: float = 10) -> dict[str, Any]:
         if answer["status"] == status or time.monotonic() > deadline:
             assert answer["status"] == status, answer
             return dict(answer)
-        time.sleep(0.05)
+        time.sleep(0.2)  # under the Get budgets' 5 requests per second
 
 
 def bam_bytes() -> bytes:
@@ -58,6 +58,14 @@ def bam_bytes() -> bytes:
 def bare_client(url: str, **options: Any) -> Any:
     """An omics client that does not retry, so every answer is seen as it is."""
     config = Config(inject_host_prefix=False, retries={"mode": "standard", "total_max_attempts": 1},
+                    **options)
+    return boto3.client("omics", endpoint_url=url, region_name="us-east-1", config=config)
+
+
+def retrying_client(url: str, **options: Any) -> Any:
+    """An omics client with botocore's standard retries, as users build it: a throttle from
+    the emulator's limits (on in every test unless it says why not) is retried."""
+    config = Config(inject_host_prefix=False, retries={"mode": "standard", "total_max_attempts": 10},
                     **options)
     return boto3.client("omics", endpoint_url=url, region_name="us-east-1", config=config)
 
@@ -80,14 +88,20 @@ def raw(url: str, method: str, path: str, body: bytes | None = None, *, sign: bo
 
 @pytest.fixture
 def omics(emulator_url: str, control: EmulatorControl) -> Any:
-    """An omics client that does not retry."""
+    """An omics client with standard retries (the emulator's rate limits are on)."""
+    return retrying_client(emulator_url)
+
+
+@pytest.fixture
+def bare(emulator_url: str, control: EmulatorControl) -> Any:
+    """An omics client that does not retry: every answer as it is (faults, throttles)."""
     return bare_client(emulator_url)
 
 
 @pytest.fixture
 def unchecked_omics(emulator_url: str, control: EmulatorControl) -> Any:
     """An omics client that skips botocore's own parameter checks, to reach the server's."""
-    return bare_client(emulator_url, parameter_validation=False)
+    return retrying_client(emulator_url, parameter_validation=False)
 
 
 @pytest.fixture

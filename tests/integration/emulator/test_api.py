@@ -17,7 +17,10 @@ from tests.integration.emulator.conftest import (
 from tests.support.emulator_control import EmulatorControl
 
 
-def test_sequence_stores(omics: Any) -> None:
+def test_sequence_stores(omics: Any, control: EmulatorControl) -> None:
+    # Four creates in a row at the service's 1 TPS cost seconds of retries; this test is
+    # about the stores, not the rate (tests/integration/emulator/test_limits.py is).
+    control.limits(rates={"sequenceStoreChanges": 20})
     created = omics.create_sequence_store(name="one", description="first")
     assert created["id"].isdigit() and 10 <= len(created["id"]) <= 36
     assert created["arn"].endswith(f":sequenceStore/{created['id']}")

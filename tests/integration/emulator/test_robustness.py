@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from omics_resources.emulator import Durations, EmulatorServer
+from omics_resources.emulator import Durations, EmulatorServer, LimitConfig
 from tests.integration.emulator.conftest import BUCKET, ROLE, bare_client, raw
 from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import aws_client
@@ -62,8 +62,12 @@ def test_abuse_gets_aws_shaped_4xx_and_the_server_goes_on(emulator_url: str, omi
     still_serving(omics)
 
 
-def test_injected_faults_by_count_and_by_seeded_rate(emulator_url: str, omics: Any, store: str,
+def test_injected_faults_by_count_and_by_seeded_rate(emulator_url: str, bare: Any, store: str,
                                                      control: EmulatorControl) -> None:
+    # Rate limits off: this test counts injected faults answer by answer (43 quick calls to
+    # one 5-TPS budget); the service's own throttles would mix in.
+    control.limits(rateLimits=False)
+    omics = bare
     control.fault(operation="GetSequenceStore", error="ThrottlingException", count=2)
     codes = []
     for _ in range(3):
@@ -99,7 +103,7 @@ def test_injected_faults_by_count_and_by_seeded_rate(emulator_url: str, omics: A
     assert len(faulted) == 2 + first.count("InternalServerException") * 2 + 1
 
 
-def test_a_lost_answer_is_served_then_replaced(omics: Any, s3: Any, store: str,
+def test_a_lost_answer_is_served_then_replaced(omics: Any, bare: Any, s3: Any, store: str,
                                               control: EmulatorControl) -> None:
     """An `after` fault serves the request and loses its answer: the job exists although
     the caller saw a 500; the same token then returns that job instead of a second one."""
@@ -110,7 +114,7 @@ def test_a_lost_answer_is_served_then_replaced(omics: Any, s3: Any, store: str,
     control.fault(operation="StartReadSetImportJob", error="InternalServerException", count=1,
                   after=True)
     with pytest.raises(ClientError) as caught:
-        omics.start_read_set_import_job(**request)
+        bare.start_read_set_import_job(**request)
     assert "after serving it" in caught.value.response["Error"]["Message"]
     [job] = omics.list_read_set_import_jobs(sequenceStoreId=store)["importJobs"]
     assert omics.start_read_set_import_job(**request)["id"] == job["id"]
@@ -123,22 +127,25 @@ def test_a_lost_answer_is_served_then_replaced(omics: Any, s3: Any, store: str,
 
 def test_job_quota_answers_402(omics: Any, s3: Any, store: str, control: EmulatorControl) -> None:
     control.durations(importSeconds=5)
-    control.quota(1)
+    control.quota(1)  # for each kind: quotas are per job kind, as the service's are
     s3.put_object(Bucket=BUCKET, Key="a.fq", Body=b"@r\nA\n+\nI\n")
     source = {"sourceFiles": {"source1": f"s3://{BUCKET}/a.fq"}, "sourceFileType": "FASTQ",
               "subjectId": "s", "sampleId": "x"}
     omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=[source])
+    omics.start_read_set_activation_job(sequenceStoreId=store, sources=[{"readSetId": "1234567890"}])
     with pytest.raises(ClientError) as caught:
-        omics.start_read_set_activation_job(sequenceStoreId=store,
-                                            sources=[{"readSetId": "1234567890"}])
+        omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=[source])
     assert caught.value.response["Error"]["Code"] == "ServiceQuotaExceededException"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 402
     control.quota(None)
-    omics.start_read_set_activation_job(sequenceStoreId=store, sources=[{"readSetId": "1234567890"}])
+    omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=[source])
 
 
 def test_200_concurrent_gets_from_20_threads(emulator_url: str, s3: Any, store: str,
-                                             omics: Any) -> None:
+                                             omics: Any, control: EmulatorControl) -> None:
+    # Rate limits off: this is the server's thread safety under load (200 answers at once),
+    # which two 5-TPS budgets would stretch to 20 s of retries.
+    control.limits(rateLimits=False)
     s3.put_object(Bucket=BUCKET, Key="a.fq", Body=b"@r\nA\n+\nI\n")
     job = omics.start_read_set_import_job(
         sequenceStoreId=store, roleArn=ROLE,
@@ -232,8 +239,10 @@ def test_state_file_is_written_only_when_something_changed(tmp_path: Path) -> No
     objects in it, each write took ~0.4 s)."""
     state = tmp_path / "emulator.json"
     clock = FakeClock()
+    # Rate limits off: under a clock that stands still the budgets would never refill.
     with EmulatorServer(port=0, state_file=str(state), clock=clock,
-                        durations=Durations(submit_seconds=10, activation_seconds=10)) as emulator:
+                        durations=Durations(submit_seconds=10, activation_seconds=10),
+                        limits=LimitConfig(rate_limits=False)) as emulator:
         omics = bare_client(emulator.url)
         store = omics.create_sequence_store(name="quiet")["id"]
         job = omics.start_read_set_activation_job(sequenceStoreId=store,

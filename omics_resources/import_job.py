@@ -241,18 +241,25 @@ class ImportKind(JobKind):
                     props.get("job_id"),
                 )
             return
-        errors = []
-        for start in range(0, len(ids), limits.BATCH_DELETE_MAX_IDS):
-            batch = ids[start : start + limits.BATCH_DELETE_MAX_IDS]
-            answer = api.call("BatchDeleteReadSet", sequenceStoreId=store, ids=batch)
-            errors += [
-                f"{e.get('id')}: {e.get('code')}: {e.get('message')}"
-                for e in answer.get("errors") or []
-                if e.get("code") != limits.NOT_FOUND_ERROR_CODE
-            ]
+        errors = delete_read_sets(api, str(store), ids)
         if errors:
             raise ReadSetDeletionError(progress.resource, errors)
         progress.say(f"deleted {len(ids)} read set(s) {', '.join(ids)}", props.get("job_id"))
+
+
+def delete_read_sets(api: OmicsApi, store: str, ids: Sequence[str]) -> list[str]:
+    """Delete read sets (BatchDeleteReadSet, as many per call as it takes); the errors it
+    reported, one line each (read sets already gone are fine, not errors)."""
+    errors = []
+    for start in range(0, len(ids), limits.BATCH_DELETE_MAX_IDS):
+        batch = list(ids[start : start + limits.BATCH_DELETE_MAX_IDS])
+        answer = api.call("BatchDeleteReadSet", sequenceStoreId=store, ids=batch)
+        errors += [
+            f"{e.get('id')}: {e.get('code')}: {e.get('message')}"
+            for e in answer.get("errors") or []
+            if e.get("code") != limits.NOT_FOUND_ERROR_CODE
+        ]
+    return errors
 
 
 class ReadSetImportJobProvider(JobProvider):

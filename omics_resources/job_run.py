@@ -193,6 +193,15 @@ class JobRun:
                     job_id,
                 )
                 return job
+            retry = self.retry_request(job, request)
+            if retry is None:
+                self.progress.say(
+                    f"reattached to the job an earlier run started; it ended {job['status']} "
+                    "and nothing of it is left to retry",
+                    job_id,
+                )
+                return job
+            request = retry
             self.progress.say(
                 f"an earlier run's job ended {job['status']}; starting a new one "
                 f"(token generation {generation + 1})",
@@ -202,6 +211,13 @@ class JobRun:
             f"{self.progress.resource}: {limits.MAX_TOKEN_GENERATIONS} jobs for these inputs "
             f"have failed; set client_token to start over deliberately"
         )
+
+    def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
+        """The Start request of the next token generation, after ``job`` (an earlier run's,
+        ended without doing what was asked) under the current one; None when nothing is left
+        to retry (``job`` then stands). By default the same request: a subclass may narrow
+        it, e.g. to the sources that did not get a read set."""
+        return request
 
     def reusable(self, job: Mapping[str, Any]) -> bool:
         """Whether a job an earlier run started, now ended, still does what is asked."""

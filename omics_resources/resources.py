@@ -11,7 +11,7 @@ from pulumi.dynamic import Resource
 
 from omics_resources.jobs import SCOPE_PROPERTY, JobProvider
 
-__all__ = ["OUTPUT_NAMES", "JobResource", "args_props", "job_props"]
+__all__ = ["OUTPUT_NAMES", "JobResource", "args_props", "job_props", "token_scope"]
 
 #: Outputs of both resources. Each needs a key in the props given to the SDK, or it is not
 #: an attribute of the resource object.
@@ -34,17 +34,23 @@ def args_props(args: Any) -> dict[str, Any]:
     return {f.name: getattr(args, f.name) for f in dataclasses.fields(args)}
 
 
-def job_props(resource_name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The props of a job resource: its inputs, output placeholders, and the scope that
-    client tokens are derived from (inside the provider, ``pulumi.get_stack()`` is not
-    the real stack, so the program passes it in)."""
-    props: dict[str, Any] = dict.fromkeys(OUTPUT_NAMES)
-    props.update(inputs)
-    props[SCOPE_PROPERTY] = {
+def token_scope(resource_name: str) -> dict[str, str]:
+    """What client tokens are derived from besides the request: project, stack and
+    resource name (inside the provider, ``pulumi.get_stack()`` is not the real stack, so
+    the program passes it in under :data:`~omics_resources.jobs.SCOPE_PROPERTY`)."""
+    return {
         "project": pulumi.get_project(),
         "stack": pulumi.get_stack(),
         "resource_name": resource_name,
     }
+
+
+def job_props(resource_name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The props of a job resource: its inputs, output placeholders, and the scope that
+    client tokens are derived from (:func:`token_scope`)."""
+    props: dict[str, Any] = dict.fromkeys(OUTPUT_NAMES)
+    props.update(inputs)
+    props[SCOPE_PROPERTY] = token_scope(resource_name)
     return props
 
 

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
         ReadSetActivationJobArgs,
         ReadSetActivationJobProvider,
     )
+    from omics_resources.active_read_sets import (
+        ActiveReadSets,
+        ActiveReadSetsArgs,
+        ActiveReadSetsProvider,
+    )
     from omics_resources.errors import (
         InvalidInputError,
         JobFailedError,
@@ -36,6 +41,9 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ActiveReadSets",
+    "ActiveReadSetsArgs",
+    "ActiveReadSetsProvider",
     "InvalidInputError",
     "JobFailedError",
     "JobStillRunningError",
@@ -53,6 +61,9 @@ __all__ = [
 
 #: The submodule that defines each public name (the imports above, for type checkers).
 _HOME = {
+    "ActiveReadSets": "active_read_sets",
+    "ActiveReadSetsArgs": "active_read_sets",
+    "ActiveReadSetsProvider": "active_read_sets",
     "InvalidInputError": "errors",
     "JobFailedError": "errors",
     "JobStillRunningError": "errors",

@@ -25,6 +25,20 @@ if TYPE_CHECKING:
         ActiveReadSetsArgs,
         ActiveReadSetsProvider,
     )
+    from omics_resources.cohort_import import (
+        CohortImport,
+        CohortImportArgs,
+        CohortImportError,
+        CohortImportProvider,
+    )
+    from omics_resources.cohort_sources import (
+        FastqPairingError,
+        SourceFileError,
+        pair_fastq_uris,
+        sources_from_fastq_pairs,
+        sources_from_manifest,
+        sources_from_sample_sheet,
+    )
     from omics_resources.errors import (
         InvalidInputError,
         JobFailedError,
@@ -44,6 +58,11 @@ __all__ = [
     "ActiveReadSets",
     "ActiveReadSetsArgs",
     "ActiveReadSetsProvider",
+    "CohortImport",
+    "CohortImportArgs",
+    "CohortImportError",
+    "CohortImportProvider",
+    "FastqPairingError",
     "InvalidInputError",
     "JobFailedError",
     "JobStillRunningError",
@@ -57,6 +76,11 @@ __all__ = [
     "ReadSetImportJobArgs",
     "ReadSetImportJobProvider",
     "ReadSetImportSourceArgs",
+    "SourceFileError",
+    "pair_fastq_uris",
+    "sources_from_fastq_pairs",
+    "sources_from_manifest",
+    "sources_from_sample_sheet",
 ]
 
 #: The submodule that defines each public name (the imports above, for type checkers).
@@ -64,6 +88,16 @@ _HOME = {
     "ActiveReadSets": "active_read_sets",
     "ActiveReadSetsArgs": "active_read_sets",
     "ActiveReadSetsProvider": "active_read_sets",
+    "CohortImport": "cohort_import",
+    "CohortImportArgs": "cohort_import",
+    "CohortImportError": "cohort_import",
+    "CohortImportProvider": "cohort_import",
+    "FastqPairingError": "cohort_sources",
+    "SourceFileError": "cohort_sources",
+    "pair_fastq_uris": "cohort_sources",
+    "sources_from_fastq_pairs": "cohort_sources",
+    "sources_from_manifest": "cohort_sources",
+    "sources_from_sample_sheet": "cohort_sources",
     "InvalidInputError": "errors",
     "JobFailedError": "errors",
     "JobStillRunningError": "errors",

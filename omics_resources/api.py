@@ -91,6 +91,16 @@ class OmicsApi:
     def call(self, operation: str, **params: Any) -> Props:
         """One call of ``operation`` (e.g. ``GetReadSetImportJob``), in its turn."""
         self.limiter.acquire(operation, self._cancel)
+        return self._send(operation, params)
+
+    def call_if_idle(self, operation: str, **params: Any) -> Props | None:
+        """The call only if its budget has a request to spare right now, else None: for
+        details nobody waits on (progress counts), never at the expense of Starts."""
+        if not self.limiter.try_acquire(operation):
+            return None
+        return self._send(operation, params)
+
+    def _send(self, operation: str, params: Mapping[str, Any]) -> Props:
         client = self._client()
         try:
             answer = dict(getattr(client, botocore.xform_name(operation))(**params))
@@ -132,6 +142,10 @@ class OmicsApi:
     def get_job(self, operations: JobOperations, store: str, job_id: str) -> Props:
         """The job's full description."""
         return self.call(operations.get, sequenceStoreId=store, id=job_id)
+
+    def get_job_if_idle(self, operations: JobOperations, store: str, job_id: str) -> Props | None:
+        """The job's full description if its budget is idle (see :meth:`call_if_idle`)."""
+        return self.call_if_idle(operations.get, sequenceStoreId=store, id=job_id)
 
     def job_statuses(
         self,

@@ -31,7 +31,7 @@ from omics_resources.tokens import TokenSeed, derive_token
 if TYPE_CHECKING:
     from omics_resources.jobs import JobKind
 
-__all__ = ["JobRun", "iso", "source_counts"]
+__all__ = ["JobRun", "describe", "iso", "source_counts"]
 
 Props = dict[str, Any]
 # A job created this long before our Start call was started by an earlier run.
@@ -43,6 +43,13 @@ def iso(value: Any) -> str | None:
     if isinstance(value, datetime):
         return value.isoformat()
     return None if value is None else str(value)
+
+
+def describe(job: Mapping[str, Any]) -> str:
+    """``IN_PROGRESS`` or, when the answer has its sources, ``COMPLETED (4/4 sources finished)``."""
+    if "sources" not in job:
+        return str(job.get("status"))
+    return f"{job.get('status')} ({source_counts(job)})"
 
 
 def source_counts(job: Mapping[str, Any]) -> str:
@@ -98,7 +105,7 @@ class JobRun:
         try:
             job = self.start_or_reattach()
             if not wait:
-                return job
+                return self.api.get_job(self.kind.operations, job["sequenceStoreId"], job["id"])
             job = self.wait(job)
         finally:
             slots.release()
@@ -177,7 +184,6 @@ class JobRun:
                 isinstance(created, datetime)
                 and created.timestamp() < called_at - _REATTACH_MARGIN_SECONDS
             )
-            job = self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
             if started.get("status") not in limits.TERMINAL_JOB_STATUSES:
                 self.progress.say(
                     f"reattached to the job an earlier run started at {iso(created)} "
@@ -186,7 +192,10 @@ class JobRun:
                     else f"started (client token {token})",
                     job_id,
                 )
-                return job
+                # The Start answer (id, store, status, creation time) is all the watcher
+                # needs; the job's full answer comes when it ends.
+                return started
+            job = self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
             if user_token or self.reusable(job):
                 self.progress.say(
                     f"reattached to the job an earlier run started; it ended {job['status']}",
@@ -249,9 +258,7 @@ class JobRun:
                 job,
                 deadline=self.deadline,
                 cancel=self.cancel,
-                on_change=lambda seen: self.progress.status(
-                    job_id, f"{seen['status']} ({source_counts(seen)})"
-                ),
+                on_change=lambda seen: self.progress.status(job_id, describe(seen)),
                 on_error=on_error,
             )
         except WatchEndedError as stop:

@@ -7,8 +7,9 @@
                                    the waiting create says how many are ahead of it
       -> api.start_job             (every call paced by the rate limiter of the api)
       -> watcher(kind, store).wait one List*Jobs page per interval for every watched job
-                                   of the store; Get*Job only for a job whose status
-                                   changed, and for its final answer
+                                   of the store; Get*Job for a job's final answer (or one
+                                   the list does not show), and for its source counts when
+                                   its status changes and the budget is idle
       -> slots.release(kind)
 
 Waiting creates take turns doing the polling (the first whose turn is due polls for all,
@@ -240,8 +241,17 @@ class Watcher:
         statuses = {} if self._list_denied else self._listed(open_jobs)
         for job_id, entry in open_jobs.items():
             listed = statuses.get(job_id)
-            if listed is not None and listed == entry.job.get("status"):
+            if listed is not None and listed not in limits.TERMINAL_JOB_STATUSES:
+                if listed != entry.job.get("status"):
+                    # A step on the way (SUBMITTED -> IN_PROGRESS): its source counts are
+                    # fetched only if the budget is idle (Starts and final answers share it).
+                    self._count(self._operations.get)
+                    job = self._api.get_job_if_idle(self._operations, self._store, job_id)
+                    with self._cond:
+                        entry.job = job or {**entry.job, "status": listed}
+                        self._cond.notify_all()
                 continue
+            # Ended, or not listed (yet): the full answer.
             self._count(self._operations.get)
             job = self._api.get_job(self._operations, self._store, job_id)
             with self._cond:

@@ -196,6 +196,9 @@ class Ledger:
             signatures[key] = signature
             if tagset:
                 tags[key] = dict(tagsets[int(tagset)])
+        next_batch = state.get("next")
+        if isinstance(next_batch, float) and next_batch.is_integer():
+            state = {**state, "next": int(next_batch)}  # numbers come back from gRPC as floats
         return cls(
             assignment=Assignment.from_state(state),
             batch_jobs={

@@ -44,3 +44,19 @@ def imported_outputs(props: dict[str, Any], **statuses: str) -> dict[str, Any]:
         state.record_jobs(batch, [(job, "COMPLETED")], None)
     state.ledger.record_sources(declared)
     return state.outputs(props)
+
+
+def read_sets_by_sample(omics: Any, store: str) -> dict[str, list[str]]:
+    """Every read set of the store, by sample id, counted from ListReadSets pages."""
+    found: dict[str, list[str]] = {}
+    for page in omics.get_paginator("list_read_sets").paginate(sequenceStoreId=store):
+        for item in page["readSets"]:
+            found.setdefault(item["sampleId"], []).append(item["id"])
+    return found
+
+
+def upload_samples(s3: Any, bucket: str, indexes: Any) -> None:
+    """One small FASTQ object ``S<i>_R1.fastq`` per index."""
+    for index in indexes:
+        s3.put_object(Bucket=bucket, Key=f"S{index}_R1.fastq",
+                      Body=f"@S{index}:1/1\nACGTACGTAC\n+\nIIIIIIIIII\n".encode())

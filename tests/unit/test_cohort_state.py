@@ -70,6 +70,12 @@ def test_the_ledger_round_trips_and_shares_tag_maps() -> None:
     assert again.to_state() == ledger
 
 
+def test_the_ledger_reads_numbers_that_came_back_as_floats() -> None:
+    ledger = imported_outputs(cohort_props(3))["ledger"]
+    again = Ledger.from_state({**ledger, "v": 1.0, "next": 2.0})  # as gRPC hands them back
+    assert again.assignment.next_batch == 2 and isinstance(again.assignment.next_batch, int)
+
+
 def test_a_ledger_we_cannot_read_is_an_error() -> None:
     with pytest.raises(ValueError, match="ledger"):
         Ledger.from_state({"batches": {}})

@@ -1,0 +1,94 @@
+"""CohortImport through the real CLI, against the emulator with the service's limits on:
+a cohort from a sample sheet, grown by delta, and a first `pulumi up` killed and resumed.
+Read sets are counted in the store with ListReadSets."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.e2e.conftest import BUCKET, START, World
+from tests.support.cohort import read_sets_by_sample
+from tests.support.emulator_control import EmulatorControl
+from tests.support.pulumi_cli import PulumiStack, interrupt
+from tests.support.scenario import ROLE_ARN
+
+PROGRAM = Path(__file__).parent / "programs" / "cohort"
+
+
+def sample_sheet(path: Path, count: int) -> str:
+    """A CSV sample sheet of ``count`` samples S0..S<count-1>, one FASTQ each."""
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["sample_id", "subject_id", "source_file_type", "source1", "name"])
+        for i in range(count):
+            writer.writerow([f"S{i}", f"subject-{i}", "FASTQ", f"s3://{BUCKET}/S{i}.fq", f"S{i}"])
+    return str(path)
+
+
+def cohort_stack(make_stack: Callable[..., PulumiStack], world: World, sheet: str) -> PulumiStack:
+    props = {"sequence_store_id": world.store, "role_arn": ROLE_ARN}
+    return make_stack(PROGRAM, {"cohorts": [{"name": "cohort", "sheet": sheet, "props": props}]})
+
+
+def test_cohort_up_then_more_samples_by_delta(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl, tmp_path: Path,
+) -> None:
+    world.upload(*(f"S{i}.fq" for i in range(110)))
+    sheet = tmp_path / "cohort.csv"
+    stack = cohort_stack(make_stack, world, sample_sheet(sheet, 60))
+    up = stack.up()
+    assert "[cohort] cohort: 60/60 sources imported, 0 jobs running, 0 queued" in up.output
+    [first] = control.new_jobs(START)
+    outs = stack.outputs()["cohort"]
+    assert outs["counts"] == {"imported": 60, "failed": 0, "pending": 0, "deleted": 0}
+    assert outs["jobs"] == {first: "COMPLETED"}
+
+    sample_sheet(sheet, 110)  # 50 more rows
+    preview = stack.preview()
+    assert "~ 1 to update" in preview.output, preview.output
+    grown = stack.up()
+    assert "update: 50 added" in grown.output, grown.output
+    jobs = control.new_jobs(START)
+    assert len(jobs) == 2 and jobs[0] == first
+    outs = stack.outputs()["cohort"]
+    assert outs["counts"]["imported"] == 110
+    stored = read_sets_by_sample(world.omics, world.store)
+    assert len(stored) == 110 and all(len(ids) == 1 for ids in stored.values())
+    assert {outs["read_set_ids"][k] for k in ("S0", "S109")} == {stored["S0"][0], stored["S109"][0]}
+
+    again = stack.up()
+    assert "2 unchanged" in again.output, again.output  # the stack and the cohort
+    refreshed = stack.refresh("--expect-no-changes", check=False)
+    assert refreshed.code == 0, refreshed
+    assert control.new_jobs(START) == jobs
+
+
+def test_first_up_killed_then_resumed_imports_each_sample_once(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl, tmp_path: Path,
+) -> None:
+    control.durations(importSeconds=8)
+    world.upload(*(f"S{i}.fq" for i in range(120)))
+    stack = cohort_stack(make_stack, world, sample_sheet(tmp_path / "cohort.csv", 120))
+    process = stack.start("up", "--yes", "--skip-preview", "--stack", stack.name)
+    deadline = time.monotonic() + 120
+    while len(control.new_jobs(START)) < 2:  # both batches started
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, "the jobs did not start"
+        time.sleep(0.1)
+    started = control.new_jobs(START)
+    interrupt(process, "sigkill")
+    process.communicate(timeout=120)
+
+    stack.run("cancel", "--yes", "--stack", stack.name, check=True)
+    stack.refresh("--clear-pending-creates")
+    resumed = stack.up()
+    for job_id in started:
+        assert f"import job {job_id}: reattached to the job an earlier run started" in \
+            resumed.output, resumed.output
+    assert control.new_jobs(START) == started
+    stored = read_sets_by_sample(world.omics, world.store)
+    assert len(stored) == 120 and all(len(ids) == 1 for ids in stored.values())
+    assert stack.outputs()["cohort"]["counts"]["imported"] == 120

@@ -13,7 +13,7 @@ from tests.e2e.conftest import BUCKET, START, World
 from tests.support.cohort import read_sets_by_sample
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import PulumiStack, interrupt
-from tests.support.scenario import ROLE_ARN
+from tests.support.scenario import ROLE_ARN, aws_client
 
 PROGRAM = Path(__file__).parent / "programs" / "cohort"
 
@@ -92,3 +92,22 @@ def test_first_up_killed_then_resumed_imports_each_sample_once(
     stored = read_sets_by_sample(world.omics, world.store)
     assert len(stored) == 120 and all(len(ids) == 1 for ids in stored.values())
     assert stack.outputs()["cohort"]["counts"]["imported"] == 120
+
+
+def test_example_stack_imports_its_sample_sheet_cohort(
+    make_stack: Callable[..., PulumiStack], control: EmulatorControl, emulator_url: str,
+) -> None:
+    stack = make_stack(config={"samples": ["NA12878"], "cohort": True})
+    up = stack.up()
+    assert "[cohort] cohort: 8/8 sources imported" in up.output, up.output
+    outs = stack.outputs()
+    assert outs["cohortCounts"] == {"imported": 8, "failed": 0, "pending": 0, "deleted": 0}
+    assert set(outs["cohortReadSetIds"]) >= {"HG00096", "HG00105"}
+    omics = aws_client("omics", emulator_url)
+    meta = omics.get_read_set_metadata(sequenceStoreId=outs["sequenceStoreId"],
+                                       id=outs["cohortReadSetIds"]["HG00096"])
+    assert (meta["sampleId"], meta["fileType"]) == ("HG00096", "FASTQ")
+    assert omics.list_tags_for_resource(resourceArn=meta["arn"])["tags"] == {
+        "project": "omics-resources-cohort"}
+    assert len(control.new_jobs(START)) == 2  # the example's import job and the cohort's
+    assert stack.preview("--expect-no-changes").code == 0

@@ -38,6 +38,8 @@ __all__ = ["JobSlots", "Scheduler", "SlotWaitEndedError", "WatchEndedError", "Wa
 Props = dict[str, Any]
 # A waiting create wakes at least this often to notice cancellation and its deadline.
 _WAKE_SECONDS = 0.5
+# Gets for progress counts (not for final answers) in one poll, at most.
+_PROGRESS_GETS_PER_POLL = 2
 # Poll errors kept for waiters to see (a waiter that missed older ones sees these).
 _ERRORS_KEPT = 16
 
@@ -218,6 +220,7 @@ class Watcher:
                     self._jobs.pop(job_id, None)
 
     def _poll_for_all(self) -> None:
+        began = self._clock.monotonic()
         try:
             self._poll()
         except Exception as error:  # every waiter judges it (see wait)
@@ -227,10 +230,11 @@ class Watcher:
         finally:
             with self._cond:
                 self._polling = False
-                now = self._clock.monotonic()
                 youngest = max((e.since for e in self._jobs.values()), default=None)
                 age = 0.0 if youngest is None else max(0.0, self._clock.time() - youngest)
-                self._next_poll = now + self._interval(PollState(attempt=0, elapsed=age))
+                # Counted from the poll's start: the Gets a poll makes do not stretch the
+                # interval (a wave of jobs ending together would otherwise be seen late).
+                self._next_poll = began + self._interval(PollState(attempt=0, elapsed=age))
                 self._cond.notify_all()
 
     def _poll(self) -> None:
@@ -239,25 +243,31 @@ class Watcher:
         if not open_jobs:
             return
         statuses = {} if self._list_denied else self._listed(open_jobs)
+        moved = []
         for job_id, entry in open_jobs.items():
             listed = statuses.get(job_id)
-            if listed is not None and listed not in limits.TERMINAL_JOB_STATUSES:
-                if listed != entry.job.get("status"):
-                    # A step on the way (SUBMITTED -> IN_PROGRESS): its source counts are
-                    # fetched only if the budget is idle (Starts and final answers share it).
+            if listed is None or listed in limits.TERMINAL_JOB_STATUSES:
+                # Ended, or not listed (yet): the full answer, first (slots wait on it).
+                self._count(self._operations.get)
+                job = self._api.get_job(self._operations, self._store, job_id)
+                self._update(entry, job)
+            elif listed != entry.job.get("status"):
+                moved.append((job_id, entry, listed))
+        for count, (job_id, entry, listed) in enumerate(moved):
+            # A step on the way (SUBMITTED -> IN_PROGRESS): its source counts only while
+            # the budget is idle and for a few jobs a poll (Starts and final answers share it).
+            full: Props | None = None
+            if count < _PROGRESS_GETS_PER_POLL:
+                full = self._api.get_job_if_idle(self._operations, self._store, job_id)
+                if full is not None:
                     self._count(self._operations.get)
-                    job = self._api.get_job_if_idle(self._operations, self._store, job_id)
-                    with self._cond:
-                        entry.job = job or {**entry.job, "status": listed}
-                        self._cond.notify_all()
-                continue
-            # Ended, or not listed (yet): the full answer.
-            self._count(self._operations.get)
-            job = self._api.get_job(self._operations, self._store, job_id)
-            with self._cond:
-                entry.job = job
-                entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
-                self._cond.notify_all()
+            self._update(entry, full or {**entry.job, "status": listed})
+
+    def _update(self, entry: _Watched, job: Props) -> None:
+        with self._cond:
+            entry.job = job
+            entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
+            self._cond.notify_all()
 
     def _listed(self, open_jobs: Mapping[str, _Watched]) -> dict[str, str]:
         oldest = min(e.since for e in open_jobs.values())

@@ -87,17 +87,12 @@ def job_outcomes(get_operation: str) -> JobOutcomes:
     """The meaning of each status of the job that ``get_operation`` reads, from botocore's
     waiter model (``waiters-2.json``); raises if the waiter changed shape (an acceptor
     that is not a plain ``status`` match), rather than guess."""
-    waiter = (
-        botocore.session.get_session()
-        .get_waiter_model(SERVICE_NAME)
-        .get_waiter(_WAITER_OF_GET_OPERATION[get_operation])
-    )
+    name = _WAITER_OF_GET_OPERATION[get_operation]
+    waiter = botocore.session.get_session().get_waiter_model(SERVICE_NAME).get_waiter(name)
     found: dict[str, set[str]] = {"success": set(), "failure": set(), "retry": set()}
     for acceptor in waiter.acceptors:
         if acceptor.matcher != "path" or acceptor.argument != "status":
-            raise ValueError(
-                f"{_WAITER_OF_GET_OPERATION[get_operation]}: unexpected acceptor {acceptor.explanation}"
-            )
+            raise ValueError(f"{name}: unexpected acceptor {acceptor.explanation}")
         found[acceptor.state].add(str(acceptor.expected))
     return JobOutcomes(
         success=frozenset(found["success"]),

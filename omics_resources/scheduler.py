@@ -154,6 +154,8 @@ class Watcher:
         )
         self._cond = threading.Condition()
         self._errors: list[BaseException] = []
+        # Errors ever recorded: a waiter's bookmark, which trimming the list must not move.
+        self._error_count = 0
         self._list_denied = False
         self._jobs: dict[str, _Watched] = {}
         self._polling = False
@@ -183,13 +185,14 @@ class Watcher:
                 entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
                 self._jobs[job_id] = entry
             entry.waiters += 1
-            errors_seen = len(self._errors)
+            errors_seen = self._error_count
         seen: Props | None = None
         try:
             while True:
                 with self._cond:
-                    new_errors = self._errors[errors_seen:]
-                    errors_seen = len(self._errors)
+                    missed = self._error_count - errors_seen
+                    new_errors = self._errors[-missed:] if missed else []
+                    errors_seen = self._error_count
                 for error in new_errors:
                     on_error(error)
                 with self._cond:
@@ -226,6 +229,7 @@ class Watcher:
         except Exception as error:  # every waiter judges it (see wait)
             with self._cond:
                 self._errors.append(error)
+                self._error_count += 1
                 del self._errors[:-_ERRORS_KEPT]
         finally:
             with self._cond:

@@ -184,6 +184,10 @@ class Watcher:
                 entry = _Watched(job=job, since=_epoch(job.get("creationTime"), self._clock))
                 entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
                 self._jobs[job_id] = entry
+                # The interval follows the youngest job's age: a job younger than every
+                # other is due sooner than the poll planned for them (maybe minutes away).
+                age = max(0.0, self._clock.time() - entry.since)
+                self._next_poll = min(self._next_poll, began + self._interval(PollState(0, age)))
             entry.waiters += 1
             errors_seen = self._error_count
         seen: Props | None = None

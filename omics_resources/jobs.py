@@ -9,34 +9,27 @@ validation -> client token -> scheduler (rate, slots, watcher) -> outputs.
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
 import botocore
 from pulumi.dynamic import (
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
 from omics_resources import aws, fields, limits
 from omics_resources.api import JobOperations, OmicsApi, ReadSetInfo
-from omics_resources.cancellation import ENGINE_CANCELLED
 from omics_resources.errors import InvalidInputError
 from omics_resources.fields import Change, Field
 from omics_resources.job_run import JobRun, iso
-from omics_resources.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.progress import Progress
-from omics_resources.scheduler import Scheduler
-from omics_resources.scheduling_config import SchedulingSettings, shared_scheduler
-from omics_resources.server_pool import widen_stock_server_pool
+from omics_resources.provider_base import ScheduledProvider, with_defaults
 from omics_resources.tokens import TokenSeed
 from omics_resources.validation import Problem, SettingRule, api_problems, setting_problems
 
@@ -198,55 +191,15 @@ def _token_seed(props: Mapping[str, Any], request: Mapping[str, Any]) -> TokenSe
     )
 
 
-class JobProvider(ResourceProvider):
-    """A Pulumi dynamic provider for one :class:`JobKind`.
-
-    ``clock``, ``cancel``, ``policy`` and ``scheduler`` are for tests (a fake clock makes
-    waits instant); by default every provider object of the process shares one scheduler.
-    None of them is pickled into state: the provider's pickle is a reference to its class.
-    """
+class JobProvider(ScheduledProvider):
+    """A Pulumi dynamic provider for one :class:`JobKind` (injection points: see
+    :class:`~omics_resources.provider_base.ScheduledProvider`)."""
 
     kind: ClassVar[JobKind]
-    # The pickled provider holds no secret (no client, no credentials): keep it readable.
-    serialize_as_secret_always = False
-
-    def __init__(
-        self,
-        *,
-        clock: Clock | None = None,
-        cancel: threading.Event | None = None,
-        policy: Callable[[float], PollPolicy] | None = None,
-        settings: aws.AwsSettings | None = None,
-        scheduler: Scheduler | None = None,
-    ) -> None:
-        super().__init__()
-        self._clock = clock or SystemClock()
-        self._cancel = cancel if cancel is not None else ENGINE_CANCELLED
-        self._policy = policy or default_policy
-        self._aws = settings or aws.AwsSettings()
-        self._scheduling = SchedulingSettings()
-        self._scheduler = scheduler
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
-
-    # -- engine calls ---------------------------------------------------------------------
-
-    def configure(self, req: ConfigureRequest) -> None:
-        """Take region, profile, endpoint and scheduling limits from stack config (never
-        credentials)."""
-        self._aws = aws.AwsSettings.from_config(req.config.get)
-        self._scheduling = SchedulingSettings.from_config(req.config.get)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Fill in defaults and report every problem with the inputs; no AWS call."""
-        inputs = dict(news)
-        for name, rule in self.kind.settings.items():
-            if inputs.get(name) is None:
-                inputs[name] = rule.default
+        inputs = with_defaults(self.kind.settings, news)
         return CheckResult(inputs, [p.to_check_failure() for p in self.problems(inputs)])
 
     def problems(self, props: Mapping[str, Any]) -> list[Problem]:
@@ -330,13 +283,6 @@ class JobProvider(ResourceProvider):
         self.kind.delete(self.scheduler().api, props, progress)
 
     # -- helpers --------------------------------------------------------------------------
-
-    def scheduler(self) -> Scheduler:
-        """The scheduler this provider's jobs share (the process's, unless one was given)."""
-        if self._scheduler is not None:
-            return self._scheduler
-        widen_stock_server_pool(limits.PROVIDER_WORKERS)
-        return shared_scheduler(self._aws, self._scheduling)
 
     def _outputs(self, inputs: Mapping[str, Any], job: Mapping[str, Any]) -> Props:
         ids = self.kind.read_set_ids(job)

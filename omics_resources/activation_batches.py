@@ -125,7 +125,9 @@ class _BatchRun(JobRun):
     and that has ended still holds if its read sets are (being made) active: judged by a
     census within the batch's creation-time window, not a walk of the whole store."""
 
-    window: Window | None = None
+    def __init__(self, *args: Any, window: Window | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window = window
 
     def reusable(self, job: Mapping[str, Any]) -> bool:
         """Whether the earlier job's result still holds."""
@@ -290,7 +292,7 @@ class Reconciler:
         seed_request = dict(request)
         if self.previous_jobs:
             seed_request["previousJobs"] = sorted(self.previous_jobs)
-        run = _BatchRun(
+        return _BatchRun(
             kind,
             props,
             scheduler=self.scheduler,
@@ -304,9 +306,8 @@ class Reconciler:
                 resource_name=str(self.scope.get("resource_name", "")),
                 request=seed_request,
             ),
+            window=window,
         )
-        run.window = window
-        return run
 
     def _wait_for_job(self, job: Props, deadline: float) -> Props:
         """Wait for a job an earlier run started (its read sets are not batched again)."""

@@ -111,6 +111,18 @@ def test_refresh_finds_drift_and_the_update_activates_exactly_those(
     _, again = resource.read(id_, updated)
     assert resource.diff(id_, again, scenario.checked(resource, props)).changes == NONE
 
+    # A month later the same read sets are archived again: the repair's token is new (it
+    # names the last update's job), so it starts at once instead of walking old tokens.
+    control.archive(scenario.store_id, ids[3:6])
+    scenario.server.output.clear()
+    _, drifted = resource.read(id_, again)
+    repaired = resource.update(id_, drifted, scenario.checked(resource, props))
+    assert not isinstance(repaired, Failure), repaired
+    assert len(control.new_jobs(START)) == 2
+    assert any("started (client token pulumi-" in line and line.endswith("-0)")
+               for line in scenario.server.output), scenario.server.output
+    assert not any("starting a new one" in line for line in scenario.server.output)
+
 
 def test_added_read_sets_are_the_only_ones_activated(
         scenario: Scenario, control: EmulatorControl) -> None:
@@ -173,6 +185,25 @@ def test_a_rerun_reattaches_to_the_jobs_an_interrupted_create_started(
     assert again["read_set_statuses"] == dict.fromkeys(ids, "ACTIVE")
     reattached = [line for line in scenario.server.output if "reattached" in line]
     assert len(reattached) == 2, scenario.server.output
+
+
+def test_a_job_of_an_earlier_life_that_no_longer_holds_is_not_reused(
+        scenario: Scenario, control: EmulatorControl) -> None:
+    """Created, destroyed, the read sets archived again, created again under the same name:
+    the derived token finds the old COMPLETED job, whose read sets are ARCHIVED now, so
+    exactly one new job starts (the next token generation)."""
+    ids = read_sets(scenario, 8)
+    control.archive(scenario.store_id, ids)
+    resource = active(scenario)
+    id_, outs = scenario.create(resource, inputs(scenario, ids))
+    assert resource.delete(id_, outs) is None
+    control.archive(scenario.store_id, ids)
+    scenario.server.output.clear()
+    _, again = scenario.create(resource, inputs(scenario, ids))
+    assert len(control.new_jobs(START)) == 2
+    assert again["read_set_statuses"] == dict.fromkeys(ids, "ACTIVE")
+    assert any("ended COMPLETED; starting a new one (token generation 1)" in line
+               for line in scenario.server.output), scenario.server.output
 
 
 def test_delete_calls_nothing(scenario: Scenario, control: EmulatorControl) -> None:

@@ -46,7 +46,7 @@ def main() -> int:
     args = parser.parse_args()
     jobs, seconds, lag_jobs = (
         (4, 1.0, [3.0]) if args.smoke
-        else (args.jobs, args.seconds, [float(s) for s in args.lag_jobs.split(",")])
+        else (args.jobs, args.seconds, [float(s) for s in args.lag_jobs.split(",") if s])
     )
     os.environ.update(CREDENTIALS)
     durations = Durations(submit_seconds=0.0, import_seconds=seconds)
@@ -69,6 +69,8 @@ def main() -> int:
             for who in ("ours", "waiter"):
                 lag = found[who]
                 lag_rows.append([f"{job_seconds:g} s", who, f"{lag.seconds:.2f}", str(lag.calls)])
+        if not lag_rows:
+            return 0
         print("\nCompletion lag (job end -> wait returns) and calls, our watcher vs botocore's "
               "waiter (30 s delay)\n")
         print(table(["job", "who", "lag s", "calls"], lag_rows))

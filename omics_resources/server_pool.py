@@ -17,16 +17,21 @@ import sys
 import threading
 from concurrent import futures
 
-__all__ = ["STOCK_SERVER_MODULE", "widen_stock_server_pool"]
+__all__ = ["HOST_MODULE", "STOCK_SERVER_MODULE", "widen_stock_server_pool"]
 
 STOCK_SERVER_MODULE = "pulumi.dynamic.__main__"
+HOST_MODULE = "omics_resources.provider_host"
 _done = threading.Event()
 
 
 def _in_stock_server() -> bool:
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
-    return spec is not None and spec.name == STOCK_SERVER_MODULE
+    # Our host runs the same module (runpy) on a pool it sized itself, maybe smaller on
+    # purpose (OMICS_RESOURCES_PROVIDER_WORKERS): the interpreter's command line tells them apart.
+    return (
+        spec is not None and spec.name == STOCK_SERVER_MODULE and HOST_MODULE not in sys.orig_argv
+    )
 
 
 def widen_stock_server_pool(workers: int) -> int:
@@ -41,5 +46,9 @@ def widen_stock_server_pool(workers: int) -> int:
             current = getattr(candidate, "_max_workers", workers)
             if current < workers:
                 candidate._max_workers = workers
+                # A pool starts a thread only when work is submitted: calls queued before
+                # the widening (creates sent together) would still wait for the 4 threads.
+                for _ in range(candidate._work_queue.qsize()):
+                    candidate._adjust_thread_count()
                 widened += 1
     return widened

@@ -206,9 +206,11 @@ class CohortRun:
             return []
         progress = Progress(self.resource, "cohort")
         tally = _Tally(progress, sum(len(k) for k in batches.values()), list(batches))
+        ids = list(batches)
         progress.say(
             f"importing {sum(len(k) for k in batches.values())} sources in "
-            f"{len(batches)} job{'s' * (len(batches) != 1)} (batches {', '.join(batches)})"
+            f"{len(ids)} job{'s' * (len(ids) != 1)} "
+            + (f"(batch {ids[0]})" if len(ids) == 1 else f"(batches {ids[0]} to {ids[-1]})")
         )
         runs = {b: self._batch_run(b, keys) for b, keys in batches.items()}
         results: dict[str, BatchResult] = {}

@@ -4,6 +4,7 @@ service's limits on: every job and read set counted from the emulator itself."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from omics_resources.cohort_import import CohortImportProvider
 from tests.support.cohort import read_sets_by_sample, sample_source, upload_samples
 from tests.support.emulator_control import EmulatorControl
-from tests.support.provider_server import Failure, Resource
+from tests.support.provider_server import Failure, ProviderServer, Resource
 from tests.support.scenario import BUCKET, ROLE_ARN, Scenario
 
 START = "StartReadSetImportJob"
@@ -234,3 +235,40 @@ def test_wait_false_returns_once_started_and_refresh_settles(
                         lambda n: n == samples, timeout=60)
     assert set(cohort.outs["jobs"].values()) == {"COMPLETED"}
     assert len(control.new_jobs(START)) == 2
+
+
+@pytest.fixture
+def own_server(provider_env: dict[str, str], emulator_url: str) -> Iterator[ProviderServer]:
+    """A server of its own: Cancel is final for the process that receives it."""
+    server = ProviderServer(env=provider_env)
+    server.configure({"aws:region": "us-east-1", "omics-resources:endpoint": emulator_url})
+    yield server
+    server.stop()
+
+
+def test_cancel_ends_the_wait_and_the_rerun_reattaches_every_batch(
+    own_server: ProviderServer, scenario: Scenario, control: EmulatorControl
+) -> None:
+    control.durations(importSeconds=3)
+    upload_samples(scenario.s3(), BUCKET, range(150))
+    interrupted = Cohort(Scenario(scenario.url, own_server, scenario.stack + "-own"))
+    interrupted.scenario.store_id = scenario.store_id
+    props = interrupted.props(range(150))
+
+    def cancel_once_running() -> None:
+        scenario.eventually(lambda: len(control.new_jobs(START)), lambda n: n == 2)
+        own_server.cancel()
+
+    failure = Scenario.in_background(cancel_once_running, lambda: interrupted.create(props))
+    assert isinstance(failure, Failure)
+    assert "the update was cancelled; started jobs keep running" in failure.details
+    started = control.new_jobs(START)
+    for job_id in started:
+        assert f"import job {job_id} (batch" in failure.details
+
+    # The next `pulumi up` runs a new provider process: same tokens, the same two jobs.
+    interrupted.resource = interrupted.resource.on(scenario.server)
+    assert not isinstance(interrupted.create(props), Failure)
+    assert control.new_jobs(START) == started
+    assert interrupted.outs["counts"]["imported"] == 150
+    assert len(lines(scenario, "reattached to the job an earlier run started")) == 2

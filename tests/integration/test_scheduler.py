@@ -29,7 +29,7 @@ from omics_resources.import_job import ImportKind
 from omics_resources.polling import Clock, PollState, wait_proportional
 from tests.support.clock import FakeClock
 from tests.support.emulator_control import EmulatorControl
-from tests.support.fake_time import FakeTimeEmulator, FakeWorld, fake_time_emulator
+from tests.support.fake_time import FakeTimeEmulator, FakeWorld, fake_time_emulator, turn
 from tests.support.pool_probe import PoolProbe
 from tests.support.provider_server import Failure, ProviderServer, Resource
 from tests.support.scenario import Scenario
@@ -37,8 +37,8 @@ from tests.support.sim_clock import SimClock
 
 KIND = ImportKind()
 LIST, GET, START = KIND.operations.list, KIND.operations.get, KIND.operations.start
-#: The longest a paced call waits for its turn (our limiter's pace of the importJobs budget).
-TURN = 1 / (5.0 * 0.9)
+#: The longest a paced call waits for its turn when it is next in line.
+TURN = turn(GET)
 STOCK, HOST = "pulumi.dynamic", "omics_resources.provider_host"
 WAITER = "read_set_import_job_completed"
 

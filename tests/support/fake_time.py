@@ -113,6 +113,16 @@ class FakeWorld:
         return self.out.getvalue().splitlines()
 
 
+def turn(operation: str) -> float:
+    """Seconds between two calls of ``operation`` at our rate limiter's pace (the longest a
+    call waits for its turn when it is next in line)."""
+    clock = FakeClock()
+    limiter = RateLimiter(limits.RATE_BUDGETS, clock=clock)
+    limiter.acquire(operation)
+    limiter.acquire(operation)
+    return clock.now
+
+
 def seed_of(props: Mapping[str, Any], request: Mapping[str, Any]) -> TokenSeed:
     """The token seed of a resource with these props (as the provider derives it)."""
     scope = props["scope"]

@@ -70,6 +70,8 @@ POLL_JITTER_FRACTION: Final = 0.25
 WATCH_INTERVAL_FRACTION: Final = 0.048
 WATCH_MIN_INTERVAL_SECONDS: Final = 1.9
 WATCH_MAX_INTERVAL_SECONDS: Final = 300.0
+# With n jobs watched in one store the interval is divided by sqrt(n), down to this.
+WATCH_SHARED_FLOOR_SECONDS: Final = 1.0
 # How long to keep trying an endpoint that has never answered (connection refused, DNS,
 # timeouts) before failing with its address: a typo should not wait for wait_timeout.
 NO_ANSWER_GIVE_UP_SECONDS: Final = 90.0

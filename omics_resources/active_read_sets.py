@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,16 +21,14 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import (
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
-from omics_resources import aws, fields, limits
+from omics_resources import fields, limits
 from omics_resources.activation_batches import (
     ACTIVATION_JOB_MAX_READ_SETS,
     USABLE_STATUSES,
@@ -41,18 +38,14 @@ from omics_resources.activation_batches import (
     batches,
 )
 from omics_resources.activation_job import ActivationKind
-from omics_resources.cancellation import ENGINE_CANCELLED
 from omics_resources.errors import InvalidInputError, OmicsResourceError
 from omics_resources.fields import Change, Field
 from omics_resources.job_run import iso
 from omics_resources.jobs import COMMON_FIELDS, SCOPE_PROPERTY
-from omics_resources.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.progress import Progress
+from omics_resources.provider_base import ScheduledProvider, with_defaults
 from omics_resources.read_set_census import Window, counts, take_census
 from omics_resources.resources import args_props, token_scope
-from omics_resources.scheduler import Scheduler
-from omics_resources.scheduling_config import SchedulingSettings, shared_scheduler
-from omics_resources.server_pool import widen_stock_server_pool
 from omics_resources.validation import (
     Problem,
     api_problems,
@@ -149,51 +142,15 @@ def _job_output(job: Mapping[str, Any]) -> Props:
     }
 
 
-class ActiveReadSetsProvider(ResourceProvider):
-    """The dynamic provider behind :class:`ActiveReadSets` (usable directly in tests).
-
-    ``clock``, ``cancel``, ``policy``, ``settings`` and ``scheduler`` are for tests, as for
-    the job providers; none is pickled into state (the pickle is a reference to the class).
-    """
-
-    serialize_as_secret_always = False
-
-    def __init__(
-        self,
-        *,
-        clock: Clock | None = None,
-        cancel: threading.Event | None = None,
-        policy: Callable[[float], PollPolicy] | None = None,
-        settings: aws.AwsSettings | None = None,
-        scheduler: Scheduler | None = None,
-    ) -> None:
-        super().__init__()
-        self._clock = clock or SystemClock()
-        self._cancel = cancel if cancel is not None else ENGINE_CANCELLED
-        self._policy = policy or default_policy
-        self._aws = settings or aws.AwsSettings()
-        self._scheduling = SchedulingSettings()
-        self._scheduler = scheduler
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
+class ActiveReadSetsProvider(ScheduledProvider):
+    """The dynamic provider behind :class:`ActiveReadSets` (usable directly in tests; the
+    injection points are :class:`~omics_resources.provider_base.ScheduledProvider`'s)."""
 
     # -- engine calls ---------------------------------------------------------------------
 
-    def configure(self, req: ConfigureRequest) -> None:
-        """Region, profile, endpoint and scheduling limits from stack config."""
-        self._aws = aws.AwsSettings.from_config(req.config.get)
-        self._scheduling = SchedulingSettings.from_config(req.config.get)
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Fill in defaults and report every problem with the inputs; no AWS call."""
-        inputs = dict(news)
-        for name, rule in fields.settings(ACTIVE_FIELDS).items():
-            if inputs.get(name) is None:
-                inputs[name] = rule.default
+        inputs = with_defaults(fields.settings(ACTIVE_FIELDS), news)
         return CheckResult(inputs, [p.to_check_failure() for p in self.problems(inputs)])
 
     def problems(self, props: Mapping[str, Any]) -> list[Problem]:
@@ -296,13 +253,6 @@ class ActiveReadSetsProvider(ResourceProvider):
         """Nothing to undo: the read sets stay as they are (archived again when unused)."""
 
     # -- helpers --------------------------------------------------------------------------
-
-    def scheduler(self) -> Scheduler:
-        """The scheduler shared with every job resource of this process."""
-        if self._scheduler is not None:
-            return self._scheduler
-        widen_stock_server_pool(limits.PROVIDER_WORKERS)
-        return shared_scheduler(self._aws, self._scheduling)
 
     def _reconcile(self, props: Mapping[str, Any], olds: Mapping[str, Any]) -> Reconciled:
         resource = _resource_name(props, "read sets")

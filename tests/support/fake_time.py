@@ -10,8 +10,9 @@ limiter paces: nothing is throttled, nothing sleeps. One emulator serves a whole
 from __future__ import annotations
 
 import io
+import math
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,29 @@ from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import BUCKET, fastq
 
 PROJECT, STACK = "omics-unit", "fake-time"
+
+
+class HookedClock(FakeClock):
+    """A fake clock that runs ``action`` once time has passed ``at``: something happening
+    (the engine cancelling, the service changing) while a single-threaded wait goes on."""
+
+    def __init__(self, at: float, action: Callable[[], Any]) -> None:
+        super().__init__()
+        self.at, self.action = at, action
+
+    def _moved(self) -> None:
+        if self.now >= self.at:
+            self.at = math.inf
+            self.action()
+
+    def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
+        super().sleep(seconds, cancel)
+        self._moved()
+        return cancel is not None and cancel.is_set()
+
+    def wait(self, condition: threading.Condition, seconds: float) -> None:
+        super().wait(condition, seconds)
+        self._moved()
 
 
 class _ClockSwitch:

@@ -12,22 +12,10 @@ from omics_resources import limits
 from omics_resources.polling import PollState, wait_proportional
 from omics_resources.scheduler import JobSlots, SlotWaitEndedError
 from tests.support.clock import FakeClock
+from tests.support.fake_time import HookedClock
 
 WATCH = wait_proportional(limits.WATCH_INTERVAL_FRACTION, limits.WATCH_MIN_INTERVAL_SECONDS,
                           limits.WATCH_MAX_INTERVAL_SECONDS)
-
-
-class CancellingClock(FakeClock):
-    """A fake clock that sets ``cancel`` once ``after`` seconds have passed."""
-
-    def __init__(self, cancel: threading.Event, after: float) -> None:
-        super().__init__()
-        self.cancel, self.after = cancel, after
-
-    def wait(self, condition: threading.Condition, seconds: float) -> None:
-        super().wait(condition, seconds)
-        if self.now >= self.after:
-            self.cancel.set()
 
 
 def test_a_slot_count_must_be_one_or_more() -> None:
@@ -65,7 +53,7 @@ def test_a_full_pool_waits_until_the_deadline() -> None:
 
 def test_cancel_ends_a_wait_for_a_slot() -> None:
     cancel = threading.Event()
-    clock = CancellingClock(cancel, after=3.0)
+    clock = HookedClock(at=3.0, action=cancel.set)
     slots = JobSlots(1, clock)
     slots.acquire(deadline=None, cancel=None)
     with pytest.raises(SlotWaitEndedError) as ended:

@@ -14,6 +14,7 @@ Stack config (all optional; defaults are HealthOmics' published quotas):
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from omics_resources import aws, limits
 from omics_resources.api import OmicsApi
+from omics_resources.errors import OmicsResourceError
 from omics_resources.ratelimit import RateLimiter
 from omics_resources.scheduler import JobSlots, Scheduler
 
@@ -39,8 +41,9 @@ SLOT_CONFIG_KEYS: Mapping[str, str] = {
 }
 
 
-class SchedulingConfigError(ValueError):
-    """A scheduling key of the stack config has a value we cannot use."""
+class SchedulingConfigError(OmicsResourceError, ValueError):
+    """A scheduling key of the stack config has a value we cannot use (the user must fix
+    the config: under our provider host it reads as its message alone)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,12 @@ def _json(raw: Any) -> Any:
 
 
 def _positive(key: str, value: Any, kind: type) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    ok = (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
     if ok and kind is int and float(value) != int(value):
         ok = False
     if not ok:

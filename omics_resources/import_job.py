@@ -53,7 +53,11 @@ _SOURCE_RESULT_FIELDS = {
     "status": "status",
     "statusMessage": "status_message",
     "readSetId": "read_set_id",
+    "jobId": "job_id",
 }
+#: Our own member of a merged answer: when the first job of the chain was created (its
+#: read sets are the oldest; None when unknown).
+_EARLIEST = "earliestCreationTime"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +132,42 @@ class ImportKind(JobKind):
     )
     slot = "import"
     fields = IMPORT_FIELDS
+    retry_words = "a new job will import only the failed sources (the others keep their read sets)"
+
+    def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
+        """Only the sources that did not get a read set: the others are never imported twice."""
+        reported = job.get("sources") or []
+        keep = [
+            i
+            for i in range(len(request.get("sources") or []))
+            if i >= len(reported) or reported[i].get("status") != limits.SOURCE_FINISHED
+        ]
+        if not keep:
+            return None
+        return {**request, "sources": [request["sources"][i] for i in keep]}
+
+    def merged(self, jobs: Sequence[Mapping[str, Any]]) -> Props:
+        """The last job's answer whose ``sources`` holds every source in declaration order,
+        each as the job that imported it (or tried it last) reported it, with its ``jobId``."""
+        sources = [dict(s, jobId=jobs[0]["id"]) for s in jobs[0].get("sources") or []]
+        for job in jobs[1:]:
+            # A retry's sources are the ones still without a read set, in their order.
+            still = [i for i, s in enumerate(sources) if s.get("status") != limits.SOURCE_FINISHED]
+            for place, reported in zip(still, job.get("sources") or [], strict=False):
+                sources[place] = dict(reported, jobId=job["id"])
+        return {**jobs[-1], "sources": sources, _EARLIEST: jobs[0].get("creationTime")}
+
+    def refreshed(self, job: Mapping[str, Any], outputs: Mapping[str, Any]) -> Props:
+        """The last job's sources where the outputs say it imported them; the earlier jobs'
+        results as the outputs have them."""
+        old = outputs.get("sources") or []
+        if len(outputs.get("job_ids") or []) < 2 or not old:
+            return self.merged([job])
+        sources = [{api: s.get(name) for api, name in _SOURCE_RESULT_FIELDS.items()} for s in old]
+        places = [i for i, s in enumerate(old) if s.get("job_id") == job["id"]]
+        for place, reported in zip(places, job.get("sources") or [], strict=False):
+            sources[place] = dict(reported, jobId=job["id"])
+        return {**job, "sources": sources, _EARLIEST: None}
 
     def own_problems(self, props: Mapping[str, Any]) -> list[Problem]:
         """Unknown source fields; source2 only for FASTQ; a reference for BAM and CRAM."""
@@ -187,8 +227,8 @@ class ImportKind(JobKind):
         return outs
 
     def read_sets_created_after(self, job: Mapping[str, Any]) -> datetime | None:
-        """An import's read sets are created after the job."""
-        created = job.get("creationTime")
+        """An import's read sets are created after the job (the first of a merged chain)."""
+        created = job.get(_EARLIEST, job.get("creationTime"))
         return created - timedelta(seconds=1) if isinstance(created, datetime) else None
 
     def source_label(self, index: int, source: Mapping[str, Any]) -> str:

@@ -88,6 +88,9 @@ class JobRun:
         self.timeout = float(props.get("wait_timeout") or limits.DEFAULT_WAIT_TIMEOUT_SECONDS)
         self.deadline = clock.monotonic() + self.timeout
         self.allow_partial = bool(props.get("allow_partial"))
+        #: Earlier runs' jobs this create moved past to a retry (token generations), oldest
+        #: first: the job it ends with continues them (see ``JobKind.merged``).
+        self.earlier: list[Props] = []
 
     # -- the whole create ------------------------------------------------------------------
 
@@ -109,7 +112,7 @@ class JobRun:
             job = self.wait(job)
         finally:
             slots.release()
-        self.judge(job)
+        self.judge(self.kind.merged([*self.earlier, job]))
         return job
 
     def _queued(self, ahead: int) -> None:
@@ -210,6 +213,7 @@ class JobRun:
                     job_id,
                 )
                 return job
+            self.earlier.append(job)
             request = retry
             self.progress.say(
                 f"an earlier run's job ended {job['status']}; starting a new one "
@@ -224,9 +228,9 @@ class JobRun:
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
         """The Start request of the next token generation, after ``job`` (an earlier run's,
         ended without doing what was asked) under the current one; None when nothing is left
-        to retry (``job`` then stands). By default the same request: a subclass may narrow
-        it, e.g. to the sources that did not get a read set."""
-        return request
+        to retry (``job`` then stands). The kind decides (an import retries only the sources
+        that did not get a read set)."""
+        return self.kind.retry_request(job, request)
 
     def reusable(self, job: Mapping[str, Any]) -> bool:
         """Whether a job an earlier run started, now ended, still does what is asked."""
@@ -297,7 +301,7 @@ class JobRun:
             kept = self.kind.read_set_ids(job)
             details.append(
                 "set allow_partial to accept a partial result; otherwise fix the failed sources "
-                "and run `pulumi up` again: a new job will import all sources"
+                f"and run `pulumi up` again: {self.kind.retry_words}"
                 + (f" (read sets this job did create are kept: {', '.join(kept)})" if kept else "")
             )
         else:

@@ -10,7 +10,7 @@ validation -> client token -> scheduler (rate, slots, watcher) -> outputs.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -86,6 +86,8 @@ class JobKind(ABC):
     slot: ClassVar[str]
     #: Every property, described once (see :mod:`omics_resources.fields`).
     fields: ClassVar[tuple[Field, ...]]
+    #: What the next `pulumi up` does after a partial failure, in a failure message.
+    retry_words: ClassVar[str] = "a new job will retry every source"
 
     @property
     def settings(self) -> dict[str, SettingRule]:
@@ -138,6 +140,21 @@ class JobKind(ABC):
         self, job: Mapping[str, Any], props: Mapping[str, Any], read_sets: Mapping[str, ReadSetInfo]
     ) -> list[Props]:
         """Per-source outputs (snake_case) from a Get*Job response."""
+
+    def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
+        """The Start request of a retry after ``job`` (an earlier run's, ended without doing
+        what was asked); None when nothing is left to retry. By default the same request."""
+        return request
+
+    def merged(self, jobs: Sequence[Mapping[str, Any]]) -> Props:
+        """One answer for a chain of jobs, each a retry of the one before (oldest first): by
+        default the last one's."""
+        return dict(jobs[-1])
+
+    def refreshed(self, job: Mapping[str, Any], outputs: Mapping[str, Any]) -> Props:
+        """The answer of the resource's last job, just read, merged with what its outputs
+        hold of the earlier jobs of its chain (ended: their results do not change)."""
+        return self.merged([job])
 
     def read_set_ids(self, job: Mapping[str, Any]) -> list[str]:
         """The read sets the job touched, in source order (those known so far)."""
@@ -244,8 +261,10 @@ class JobProvider(ScheduledProvider):
             seed=_token_seed(props, request),
         )
         job = run.run(wait=bool(props.get("wait", True)))
+        chain = [*run.earlier, job]
         return CreateResult(
-            resource_id(job["sequenceStoreId"], job["id"]), self._outputs(props, job)
+            resource_id(job["sequenceStoreId"], job["id"]),
+            self._outputs(props, self.kind.merged(chain), [j["id"] for j in chain]),
         )
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -265,7 +284,8 @@ class JobProvider(ScheduledProvider):
                 **self.kind.inputs_from_job(job),
                 **inputs,
             }
-        return ReadResult(id_, self._outputs(inputs, job))
+        job_ids = [str(j) for j in props.get("job_ids") or [job_id]]
+        return ReadResult(id_, self._outputs(inputs, self.kind.refreshed(job, props), job_ids))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply settings and tag changes in place; returns every output (pulumi #13983)."""
@@ -284,7 +304,9 @@ class JobProvider(ScheduledProvider):
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _outputs(self, inputs: Mapping[str, Any], job: Mapping[str, Any]) -> Props:
+    def _outputs(
+        self, inputs: Mapping[str, Any], job: Mapping[str, Any], job_ids: Sequence[str]
+    ) -> Props:
         ids = self.kind.read_set_ids(job)
         read_sets = self.scheduler().api.read_sets(
             job["sequenceStoreId"], ids, created_after=self.kind.read_sets_created_after(job)
@@ -292,6 +314,7 @@ class JobProvider(ScheduledProvider):
         outs = {k: v for k, v in inputs.items() if not k.startswith("__")}
         outs.update(
             job_id=job["id"],
+            job_ids=list(job_ids),
             sequence_store_id=job["sequenceStoreId"],
             status=job["status"],
             status_message=job.get("statusMessage"),

@@ -17,6 +17,7 @@ __all__ = ["OUTPUT_NAMES", "JobResource", "args_props", "job_props", "token_scop
 #: an attribute of the resource object.
 OUTPUT_NAMES = (
     "job_id",
+    "job_ids",
     "sequence_store_id",
     "status",
     "status_message",
@@ -68,7 +69,10 @@ class JobResource(Resource, Generic[ArgsT]):
     provider_class: ClassVar[type[JobProvider]]
 
     job_id: pulumi.Output[str]
-    """The job's id."""
+    """The job's id (the last one, when a retry imported what an earlier one did not)."""
+    job_ids: pulumi.Output[list[str]]
+    """Every job of the resource, oldest first: more than one when a `pulumi up` after a
+    partial failure retried the failed sources in a new job."""
     sequence_store_id: pulumi.Output[str]
     """The sequence store."""
     status: pulumi.Output[str]

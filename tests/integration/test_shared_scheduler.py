@@ -269,3 +269,61 @@ def test_only_the_stock_servers_pool_is_widened(
     assert not isinstance(answer, Failure), answer
     before, after, widened = sizes
     assert answer[1] == {"before": before, "after": after, "widened": widened}
+
+
+@pytest.fixture
+def configured(provider_env: dict[str, str], emulator_url: str) -> Iterator[Any]:
+    """Start provider servers with extra stack config (as `pulumi config set` gives it:
+    strings); each is stopped at the end."""
+    servers: list[ProviderServer] = []
+
+    def start(module: str, **config: str) -> ProviderServer:
+        server = ProviderServer(module=module, env=provider_env)
+        servers.append(server)
+        server.configure({"aws:region": "us-east-1", "omics-resources:endpoint": emulator_url,
+                          **{f"omics-resources:{k}": v for k, v in config.items()}})
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.mark.parametrize("module", [HOST, STOCK])
+def test_a_bad_scheduling_setting_fails_preview_and_create_naming_it(
+    configured: Any, scenario: Scenario, control: EmulatorControl, module: str
+) -> None:
+    scenario.server = configured(module, maxConcurrentImportJobs="0")
+    resource = scenario.import_resource("r")
+    message = ("omics-resources:maxConcurrentImportJobs must be a whole number above 0, not 0")
+    for failure in (resource.check(scenario.import_props()), resource.create(scenario.import_props())):
+        assert isinstance(failure, Failure), failure
+        if module == HOST:
+            assert failure.details == message  # one of our errors: the message alone
+        else:
+            assert failure.details.startswith("Traceback")  # the stock server's way
+            assert failure.details.rstrip().endswith(f"SchedulingConfigError: {message}")
+    assert control.count(START) == 0
+
+
+def test_the_stacks_slot_setting_queues_creates(
+    configured: Any, scenario: Scenario, control: EmulatorControl
+) -> None:
+    scenario.server = configured(HOST, maxConcurrentImportJobs="1")
+    inputs = [scenario.import_props(samples=[f"q{i}"]) for i in range(3)]
+    outs: list[Any] = [None] * 3
+
+    def create(i: int) -> None:
+        outs[i] = scenario.import_resource(f"q{i}").create(inputs[i])
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(o, tuple) and o[1]["status"] == "COMPLETED" for o in outs), outs
+    listed = scenario.omics().list_read_set_import_jobs(sequenceStoreId=scenario.store_id)
+    assert most_at_once(listed["importJobs"]) == 1
+    queued = [line.split(": ", 1)[1] for line in scenario.server.output if "queued:" in line]
+    assert "queued: 1 import job ahead (at most 1 import jobs of this stack run at once)" in queued
+    assert "queued: 0 import jobs ahead (at most 1 import jobs of this stack run at once)" in queued

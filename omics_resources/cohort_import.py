@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -36,18 +35,15 @@ import botocore.exceptions
 import pulumi
 from pulumi.dynamic import (
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
 from omics_resources import aws, fields, limits
 from omics_resources.batching import MAX_SOURCES_PER_JOB, Assignment, duplicate_keys, plan_batches
-from omics_resources.cancellation import ENGINE_CANCELLED
 from omics_resources.cohort_run import BATCH_KIND, CohortImportError, CohortRun, verdict
 from omics_resources.cohort_state import LEDGER_OUTPUT, CohortState, Declared, Ledger, plan_delta
 from omics_resources.cohort_upkeep import remove_read_sets, retag, settle
@@ -55,12 +51,9 @@ from omics_resources.errors import InvalidInputError, ReadSetDeletionError
 from omics_resources.fields import Change, Field
 from omics_resources.import_job import IMPORT_FIELDS, ReadSetImportSourceArgs, delete_read_sets
 from omics_resources.jobs import SCOPE_PROPERTY
-from omics_resources.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.progress import Progress
+from omics_resources.provider_base import ScheduledProvider, with_defaults
 from omics_resources.resources import args_props, token_scope
-from omics_resources.scheduler import Scheduler
-from omics_resources.scheduling_config import SchedulingSettings, shared_scheduler
-from omics_resources.server_pool import widen_stock_server_pool
 from omics_resources.validation import Problem, SettingRule, api_problems, setting_problems
 
 __all__ = ["CohortImport", "CohortImportArgs", "CohortImportError", "CohortImportProvider"]
@@ -139,58 +132,15 @@ def _resource_name(props: Mapping[str, Any], fallback: str) -> str:
     return str(scope.get("resource_name") or fallback) if isinstance(scope, Mapping) else fallback
 
 
-class CohortImportProvider(ResourceProvider):
-    """The dynamic provider behind :class:`CohortImport` (usable directly in tests).
-
-    ``clock``, ``cancel``, ``policy`` and ``scheduler`` are for tests, as for the job
-    providers; none is pickled (the pickle is a reference to the class).
-    """
-
-    serialize_as_secret_always = False
-
-    def __init__(
-        self,
-        *,
-        clock: Clock | None = None,
-        cancel: threading.Event | None = None,
-        policy: Callable[[float], PollPolicy] | None = None,
-        settings: aws.AwsSettings | None = None,
-        scheduler: Scheduler | None = None,
-    ) -> None:
-        super().__init__()
-        self._clock = clock or SystemClock()
-        self._cancel = cancel if cancel is not None else ENGINE_CANCELLED
-        self._policy = policy or default_policy
-        self._aws = settings or aws.AwsSettings()
-        self._scheduling = SchedulingSettings()
-        self._scheduler = scheduler
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
-
-    def configure(self, req: ConfigureRequest) -> None:
-        """Region, profile, endpoint and scheduling limits from stack config."""
-        self._aws = aws.AwsSettings.from_config(req.config.get)
-        self._scheduling = SchedulingSettings.from_config(req.config.get)
-
-    def scheduler(self) -> Scheduler:
-        """The scheduler every job resource of this process shares."""
-        if self._scheduler is not None:
-            return self._scheduler
-        widen_stock_server_pool(limits.PROVIDER_WORKERS)
-        return shared_scheduler(self._aws, self._scheduling)
+class CohortImportProvider(ScheduledProvider):
+    """The dynamic provider behind :class:`CohortImport` (usable directly in tests; the
+    injection points and the shared scheduler are :class:`ScheduledProvider`'s)."""
 
     # -- preview --------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Defaults, and every problem of every source; no AWS call."""
-        inputs = dict(news)
-        for name, rule in SETTINGS.items():
-            if inputs.get(name) is None:
-                inputs[name] = rule.default
+        inputs = with_defaults(SETTINGS, news)
         return CheckResult(inputs, [p.to_check_failure() for p in cohort_problems(inputs)])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

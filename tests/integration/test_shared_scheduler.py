@@ -189,7 +189,7 @@ def test_every_poll_error_reaches_the_waiters(
     ends the wait: the watcher keeps only its last errors, but a waiter must not lose count."""
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # every fault reaches the watcher
     control = EmulatorControl(fake_emulator.server.url)
-    clock = HookedClock(at=60, action=control.reset)  # the store (and the job) vanish
+    clock = HookedClock((60, control.reset))  # the store (and the job) vanish
     world = fake_emulator.world(clock, Durations(submit_seconds=1, import_seconds=120))
     world.control.fault(operation=LIST, error="ThrottlingException", count=20)
     run = world.job_run(KIND, world.import_props("s"), world.scheduler())

@@ -10,7 +10,6 @@ limiter paces: nothing is throttled, nothing sleeps. One emulator serves a whole
 from __future__ import annotations
 
 import io
-import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -36,17 +35,17 @@ PROJECT, STACK = "omics-unit", "fake-time"
 
 
 class HookedClock(FakeClock):
-    """A fake clock that runs ``action`` once time has passed ``at``: something happening
-    (the engine cancelling, the service changing) while a single-threaded wait goes on."""
+    """A fake clock that runs each ``(at, action)`` once time has passed ``at``: something
+    happening (the engine cancelling, the service changing) while a single-threaded wait
+    goes on."""
 
-    def __init__(self, at: float, action: Callable[[], Any]) -> None:
+    def __init__(self, *events: tuple[float, Callable[[], Any]]) -> None:
         super().__init__()
-        self.at, self.action = at, action
+        self.events = sorted(events, key=lambda e: e[0])
 
     def _moved(self) -> None:
-        if self.now >= self.at:
-            self.at = math.inf
-            self.action()
+        while self.events and self.now >= self.events[0][0]:
+            self.events.pop(0)[1]()
 
     def sleep(self, seconds: float, cancel: threading.Event | None) -> bool:
         super().sleep(seconds, cancel)
@@ -124,17 +123,23 @@ class FakeWorld:
     def job_run(self, kind: JobKind, props: Mapping[str, Any], scheduler: Scheduler, *,
                 cancel: threading.Event | None = None) -> JobRun:
         """One create, as :meth:`JobProvider.create` builds it, on the fake clock."""
-        request = kind.request(props)
-        request.pop("clientToken", None)
-        name = str(props["scope"]["resource_name"])
-        return JobRun(kind, props, scheduler=scheduler, clock=self.clock, cancel=cancel,
-                      policy=lambda timeout: default_policy(timeout, jitter=False),
-                      progress=Progress(name, kind.noun, stream=self.out, clock=self.clock.monotonic),
-                      seed=seed_of(props, request))
+        return job_run(kind, props, scheduler, self.clock, self.out, cancel=cancel)
 
     def lines(self) -> list[str]:
         """The progress lines printed so far."""
         return self.out.getvalue().splitlines()
+
+
+def job_run(kind: JobKind, props: Mapping[str, Any], scheduler: Scheduler, clock: Clock,
+            out: io.StringIO, *, cancel: threading.Event | None = None) -> JobRun:
+    """One create, as :meth:`JobProvider.create` builds it, printing to ``out``."""
+    request = kind.request(props)
+    request.pop("clientToken", None)
+    name = str(props["scope"]["resource_name"])
+    return JobRun(kind, props, scheduler=scheduler, clock=clock, cancel=cancel,
+                  policy=lambda timeout: default_policy(timeout, jitter=False),
+                  progress=Progress(name, kind.noun, stream=out, clock=clock.monotonic),
+                  seed=seed_of(props, request))
 
 
 def turn(operation: str) -> float:

@@ -230,7 +230,7 @@ def test_a_service_quota_held_by_others_is_waited_out(world: FakeWorld) -> None:
 
 def test_cancel_ends_the_wait_and_the_job_goes_on(fake_emulator: FakeTimeEmulator) -> None:
     cancel = threading.Event()
-    world = fake_emulator.world(HookedClock(at=10, action=cancel.set), Durations(import_seconds=60))
+    world = fake_emulator.world(HookedClock((10, cancel.set)), Durations(import_seconds=60))
     props = world.import_props("a")
     with pytest.raises(JobWaitCancelledError) as cancelled:
         world.job_run(IMPORT, props, world.scheduler(), cancel=cancel).run(wait=True)

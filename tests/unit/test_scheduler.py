@@ -54,7 +54,7 @@ def test_a_full_pool_waits_until_the_deadline() -> None:
 
 def test_cancel_ends_a_wait_for_a_slot() -> None:
     cancel = threading.Event()
-    clock = HookedClock(at=3.0, action=cancel.set)
+    clock = HookedClock((3.0, cancel.set))
     slots = JobSlots(1, clock)
     slots.acquire(deadline=None, cancel=None)
     with pytest.raises(SlotWaitEndedError) as ended:

@@ -122,7 +122,9 @@ def test_lag_and_calls_beside_botocores_waiter(
     assert 0 <= ours.lag <= watch_bound(seconds), ours
     # botocore's waiter looks every 30 s: it sees the end up to 30 s late.
     assert theirs.calls == math.ceil(seconds / 30) + 1
-    assert ours.lag < theirs.lag or theirs.lag < 1
+    if seconds == 10:
+        # Issue 10's target for a short job: a tenth of the waiter's lag (20 s here).
+        assert ours.lag <= 0.1 * theirs.lag, (ours, theirs)
     if seconds == 3600:
         # An hour of waiting costs us no more calls than the waiter (while being 30x sooner).
         assert ours.calls <= theirs.calls, (ours, theirs)

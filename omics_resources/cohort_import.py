@@ -44,9 +44,10 @@ from pulumi.dynamic import (
 
 from omics_resources import aws, fields, limits
 from omics_resources.batching import MAX_SOURCES_PER_JOB, Assignment, duplicate_keys, plan_batches
-from omics_resources.cohort_run import BATCH_KIND, CohortImportError, CohortRun, verdict
+from omics_resources.cohort_run import BATCH_KIND, CohortRun
 from omics_resources.cohort_state import LEDGER_OUTPUT, CohortState, Declared, Ledger, plan_delta
 from omics_resources.cohort_upkeep import remove_read_sets, retag, settle
+from omics_resources.cohort_verdict import CohortImportError, verdict
 from omics_resources.errors import InvalidInputError, ReadSetDeletionError
 from omics_resources.fields import Change, Field
 from omics_resources.import_job import IMPORT_FIELDS, ReadSetImportSourceArgs, delete_read_sets

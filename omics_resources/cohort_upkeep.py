@@ -9,7 +9,7 @@ import botocore.exceptions
 
 from omics_resources import aws, limits
 from omics_resources.api import OmicsApi
-from omics_resources.cohort_run import BATCH_KIND, CohortImportError, job_samples, reported_keys
+from omics_resources.cohort_run import BATCH_KIND, job_samples, reported_keys
 from omics_resources.cohort_state import (
     SAMPLE_FAILED,
     SAMPLE_PENDING,
@@ -17,6 +17,7 @@ from omics_resources.cohort_state import (
     Declared,
     source_tags,
 )
+from omics_resources.cohort_verdict import CohortImportError
 from omics_resources.errors import ReadSetDeletionError
 from omics_resources.import_job import delete_read_sets
 from omics_resources.progress import Progress

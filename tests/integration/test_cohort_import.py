@@ -272,3 +272,29 @@ def test_cancel_ends_the_wait_and_the_rerun_reattaches_every_batch(
     assert control.new_jobs(START) == started
     assert interrupted.outs["counts"]["imported"] == 150
     assert len(lines(scenario, "reattached to the job an earlier run started")) == 2
+
+
+def test_recreated_cohort_adopts_its_read_sets_and_replaces_only_a_deleted_one(
+    scenario: Scenario, control: EmulatorControl
+) -> None:
+    """A create with the tokens of an earlier cohort of the same name (destroyed, or its
+    state lost): its jobs are picked up; a read set deleted since is imported again alone."""
+    upload_samples(scenario.s3(), BUCKET, range(6))
+    cohort = Cohort(scenario)
+    props = cohort.props(range(6))
+    cohort.create(props)
+    [first] = control.new_jobs(START)
+    kept = dict(cohort.outs["read_set_ids"])
+    scenario.omics().batch_delete_read_set(sequenceStoreId=scenario.store_id, ids=[kept["S2"]])
+
+    again = Cohort(scenario)
+    assert not isinstance(again.create(props), Failure)
+    [_, second] = control.new_jobs(START)
+    job = scenario.omics().get_read_set_import_job(sequenceStoreId=scenario.store_id, id=second)
+    assert [s["sampleId"] for s in job["sources"]] == ["S2"]
+    assert {k: v for k, v in again.outs["read_set_ids"].items() if k != "S2"} == \
+        {k: v for k, v in kept.items() if k != "S2"}
+    assert again.outs["samples"]["S0"]["job_id"] == first
+    assert again.outs["samples"]["S2"]["job_id"] == second
+    stored = again.store_read_sets()
+    assert len(stored) == 6 and all(len(ids) == 1 for ids in stored.values())

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from omics_resources.cohort_run import BatchResult, CohortImportError, job_samples, reported_keys
-from omics_resources.cohort_run import verdict as judge
+from omics_resources.cohort_run import BatchResult, job_samples, reported_keys
 from omics_resources.cohort_state import (
     SAMPLE_FAILED,
     SAMPLE_PENDING,
@@ -21,6 +20,8 @@ from omics_resources.cohort_state import (
     import_signature,
     plan_delta,
 )
+from omics_resources.cohort_verdict import CohortImportError
+from omics_resources.cohort_verdict import verdict as judge
 from omics_resources.progress import Progress
 from tests.support.cohort import cohort_props, imported_outputs, sample_source
 

@@ -97,7 +97,7 @@ def test_pull_request_merge_nightly_drift_check_and_repair(
         assert f"{resource}:\n    error: " in bad.output, bad.output
         assert problem in bad.output, bad.output
         stack.set_config(key, good)
-    assert control.log()["requests"] == []
+    assert control.log()["requests"] == [], control.log()["requests"]
 
     # 2. Merge: the cohort is imported and kept active.
     stack.credentials = dict(FAKE_CREDENTIALS)
@@ -106,8 +106,8 @@ def test_pull_request_merge_nightly_drift_check_and_repair(
     ids = [outs["readSetIds"][sample] for sample in SAMPLES]
     assert outs["readSetStatuses"] == dict.fromkeys(ids, "ACTIVE")
     imports = control.new_jobs(IMPORT)
-    assert len(imports) == 1  # 30 sources: one import job
-    assert control.new_jobs(ACTIVATE) == []  # freshly imported: nothing to activate
+    assert len(imports) == 1, imports  # 30 sources: one import job
+    assert control.new_jobs(ACTIVATE) == [], outs  # freshly imported: nothing to activate
 
     # 3. Nightly: 30 idle days archive most of them; the drift check fails naming each.
     archived = ids[:ARCHIVED]
@@ -125,12 +125,13 @@ def test_pull_request_merge_nightly_drift_check_and_repair(
     omics = aws_client("omics", control.url)
     activated = [s["readSetId"] for j in jobs
                  for s in omics.get_read_set_activation_job(sequenceStoreId=store, id=j)["sources"]]
-    assert sorted(activated) == sorted(archived)
-    assert control.new_jobs(IMPORT) == imports
+    assert sorted(activated) == sorted(archived), repair.output
+    assert control.new_jobs(IMPORT) == imports, repair.output
     assert stack.outputs()["readSetStatuses"] == dict.fromkeys(ids, "ACTIVE")
     again = stack.refresh("--expect-no-changes", check=False)
     assert again.code == 0, again
 
     # The whole pipeline kept to the service's limits.
-    assert control.throttled() == 0
-    assert control.quota_exceeded() == 0
+    log = control.log()
+    assert control.throttled() == 0, log["budgets"]
+    assert control.quota_exceeded() == 0, log["budgets"]

@@ -7,7 +7,8 @@
 Table 1: N one-source import jobs as N resources in one `pulumi up`, our provider host vs
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
-(:mod:`benchmarks.poll_lag`).
+(:mod:`benchmarks.poll_lag`). Then a cohort of samples in one `CohortImport`
+(:mod:`benchmarks.cohort`) and read sets kept active (:mod:`benchmarks.active`).
 """
 
 from __future__ import annotations
@@ -18,20 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import poll_lag, service_limits
+from benchmarks import active, cohort, poll_lag, service_limits
+from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
 from omics_resources.emulator import Durations, EmulatorServer
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
-    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
-              for r in rows]
-    return "\n".join(lines)
 
 
 def main() -> int:
@@ -43,6 +35,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--lag-jobs", default="10,120", help="job lengths for table 2, s")
     parser.add_argument("--provider-path", help="import omics_resources from here in the stack")
+    parser.add_argument("--only-jobs", action="store_true",
+                        help="only tables 1 and 2 (not the cohort and active-read-set rows)")
     args = parser.parse_args()
     jobs, seconds, lag_jobs = (
         (4, 1.0, [3.0]) if args.smoke
@@ -69,16 +63,18 @@ def main() -> int:
             for who in ("ours", "waiter"):
                 lag = found[who]
                 lag_rows.append([f"{job_seconds:g} s", who, f"{lag.seconds:.2f}", str(lag.calls)])
-        if not lag_rows:
-            return 0
-        print("\nCompletion lag (job end -> wait returns) and calls, our watcher vs botocore's "
-              "waiter (30 s delay)\n")
-        print(table(["job", "who", "lag s", "calls"], lag_rows))
-        hour = poll_lag.polls_per_job(3600)
-        print(f"\nOne 1-hour job: our watcher makes {hour} List calls (shared by every job of "
-              f"its store); botocore's waiter {3600 // poll_lag.WAITER_DELAY_SECONDS} and gives "
-              f"up after 10 minutes.")
-    return 0
+        if lag_rows:
+            print("\nCompletion lag (job end -> wait returns) and calls, our watcher vs "
+                  "botocore's waiter (30 s delay)\n")
+            print(table(["job", "who", "lag s", "calls"], lag_rows))
+            hour = poll_lag.polls_per_job(3600)
+            print(f"\nOne 1-hour job: our watcher makes {hour} List calls (shared by every job "
+                  f"of its store); botocore's waiter {3600 // poll_lag.WAITER_DELAY_SECONDS} and "
+                  f"gives up after 10 minutes.")
+    if args.only_jobs:
+        return 0
+    sizes = ["--smoke"] if args.smoke else []
+    return cohort.main(sizes) or active.main(sizes)
 
 
 if __name__ == "__main__":

@@ -22,11 +22,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.stacks import CREDENTIALS, stock_plugin_dir
+from benchmarks.stacks import CREDENTIALS, peak_overlap, stock_plugin_dir
 from harness.clients import aws_client
 from harness.pulumi_cli import REPO, PulumiStack
 from harness.read_sets import import_read_sets
@@ -67,19 +66,6 @@ def up(url: str, root: Path, label: str, config: dict[str, Any], stock: Path) ->
         return wall, stack.outputs()
     finally:
         stack.remove()
-
-
-def peak_overlap(jobs: list[dict[str, Any]]) -> int:
-    """The most jobs running at the same moment (from their own times)."""
-    events = []
-    for job in jobs:
-        events.append((datetime.fromisoformat(job["creation_time"]).timestamp(), 1))
-        events.append((datetime.fromisoformat(job["completion_time"]).timestamp(), -1))
-    running = peak = 0
-    for _, change in sorted(events):
-        running += change
-        peak = max(peak, running)
-    return peak
 
 
 def measure(read_sets: int, archived: int, seconds: float) -> tuple[float, float, list[Row]]:
@@ -138,14 +124,14 @@ def measure(read_sets: int, archived: int, seconds: float) -> tuple[float, float
     return one, empty, rows
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="100 read sets, 30 archived, 1 s")
     parser.add_argument("--read-sets", type=int, default=1000)
     parser.add_argument("--archived", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=10.0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     read_sets, archived, seconds = (
         (100, 30, 1.0) if args.smoke else (args.read_sets, args.archived, args.seconds)
     )

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.report import table
 from benchmarks.stacks import CREDENTIALS, stock_plugin_dir
 from harness.clients import ROLE_ARN, aws_client
 from harness.pulumi_cli import REPO, PulumiStack
@@ -180,16 +181,15 @@ def imported_state(props: dict[str, Any]) -> dict[str, Any]:
     return state.outputs(props)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="120 samples, for CI")
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=20.0, help="each source's import time")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     samples, seconds = (120, 1.0) if args.smoke else (args.samples, args.seconds)
     os.environ.update(CREDENTIALS)
-    from benchmarks.__main__ import table  # noqa: PLC0415 - the one Markdown table writer
 
     provider = CohortImportProvider()
     props = {"sequence_store_id": "1234567890", "role_arn": ROLE_ARN,

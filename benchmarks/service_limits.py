@@ -101,7 +101,7 @@ def measure(
                 throttled=sum(v["throttled"] for v in budgets.values()),
                 quota_exceeded=log["quotaExceeded"],
                 calls_per_job=sum(log["counts"].values()) / jobs,
-                peak_jobs=peak_overlap(run.resources),
+                peak_jobs=peak_overlap([r["outputs"] for r in run.resources]),
             )
         )
     return ideal, rows

@@ -85,11 +85,11 @@ def run_stack(
         stack.remove()
 
 
-def peak_overlap(resources: list[dict[str, Any]]) -> int:
-    """The most jobs that were running at the same moment (from the jobs' own times)."""
+def peak_overlap(jobs: list[dict[str, Any]]) -> int:
+    """The most jobs that were running at the same moment, from each job's own
+    ``creation_time`` and ``completion_time`` (ISO 8601, as the resources output them)."""
     events = []
-    for resource in resources:
-        outputs = resource["outputs"]
+    for outputs in jobs:
         events.append((datetime.fromisoformat(outputs["creation_time"]).timestamp(), 1))
         events.append((datetime.fromisoformat(outputs["completion_time"]).timestamp(), -1))
     running = peak = 0

@@ -26,6 +26,7 @@ from omics_resources.errors import (
 from omics_resources.polling import Clock, PollCancelledError, Poller, PollPolicy, PollTimeoutError
 from omics_resources.progress import Progress
 from omics_resources.scheduler import Scheduler, SlotWaitEndedError, WatchEndedError
+from omics_resources.scheduling_config import SLOT_CONFIG_KEYS
 from omics_resources.tokens import TokenSeed, derive_token
 
 if TYPE_CHECKING:
@@ -117,9 +118,11 @@ class JobRun:
 
     def _queued(self, ahead: int) -> None:
         noun = self.kind.noun
+        capacity = self.scheduler.slots[self.kind.slot].capacity
+        place = f"{ahead} {noun}{'s' * (ahead != 1)} ahead" if ahead else "next to start"
         self.progress.say(
-            f"queued: {ahead} {noun}{'s' * (ahead != 1)} ahead (at most "
-            f"{self.scheduler.slots[self.kind.slot].capacity} {noun}s of this stack run at once)"
+            f"queued: {place}; this stack runs at most {capacity} {noun}{'s' * (capacity != 1)} "
+            f"at once (stack config {SLOT_CONFIG_KEYS[self.kind.slot]})"
         )
 
     # -- start ------------------------------------------------------------------------------

@@ -327,5 +327,7 @@ def test_the_stacks_slot_setting_queues_creates(
     listed = scenario.omics().list_read_set_import_jobs(sequenceStoreId=scenario.store_id)
     assert most_at_once(listed["importJobs"]) == 1
     queued = [line.split(": ", 1)[1] for line in scenario.server.output if "queued:" in line]
-    assert "queued: 1 import job ahead (at most 1 import jobs of this stack run at once)" in queued
-    assert "queued: 0 import jobs ahead (at most 1 import jobs of this stack run at once)" in queued
+    assert ("queued: 1 import job ahead; this stack runs at most 1 import job at once "
+            "(stack config omics-resources:maxConcurrentImportJobs)") in queued
+    assert ("queued: next to start; this stack runs at most 1 import job at once "
+            "(stack config omics-resources:maxConcurrentImportJobs)") in queued

@@ -207,8 +207,8 @@ def test_a_full_stack_queue_says_so_then_gives_up_at_the_timeout(world: FakeWorl
         "reads: no import job was started: timeout while 1 of this stack's import jobs were "
         "running (waited 5 s in the queue). Run `pulumi up` again.")
     assert world.lines() == [
-        "[reads] import job: queued: 0 import jobs ahead (at most 1 import jobs of this stack "
-        "run at once)"]
+        "[reads] import job: queued: next to start; this stack runs at most 1 import job at once "
+        "(stack config omics-resources:maxConcurrentImportJobs)"]
     assert world.control.count(START) == 0
 
 

@@ -50,7 +50,12 @@ from omics_resources.cohort_upkeep import remove_read_sets, retag, settle
 from omics_resources.cohort_verdict import CohortImportError, verdict
 from omics_resources.errors import InvalidInputError, ReadSetDeletionError
 from omics_resources.fields import Change, Field
-from omics_resources.import_job import IMPORT_FIELDS, ReadSetImportSourceArgs, delete_read_sets
+from omics_resources.import_job import (
+    IMPORT_FIELDS,
+    ReadSetImportSourceArgs,
+    delete_read_sets,
+    with_source_props,
+)
 from omics_resources.jobs import SCOPE_PROPERTY
 from omics_resources.progress import Progress
 from omics_resources.provider_base import ScheduledProvider, with_defaults
@@ -310,13 +315,7 @@ class CohortImportArgs:
 
     def to_props(self) -> dict[str, Any]:
         """The inputs as the provider sees them."""
-        props = args_props(self)
-        sources = props["sources"]
-        if isinstance(sources, Sequence) and not isinstance(sources, str):
-            props["sources"] = [
-                s.to_props() if isinstance(s, ReadSetImportSourceArgs) else s for s in sources
-            ]
-        return props
+        return with_source_props(args_props(self))
 
 
 class CohortImport(Resource, module="omics", name="CohortImport"):

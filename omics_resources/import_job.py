@@ -113,14 +113,18 @@ class ReadSetImportJobArgs:
 
     def to_props(self) -> dict[str, Any]:
         """The inputs as the provider sees them."""
-        props = args_props(self)
-        sources = props["sources"]
-        if isinstance(sources, Sequence) and not isinstance(sources, str):
-            # Anything else than a source is passed on as it is: check reports it by path.
-            props["sources"] = [
-                s.to_props() if isinstance(s, ReadSetImportSourceArgs) else s for s in sources
-            ]
-        return props
+        return with_source_props(args_props(self))
+
+
+def with_source_props(props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` with each :class:`ReadSetImportSourceArgs` of ``sources`` as a dict; anything
+    else is passed on as it is (check reports it by path)."""
+    sources = props.get("sources")
+    if isinstance(sources, Sequence) and not isinstance(sources, str):
+        props["sources"] = [
+            s.to_props() if isinstance(s, ReadSetImportSourceArgs) else s for s in sources
+        ]
+    return props
 
 
 class ImportKind(JobKind):

@@ -5,7 +5,8 @@
 paired-end FASTQ and uBAM files to the emulator's S3, imports them, archives the read sets
 through the emulator's control API (standing in for HealthOmics' 30-day archive) and
 activates them again. ``target: aws`` imports files you already have in S3 into a store you
-already have, with a service role you created (see the README).
+already have, as a service role it creates with ``pulumi_aws`` (or the one config ``roleArn``
+names; see the README).
 
 With ``cohort: true`` (or ``cohortSheet: <path>``) the stack also imports a cohort from a
 sample sheet (``examples/cohort.csv`` by default) as one ``CohortImport``: against the
@@ -39,6 +40,8 @@ delete_on_destroy = config.get_bool("deleteReadSetsOnDestroy") or False
 cohort_sheet = config.get("cohortSheet") or (
     "examples/cohort.csv" if config.get_bool("cohort") else None
 )
+# Plain Python at program time: a bad row fails here, naming the file, line and column.
+cohort_sources = sources_from_sample_sheet(cohort_sheet) if cohort_sheet else []
 
 
 def sources_for(uri: Any) -> list[ReadSetImportSourceArgs]:
@@ -78,7 +81,7 @@ if target == "emulator":
     bucket = config.get("sourceBucket") or "omics-example-sources"
     store = EmulatorSequenceStore("example-store", endpoint, region)
     store_id: pulumi.Input[str] = store.store_id
-    role_arn = "arn:aws:iam::123456789012:role/OmicsImportRole"
+    role_arn: pulumi.Input[str] = "arn:aws:iam::123456789012:role/OmicsImportRole"
     uploads: list[pulumi.Resource] = []
 
     def emulator_uri(sample: str, file_name: str) -> pulumi.Output[str]:
@@ -103,10 +106,22 @@ if target == "emulator":
     sources = sources_for(emulator_uri)
 else:
     store_id = config.require("sequenceStoreId")
-    role_arn = config.require("roleArn")
     source_bucket = config.require("sourceBucket")
     sources = sources_for(lambda _sample, file_name: f"s3://{source_bucket}/reads/{file_name}")
     uploads = []
+    # A role you already have (roleArn), else one this stack creates that may read the
+    # buckets of every source it imports (pulumi_aws: the `example` extra).
+    configured_role = config.get("roleArn")
+    if configured_role:
+        role_arn = configured_role
+    else:
+        from demo_support.aws_role import import_role
+
+        role_arn = import_role(
+            "omics-import-role",
+            [uri for s in (*sources, *cohort_sources) for uri in (s.source1, s.source2)],
+        ).arn
+        pulumi.export("importRoleArn", role_arn)
 
 reads = ReadSetImportJob(
     "reads",
@@ -154,8 +169,6 @@ if to_activate is not None:
     pulumi.export("activatedReadSetStatuses", activation.read_set_statuses)
 
 if cohort_sheet:
-    # Plain Python at program time: a bad row fails here, naming the file, line and column.
-    cohort_sources = sources_from_sample_sheet(cohort_sheet)
     cohort_uploads: list[pulumi.Resource] = []
     if target == "emulator":
         for source in cohort_sources:

@@ -172,10 +172,12 @@ class Watcher:
         on_change: Callable[[Props], None] = lambda _job: None,
         on_error: Callable[[BaseException], None] = lambda _e: None,
     ) -> Props:
-        """Wait until ``job`` (a Get*Job answer) ends; its final description. Each newer
-        description is passed to ``on_change``; each error of a poll (made by whichever
-        waiter's turn it was) to ``on_error``, which raises to end this wait or returns to
-        go on. Raises :class:`WatchEndedError` on the deadline or cancellation."""
+        """Wait until ``job`` (a Get*Job answer) ends; its final description. The latest
+        description is passed to ``on_change`` each time this waiter wakes (at least every
+        0.5 s, changed or not: a progress line repeats on a heartbeat while nothing changes);
+        each error of a poll (made by whichever waiter's turn it was) to ``on_error``, which
+        raises to end this wait or returns to go on. Raises :class:`WatchEndedError` on the
+        deadline or cancellation."""
         job_id = str(job["id"])
         began = self._clock.monotonic()
         with self._cond:
@@ -190,7 +192,6 @@ class Watcher:
                 self._next_poll = min(self._next_poll, began + self._interval(PollState(0, age)))
             entry.waiters += 1
             errors_seen = self._error_count
-        seen: Props | None = None
         try:
             while True:
                 with self._cond:
@@ -200,9 +201,7 @@ class Watcher:
                 for error in new_errors:
                     on_error(error)
                 with self._cond:
-                    if entry.job is not seen:
-                        seen = entry.job
-                        on_change(seen)
+                    on_change(entry.job)
                     if entry.final:
                         return entry.job
                     now = self._clock.monotonic()

@@ -251,3 +251,18 @@ def test_wait_timeout_ends_the_wait_and_the_next_run_resumes(
     job = world.job_run(IMPORT, {**props, "wait_timeout": 120}, world.scheduler()).run(wait=True)
     assert job["id"] == stopped.value.job_id and job["status"] == "COMPLETED"
     assert world.control.new_jobs(START) == [job["id"]]
+
+
+def test_a_long_unchanged_wait_repeats_its_line_on_the_heartbeat(
+    fake_emulator: FakeTimeEmulator,
+) -> None:
+    """The README's promise: while a job's status stays the same, its line comes again every
+    5 minutes (an hours-long import never looks hung), though no poll brings anything new."""
+    world = fake_emulator.world(FakeClock(), Durations(submit_seconds=1, import_seconds=1200))
+    job = world.job_run(IMPORT, world.import_props("a"), world.scheduler()).run(wait=True)
+    assert job["status"] == "COMPLETED"
+    repeated = [line.partition(": ")[2] for line in world.lines() if "unchanged for" in line]
+    # One a heartbeat (the waiter wakes at least every 0.5 s to look), none between.
+    assert [r.partition(", unchanged for ")[2][:6] for r in repeated[:3]] == [
+        "5 min ", "10 min", "15 min"], world.lines()
+    assert all(r.startswith("IN_PROGRESS (0/1 sources finished)") for r in repeated), repeated

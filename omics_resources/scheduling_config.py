@@ -91,11 +91,18 @@ def _json(raw: Any) -> Any:
     return raw
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond any float: no rate or slot count is that big
+        return False
+
+
 def _positive(key: str, value: Any, kind: type) -> float:
     ok = (
         isinstance(value, int | float)
         and not isinstance(value, bool)
-        and math.isfinite(value)
+        and _finite(value)
         and value > 0
     )
     if ok and kind is int and float(value) != int(value):

@@ -75,6 +75,10 @@ def test_job_slots_per_kind(kind: str, key: str, value: Any) -> None:
     (IMPORT_SLOTS, "Infinity", f"{IMPORT_SLOTS} must be a whole number above 0, not inf"),
     (IMPORT_SLOTS, "1e999", f"{IMPORT_SLOTS} must be a whole number above 0, not inf"),
     (IMPORT_SLOTS, "[4]", f"{IMPORT_SLOTS} must be a whole number above 0, not [4]"),
+    # Beyond any float (a slot count or rate is compared with float time): refused, not
+    # an OverflowError.
+    (IMPORT_SLOTS, "1" + "0" * 400, f"{IMPORT_SLOTS} must be a whole number above 0, not {10**400}"),
+    (RATE_CONFIG_KEY, "1" + "0" * 400, f"{RATE_CONFIG_KEY} must be a number above 0, not {10**400}"),
     (RATE_CONFIG_KEY, "0", f"{RATE_CONFIG_KEY} must be a number above 0, not 0"),
     (RATE_CONFIG_KEY, "fast", f"{RATE_CONFIG_KEY} must be a number above 0, not 'fast'"),
     (RATE_CONFIG_KEY, "NaN", f"{RATE_CONFIG_KEY} must be a number above 0, not nan"),

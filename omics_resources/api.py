@@ -102,10 +102,11 @@ class OmicsApi:
 
     def _send(self, operation: str, params: Mapping[str, Any]) -> Props:
         client = self._client()
+        began = self._clock.monotonic()
         try:
             answer = dict(getattr(client, botocore.xform_name(operation))(**params))
         except _NO_ANSWER_ERRORS as error:
-            self._no_answer(client, error)
+            self._no_answer(client, error, began)
             raise
         except botocore.exceptions.ClientError:
             self._heard()
@@ -225,13 +226,15 @@ class OmicsApi:
             self._answered = True
             self._silent_since = None
 
-    def _no_answer(self, client: Any, error: Exception) -> None:
+    def _no_answer(self, client: Any, error: Exception, began: float) -> None:
         with self._lock:
             if self._answered:
                 return
             now = self._clock.monotonic()
             if self._silent_since is None:
-                self._silent_since = now
+                # From the call's start: its connect timeouts and botocore's retries were
+                # trying too (a black-holed address fails a call only after minutes).
+                self._silent_since = began
             silent_for = now - self._silent_since
         if silent_for >= limits.NO_ANSWER_GIVE_UP_SECONDS:
             raise EndpointUnreachableError(

@@ -74,6 +74,32 @@ def test_an_endpoint_that_never_answered_is_given_up_naming_it(
     assert "quota" not in message
 
 
+def test_the_silence_counts_from_the_first_call_that_went_unanswered(
+    closed_port: int, one_attempt: None
+) -> None:
+    """A call to a black-holed address takes its connect timeout (and botocore's retries)
+    before it fails: those seconds are trying too. Two calls of 60 s each, back to back, are
+    120 s of silence: the second gives up (not a third, after 180 s)."""
+    clock = FakeClock()
+    url = f"http://127.0.0.1:{closed_port}"
+    api = api_for(url, clock)
+    client = aws.omics_client(aws.AwsSettings(region=REGION, endpoint_url=url))
+
+    def slow_connect(**_: object) -> None:
+        clock.sleep(60, None)  # the connect timeout running out, on fake time
+
+    client.meta.events.register("before-send.omics", slow_connect)
+    try:
+        with pytest.raises(botocore.exceptions.EndpointConnectionError):
+            api.call("ListSequenceStores")  # 60 s of silence: another try is worth it
+        with pytest.raises(EndpointUnreachableError) as unreachable:
+            api.call("ListSequenceStores")
+    finally:
+        client.meta.events.unregister("before-send.omics", slow_connect)
+    assert clock.now == 120
+    assert "in 120 s of trying" in str(unreachable.value)
+
+
 def test_a_create_against_it_fails_naming_endpoint_and_region(
     closed_port: int, one_attempt: None
 ) -> None:

@@ -66,7 +66,7 @@ POLL_JITTER_FRACTION: Final = 0.25
 # Watching running jobs (one List*Jobs page per interval for every job of a store): the
 # interval is this fraction of the youngest watched job's age, within these bounds. A job
 # that ends after t seconds is seen at most max(1.9 s, 4.8% of t) late; a one-hour job costs
-# about 115 List calls, shared by every job of the store (botocore's waiter: 120, 30 s late).
+# about 119 List calls, shared by every job of the store (botocore's waiter: 120, 30 s late).
 WATCH_INTERVAL_FRACTION: Final = 0.048
 WATCH_MIN_INTERVAL_SECONDS: Final = 1.9
 WATCH_MAX_INTERVAL_SECONDS: Final = 300.0

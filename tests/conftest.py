@@ -88,3 +88,12 @@ def scenario(emulator_url: str, provider_server: ProviderServer, control: Emulat
     """A fresh sequence store and bucket, and the provider server, for one test."""
     provider_server.output.clear()
     return Scenario(emulator_url, provider_server, stack=request.node.name[:40])
+
+
+@pytest.fixture
+def own_server(provider_env: dict[str, str], emulator_url: str) -> Iterator[ProviderServer]:
+    """A server of its own: Cancel is final for the process that receives it."""
+    server = ProviderServer(env=provider_env)
+    server.configure({"aws:region": "us-east-1", "omics-resources:endpoint": emulator_url})
+    yield server
+    server.stop()

@@ -3,10 +3,6 @@ next create picks it up."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from tests.support.emulator_control import EmulatorControl
 from tests.support.provider_server import Failure, ProviderServer
 from tests.support.scenario import Scenario
@@ -14,13 +10,6 @@ from tests.support.scenario import Scenario
 START = "StartReadSetImportJob"
 
 
-@pytest.fixture
-def own_server(provider_env: dict[str, str], emulator_url: str) -> Iterator[ProviderServer]:
-    """A server of its own: Cancel is final for the process that receives it."""
-    server = ProviderServer(env=provider_env)
-    server.configure({"aws:region": "us-east-1", "omics-resources:endpoint": emulator_url})
-    yield server
-    server.stop()
 
 
 def test_cancel_stops_waiting_and_rerun_reattaches(

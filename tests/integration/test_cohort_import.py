@@ -4,7 +4,6 @@ service's limits on: every job and read set counted from the emulator itself."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -237,13 +236,6 @@ def test_wait_false_returns_once_started_and_refresh_settles(
     assert len(control.new_jobs(START)) == 2
 
 
-@pytest.fixture
-def own_server(provider_env: dict[str, str], emulator_url: str) -> Iterator[ProviderServer]:
-    """A server of its own: Cancel is final for the process that receives it."""
-    server = ProviderServer(env=provider_env)
-    server.configure({"aws:region": "us-east-1", "omics-resources:endpoint": emulator_url})
-    yield server
-    server.stop()
 
 
 def test_cancel_ends_the_wait_and_the_rerun_reattaches_every_batch(

@@ -8,10 +8,10 @@ activates them again. ``target: aws`` imports files you already have in S3 into 
 already have, as a service role it creates with ``pulumi_aws`` (or the one config ``roleArn``
 names; see the README).
 
-With ``cohort: true`` (or ``cohortSheet: <path>``) the stack also imports a cohort from a
-sample sheet (``examples/cohort.csv`` by default) as one ``CohortImport``: against the
-emulator its files are generated and uploaded first. Add rows and run ``pulumi up``: only
-the new samples are imported.
+Against the emulator the stack also imports a cohort from a sample sheet
+(``examples/cohort.csv``; ``cohortSheet: <path>`` for another, ``cohort: false`` for none) as
+one ``CohortImport``, its files generated and uploaded first. Add rows and run ``pulumi up``:
+only the new samples are imported. On AWS the cohort is opt-in (``cohort: true``).
 """
 
 from __future__ import annotations
@@ -37,9 +37,12 @@ samples: list[str] = config.get_object("samples") or ["NA12878", "NA12891"]
 tags: dict[str, str] = config.get_object("tags") or {"project": "omics-resources-example"}
 wait_timeout = config.get_float("waitTimeout") or 3600.0
 delete_on_destroy = config.get_bool("deleteReadSetsOnDestroy") or False
-cohort_sheet = config.get("cohortSheet") or (
-    "examples/cohort.csv" if config.get_bool("cohort") else None
-)
+# The cohort is on by default against the emulator (its files are generated); on AWS the
+# sheet must name files you have, so it is opt-in there.
+with_cohort = config.get_bool("cohort")
+if with_cohort is None:
+    with_cohort = target == "emulator"
+cohort_sheet = config.get("cohortSheet") or ("examples/cohort.csv" if with_cohort else None)
 # Plain Python at program time: a bad row fails here, naming the file, line and column.
 cohort_sources = sources_from_sample_sheet(cohort_sheet) if cohort_sheet else []
 

@@ -68,6 +68,9 @@ def make_stack(
     def make(project: Path = EXAMPLE, config: dict[str, Any] | None = None,
              **kwargs: Any) -> PulumiStack:
         settings = {"aws:region": "us-east-1", "omics-resources:endpoint": emulator_url,
+                    # The example's job resources are what these tests count; the example's
+                    # cohort (on by default) has its own test in test_cohort.py.
+                    **({"cohort": False} if project == EXAMPLE else {}),
                     **(config or {})}
         stack = PulumiStack(project, tmp_path / f"pulumi-{len(made)}", settings, **kwargs)
         made.append(stack)

@@ -58,6 +58,8 @@ def test_demo_up_look_around_destroy(tmp_path: Path) -> None:
         outputs = demo(tmp_path, "pulumi", "stack", "output", "--json")
         assert json.loads(outputs.stdout)["importStatus"] == "COMPLETED"
         assert len(json.loads(outputs.stdout)["readSetIds"]) == 6
+        # The example's cohort (examples/cohort.csv, on by default against the emulator).
+        assert json.loads(outputs.stdout)["cohortCounts"]["imported"] == 8
     finally:
         down = demo(tmp_path, "destroy")
         if not had_config:

@@ -32,11 +32,10 @@ from typing import Any
 from benchmarks.report import table
 from benchmarks.stacks import CREDENTIALS, stock_plugin_dir
 from harness.clients import ROLE_ARN, aws_client
+from harness.cohort_outputs import imported_outputs
 from harness.pulumi_cli import REPO, PulumiStack
 from omics_resources import limits
-from omics_resources.batching import Assignment, plan_batches
 from omics_resources.cohort_import import CohortImportProvider
-from omics_resources.cohort_state import CohortState, Declared, Ledger, Sample
 from omics_resources.emulator import Durations, EmulatorServer
 
 PROGRAM = REPO / "tests" / "e2e" / "programs" / "cohort"
@@ -166,21 +165,6 @@ def preview_rows(emulator: EmulatorServer, root: Path, sheet: Path) -> list[list
             ["no-op dynamic resource", f"{noop:.1f}", "1.00", "0"]]
 
 
-def imported_state(props: dict[str, Any]) -> dict[str, Any]:
-    """The outputs of a cohort whose every source got a read set (for diff's timing)."""
-    declared = Declared.of(props["sources"])
-    assert declared is not None
-    plan = plan_batches(Assignment(), declared.keys)
-    state = CohortState(Ledger(plan.assignment))
-    for batch, keys in plan.new_batches.items():
-        job = f"{7_000_000_000 + int(batch)}"
-        for n, key in enumerate(keys):
-            state.samples[key] = Sample("ACTIVE", f"{9_000_000_000 + int(batch) * 1000 + n}", job)
-        state.record_jobs(batch, [(job, "COMPLETED")], None)
-    state.ledger.record_sources(declared)
-    return state.outputs(props)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -200,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                           "tags": {"project": "benchmark"}} for i in range(10_000)]}
     checked = provider.check({}, props).inputs
     check_s = median_seconds(lambda: provider.check({}, props))
-    outs = imported_state(checked)
+    outs = imported_outputs(checked)
     diff_s = median_seconds(lambda: provider.diff("x", outs, checked))
 
     with (EmulatorServer(port=0, durations=Durations(submit_seconds=0.0, import_seconds=seconds))

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from omics_resources.batching import Assignment, plan_batches
+from harness.cohort_outputs import imported_outputs
 from omics_resources.cohort_import import CohortImportProvider
-from omics_resources.cohort_state import CohortState, Declared, Ledger, Sample
 from tests.support.inputs import ROLE_ARN, SCOPE, STORE_ID
 
 BUCKET = "omics-cohort-bucket"
+
+__all__ = [
+    "BUCKET",
+    "cohort_props",
+    "imported_outputs",
+    "read_sets_by_sample",
+    "sample_source",
+    "upload_samples",
+]
 
 
 def sample_source(index: int, *, bucket: str = BUCKET, **extra: Any) -> dict[str, Any]:
@@ -25,25 +33,6 @@ def cohort_props(count: int, **overrides: Any) -> dict[str, Any]:
              "sources": [sample_source(i) for i in range(count)],
              "scope": dict(SCOPE, resource_name="cohort"), **overrides}
     return dict(CohortImportProvider().check({}, props).inputs)
-
-
-def imported_outputs(props: dict[str, Any], **statuses: str) -> dict[str, Any]:
-    """The outputs a create of ``props`` returns when every source got a read set, except
-    the keys given a status here (e.g. ``S3="FAILED"``)."""
-    declared = Declared.of(props["sources"])
-    assert declared is not None
-    plan = plan_batches(Assignment(), declared.keys)
-    state = CohortState(Ledger(plan.assignment))
-    for batch, keys in plan.new_batches.items():
-        job = f"70000000{int(batch):02d}"
-        for n, key in enumerate(keys):
-            status = statuses.get(key, "ACTIVE")
-            read_set = None if status == "FAILED" else f"9{int(batch):04d}{n:05d}"
-            message = "S3 object not found" if status == "FAILED" else None
-            state.samples[key] = Sample(status, read_set, job, message)
-        state.record_jobs(batch, [(job, "COMPLETED")], None)
-    state.ledger.record_sources(declared)
-    return state.outputs(props)
 
 
 def read_sets_by_sample(omics: Any, store: str) -> dict[str, list[str]]:

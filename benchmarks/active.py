@@ -29,7 +29,7 @@ from benchmarks.stacks import CREDENTIALS, peak_overlap, stock_plugin_dir
 from harness.clients import aws_client
 from harness.pulumi_cli import REPO, PulumiStack
 from harness.read_sets import import_read_sets
-from omics_resources import limits
+from omics_resources.core import limits
 from omics_resources.emulator import Durations, EmulatorServer
 
 PROGRAM = REPO / "benchmarks" / "programs" / "active"

@@ -34,8 +34,8 @@ from benchmarks.stacks import CREDENTIALS, stock_plugin_dir
 from harness.clients import ROLE_ARN, aws_client
 from harness.cohort_outputs import imported_outputs
 from harness.pulumi_cli import REPO, PulumiStack
-from omics_resources import limits
-from omics_resources.cohort_import import CohortImportProvider
+from omics_resources.core import limits
+from omics_resources.dynamic.cohort_import import CohortImportProvider
 from omics_resources.emulator import Durations, EmulatorServer
 
 PROGRAM = REPO / "tests" / "e2e" / "programs" / "cohort"
@@ -115,7 +115,7 @@ def up_rows(emulator: EmulatorServer, root: Path, sheet: Path, samples: int,
         overhead = time.monotonic() - began
     finally:
         empty.remove()
-    for label, path_first in (("omics_resources.provider_host", None),
+    for label, path_first in (("omics_resources.dynamic.provider_host", None),
                               ("stock SDK server (4 workers)", stock_plugin_dir(root))):
         store = omics.create_sequence_store(name=label[:20])["id"]
         stack = stack_for(emulator.url, root, "host" if path_first is None else "stock", sheet,

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.clients import ROLE_ARN, aws_client
-from omics_resources import limits
-from omics_resources.api import JobOperations, OmicsApi
-from omics_resources.polling import PollState, wait_proportional
-from omics_resources.ratelimit import RateLimiter
-from omics_resources.scheduler import Watcher
+from omics_resources.core import limits
+from omics_resources.core.api import JobOperations, OmicsApi
+from omics_resources.core.polling import PollState, wait_proportional
+from omics_resources.core.ratelimit import RateLimiter
+from omics_resources.core.scheduler import Watcher
 
 OPERATIONS = JobOperations(
     start="StartReadSetImportJob", get="GetReadSetImportJob", list="ListReadSetImportJobs"

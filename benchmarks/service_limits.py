@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.stacks import import_jobs, peak_overlap, run_stack, stock_plugin_dir
-from omics_resources import limits
+from omics_resources.core import limits
 from omics_resources.emulator import EmulatorServer
 
 IMPORT_BUDGET = "importJobs"
@@ -80,7 +80,7 @@ def measure(
     overhead = run_stack(emulator.url, root, "empty", [], path_first=None, parallel=None).wall
     rows = []
     for label, path_first in (
-        ("omics_resources.provider_host", None),
+        ("omics_resources.dynamic.provider_host", None),
         ("stock SDK server (4 workers)", stock_plugin_dir(root)),
     ):
         name = "stock" if path_first else "host"

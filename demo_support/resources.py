@@ -12,7 +12,7 @@ from botocore.config import Config
 from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
 
 from demo_support import files
-from omics_resources import limits
+from omics_resources.core import limits
 
 
 def _client(service: str, endpoint: str, region: str) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from omics_resources.batching import Assignment, plan_batches
-from omics_resources.cohort_state import CohortState, Declared, Ledger, Sample
+from omics_resources.core.cohort.batching import Assignment, plan_batches
+from omics_resources.core.cohort.state import CohortState, Declared, Ledger, Sample
 
 
 def imported_outputs(props: dict[str, Any], **statuses: str) -> dict[str, Any]:

@@ -6,7 +6,9 @@ start their job exactly once, wait for it, and report its status on refresh.
 
 The public names are loaded on first use (PEP 562), so importing a submodule runs only
 what that submodule needs: ``omics_resources.emulator`` (an extra, for tests and the demo)
-never loads the Pulumi SDK, and the resources never load the emulator's S3 mock.
+never loads the Pulumi SDK, and the resources never load the emulator's S3 mock. The
+behaviour lives in :mod:`omics_resources.core` (no Pulumi); these names are the Python
+front-end's (:mod:`omics_resources.dynamic`).
 """
 
 from __future__ import annotations
@@ -15,31 +17,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from omics_resources.activation_job import (
-        ReadSetActivationJob,
-        ReadSetActivationJobArgs,
-        ReadSetActivationJobProvider,
-    )
-    from omics_resources.active_read_sets import (
-        ActiveReadSets,
-        ActiveReadSetsArgs,
-        ActiveReadSetsProvider,
-    )
-    from omics_resources.cohort_import import (
-        CohortImport,
-        CohortImportArgs,
-        CohortImportError,
-        CohortImportProvider,
-    )
-    from omics_resources.cohort_sources import (
-        FastqPairingError,
-        SourceFileError,
-        pair_fastq_uris,
-        sources_from_fastq_pairs,
-        sources_from_manifest,
-        sources_from_sample_sheet,
-    )
-    from omics_resources.errors import (
+    from omics_resources.core.cohort.fastq_pairs import FastqPairingError, pair_fastq_uris
+    from omics_resources.core.cohort.source_files import SourceFileError
+    from omics_resources.core.cohort.verdict import CohortImportError
+    from omics_resources.core.errors import (
         InvalidInputError,
         JobFailedError,
         JobStillRunningError,
@@ -47,11 +28,31 @@ if TYPE_CHECKING:
         OmicsResourceError,
         ReadSetDeletionError,
     )
-    from omics_resources.import_job import (
+    from omics_resources.dynamic.activation_job import (
+        ReadSetActivationJob,
+        ReadSetActivationJobArgs,
+        ReadSetActivationJobProvider,
+    )
+    from omics_resources.dynamic.active_read_sets import (
+        ActiveReadSets,
+        ActiveReadSetsArgs,
+        ActiveReadSetsProvider,
+    )
+    from omics_resources.dynamic.cohort_import import (
+        CohortImport,
+        CohortImportArgs,
+        CohortImportProvider,
+    )
+    from omics_resources.dynamic.import_job import (
         ReadSetImportJob,
         ReadSetImportJobArgs,
         ReadSetImportJobProvider,
         ReadSetImportSourceArgs,
+    )
+    from omics_resources.dynamic.sources import (
+        sources_from_fastq_pairs,
+        sources_from_manifest,
+        sources_from_sample_sheet,
     )
 
 __all__ = [
@@ -85,32 +86,32 @@ __all__ = [
 
 #: The submodule that defines each public name (the imports above, for type checkers).
 _HOME = {
-    "ActiveReadSets": "active_read_sets",
-    "ActiveReadSetsArgs": "active_read_sets",
-    "ActiveReadSetsProvider": "active_read_sets",
-    "CohortImport": "cohort_import",
-    "CohortImportArgs": "cohort_import",
-    "CohortImportError": "cohort_import",
-    "CohortImportProvider": "cohort_import",
-    "FastqPairingError": "cohort_sources",
-    "SourceFileError": "cohort_sources",
-    "pair_fastq_uris": "cohort_sources",
-    "sources_from_fastq_pairs": "cohort_sources",
-    "sources_from_manifest": "cohort_sources",
-    "sources_from_sample_sheet": "cohort_sources",
-    "InvalidInputError": "errors",
-    "JobFailedError": "errors",
-    "JobStillRunningError": "errors",
-    "JobWaitCancelledError": "errors",
-    "OmicsResourceError": "errors",
-    "ReadSetDeletionError": "errors",
-    "ReadSetActivationJob": "activation_job",
-    "ReadSetActivationJobArgs": "activation_job",
-    "ReadSetActivationJobProvider": "activation_job",
-    "ReadSetImportJob": "import_job",
-    "ReadSetImportJobArgs": "import_job",
-    "ReadSetImportJobProvider": "import_job",
-    "ReadSetImportSourceArgs": "import_job",
+    "ActiveReadSets": "dynamic.active_read_sets",
+    "ActiveReadSetsArgs": "dynamic.active_read_sets",
+    "ActiveReadSetsProvider": "dynamic.active_read_sets",
+    "CohortImport": "dynamic.cohort_import",
+    "CohortImportArgs": "dynamic.cohort_import",
+    "CohortImportError": "core.cohort.verdict",
+    "CohortImportProvider": "dynamic.cohort_import",
+    "FastqPairingError": "core.cohort.fastq_pairs",
+    "SourceFileError": "core.cohort.source_files",
+    "pair_fastq_uris": "core.cohort.fastq_pairs",
+    "sources_from_fastq_pairs": "dynamic.sources",
+    "sources_from_manifest": "dynamic.sources",
+    "sources_from_sample_sheet": "dynamic.sources",
+    "InvalidInputError": "core.errors",
+    "JobFailedError": "core.errors",
+    "JobStillRunningError": "core.errors",
+    "JobWaitCancelledError": "core.errors",
+    "OmicsResourceError": "core.errors",
+    "ReadSetDeletionError": "core.errors",
+    "ReadSetActivationJob": "dynamic.activation_job",
+    "ReadSetActivationJobArgs": "dynamic.activation_job",
+    "ReadSetActivationJobProvider": "dynamic.activation_job",
+    "ReadSetImportJob": "dynamic.import_job",
+    "ReadSetImportJobArgs": "dynamic.import_job",
+    "ReadSetImportJobProvider": "dynamic.import_job",
+    "ReadSetImportSourceArgs": "dynamic.import_job",
 }
 
 

@@ -29,7 +29,7 @@ import grpc
 from google.protobuf import json_format
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
 
-from omics_resources.engine import engine_address, watch_engine
+from omics_resources.dynamic.engine import engine_address, watch_engine
 
 RUNNER = Path(__file__).with_name("run_program.py")
 BAIL_EXIT_CODE = 32  # the program already told the user what went wrong

@@ -3,7 +3,7 @@
 A job's progress is computed from timestamps when it is looked at (:meth:`Job.advance`),
 so no thread ticks in the background and a fake clock makes tests deterministic. What
 each kind does to read sets lives in its own class; what a status means (which ones are
-final) comes from botocore's waiters via :func:`omics_resources.service_model.job_outcomes`.
+final) comes from botocore's waiters via :func:`omics_resources.core.service_model.job_outcomes`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from omics_resources.core.service_model import job_outcomes
 from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store, status_message
 from omics_resources.emulator.exceptions import ValidationException
-from omics_resources.service_model import job_outcomes
 
 __all__ = [
     "JOB_KINDS",

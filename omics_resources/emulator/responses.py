@@ -1,7 +1,7 @@
 """HTTP for the HealthOmics API: route, parse, validate, call the backend, serialize.
 
 Routes, member locations (URI, query string, body), types and success codes all come from
-botocore's model of the service; validation from :mod:`omics_resources.service_model`.
+botocore's model of the service; validation from :mod:`omics_resources.core.service_model`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import botocore
 from botocore.model import OperationModel, Shape, StructureShape
 from werkzeug.wrappers import Request, Response
 
-from omics_resources import service_model
+from omics_resources.core import service_model
 from omics_resources.emulator import wire
 from omics_resources.emulator.exceptions import (
     AccessDeniedException,

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from omics_resources.core.service_model import FILE_TYPES_NEEDING_REFERENCE
 from omics_resources.emulator.entities import ReadSet, ReadSetStatus
 from omics_resources.emulator.exceptions import ValidationException
 from omics_resources.emulator.jobs import JobSource
 from omics_resources.emulator.lifecycle import Durations, content_problem
 from omics_resources.emulator.s3 import S3Objects
-from omics_resources.service_model import FILE_TYPES_NEEDING_REFERENCE
 
 __all__ = ["activation_sources", "check_import_request", "import_sources"]
 

@@ -5,7 +5,7 @@ members the model gives that structure, timestamps in the member's format, no nu
 model's ``describe()`` may say more than one answer needs (a read set's ``creationJobId``
 belongs in GetReadSetMetadata's answer, not in a ListReadSets item) and every answer is
 exactly what the service would send. :func:`parse` reads what JSON cannot type
-(timestamps) and finds what :mod:`omics_resources.service_model` does not check (integer
+(timestamps) and finds what :mod:`omics_resources.core.service_model` does not check (integer
 ranges such as ``maxResults``).
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from omics_resources import service_model
-from omics_resources.service_model import Violation
+from omics_resources.core import service_model
+from omics_resources.core.service_model import Violation
 
 Path = tuple[str | int, ...]
 
@@ -104,7 +104,7 @@ def _parse(shape: Shape, value: Any, path: Path, found: list[Violation]) -> Any:
 
 def parse(operation: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], list[Violation]]:
     """The request's members with timestamps as epoch seconds, and the violations of what
-    :func:`~omics_resources.service_model.check_input` does not check (timestamps that are
+    :func:`~omics_resources.core.service_model.check_input` does not check (timestamps that are
     none, integers out of the model's range)."""
     shape = service_model.operation_model(operation).input_shape
     if shape is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from omics_resources.cohort_import import CohortImportProvider
+from omics_resources.dynamic.cohort_import import CohortImportProvider
 from tests.support.cohort import read_sets_by_sample, sample_source, upload_samples
 from tests.support.emulator_control import EmulatorControl
 from tests.support.provider_server import Failure, ProviderServer, Resource

@@ -53,7 +53,7 @@ def test_the_stock_server_sends_the_traceback_of_our_error(
     assert f"JobFailedError: missing: import job {job_id} ended FAILED" in failure.details
 
 
-@pytest.mark.parametrize("module", ["omics_resources.provider_host", STOCK])
+@pytest.mark.parametrize("module", ["omics_resources.dynamic.provider_host", STOCK])
 def test_an_unexpected_exception_keeps_its_traceback(
     module: str, provider_server: ProviderServer, stock_server: ProviderServer
 ) -> None:

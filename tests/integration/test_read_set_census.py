@@ -1,4 +1,4 @@
-"""Read-set statuses from few calls (omics_resources.read_set_census), against the emulator
+"""Read-set statuses from few calls (omics_resources.core.active.census), against the emulator
 with its limits on; call counts read from the emulator's request log."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 
 from harness.clients import aws_client
 from harness.read_sets import import_read_sets
-from omics_resources import limits
-from omics_resources.api import OmicsApi
-from omics_resources.ratelimit import RateLimiter
-from omics_resources.read_set_census import Window, activating, take_census
+from omics_resources.core import limits
+from omics_resources.core.active.census import Window, activating, take_census
+from omics_resources.core.api import OmicsApi
+from omics_resources.core.ratelimit import RateLimiter
 from tests.conftest import FAST
 from tests.support.emulator_control import EmulatorControl
 

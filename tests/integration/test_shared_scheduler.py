@@ -22,10 +22,10 @@ import botocore.exceptions
 import botocore.waiter
 import pytest
 
-from omics_resources import limits
+from omics_resources.core import limits
+from omics_resources.core.jobs.import_job import ImportKind
+from omics_resources.core.polling import Clock, PollState, wait_proportional
 from omics_resources.emulator import Durations
-from omics_resources.import_job import ImportKind
-from omics_resources.polling import Clock, PollState, wait_proportional
 from tests.support.clock import FakeClock
 from tests.support.emulator_control import EmulatorControl
 from tests.support.fake_time import (
@@ -44,7 +44,7 @@ KIND = ImportKind()
 LIST, GET, START = KIND.operations.list, KIND.operations.get, KIND.operations.start
 #: The longest a paced call waits for its turn when it is next in line.
 TURN = turn(GET)
-STOCK, HOST = "pulumi.dynamic", "omics_resources.provider_host"
+STOCK, HOST = "pulumi.dynamic", "omics_resources.dynamic.provider_host"
 WAITER = "read_set_import_job_completed"
 
 

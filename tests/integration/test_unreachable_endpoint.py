@@ -17,13 +17,14 @@ import botocore.exceptions
 import pytest
 
 from harness.clients import REGION
-from omics_resources import aws, limits
-from omics_resources.api import OmicsApi
+from omics_resources.core import aws, limits
+from omics_resources.core.api import OmicsApi
+from omics_resources.core.errors import EndpointUnreachableError
+from omics_resources.core.jobs.import_job import ImportKind
+from omics_resources.core.ratelimit import RateLimiter
+from omics_resources.core.scheduler import JobSlots, Scheduler
+from omics_resources.dynamic.import_job import ReadSetImportJobProvider
 from omics_resources.emulator import Durations, EmulatorServer
-from omics_resources.errors import EndpointUnreachableError
-from omics_resources.import_job import ImportKind, ReadSetImportJobProvider
-from omics_resources.ratelimit import RateLimiter
-from omics_resources.scheduler import JobSlots, Scheduler
 from tests.support.clock import FakeClock
 from tests.support.emulator_control import EmulatorControl
 from tests.support.fake_time import FakeWorld, HookedClock, job_run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.cohort_outputs import imported_outputs
-from omics_resources.cohort_import import CohortImportProvider
+from omics_resources.dynamic.cohort_import import CohortImportProvider
 from tests.support.inputs import ROLE_ARN, SCOPE, STORE_ID
 
 BUCKET = "omics-cohort-bucket"

@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.clients import REGION, ROLE_ARN, aws_client
-from omics_resources import aws, limits
-from omics_resources.api import OmicsApi
+from omics_resources.core import aws, limits
+from omics_resources.core.api import OmicsApi
+from omics_resources.core.job_run import JobRun
+from omics_resources.core.jobs.kind import JobKind
+from omics_resources.core.polling import Clock, Wait, default_policy
+from omics_resources.core.progress import Progress
+from omics_resources.core.ratelimit import RateLimiter
+from omics_resources.core.scheduler import JobSlots, Scheduler
+from omics_resources.core.tokens import TokenSeed
 from omics_resources.emulator import Durations, EmulatorServer
-from omics_resources.job_run import JobRun
-from omics_resources.jobs import JobKind
-from omics_resources.polling import Clock, Wait, default_policy
-from omics_resources.progress import Progress
-from omics_resources.ratelimit import RateLimiter
-from omics_resources.scheduler import JobSlots, Scheduler
-from omics_resources.tokens import TokenSeed
 from tests.support.clock import FakeClock
 from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import BUCKET, fastq

@@ -8,8 +8,8 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult, ResourceProvider
 
-from omics_resources import limits
-from omics_resources.server_pool import widen_stock_server_pool
+from omics_resources.core import limits
+from omics_resources.dynamic.server_pool import widen_stock_server_pool
 
 
 def _pool_sizes() -> list[int]:

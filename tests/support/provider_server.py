@@ -1,5 +1,5 @@
 """Drive a dynamic provider through the real Pulumi dynamic-provider server, over gRPC,
-the way the engine does: the same process (`python -m omics_resources.provider_host`, or
+the way the engine does: the same process (`python -m omics_resources.dynamic.provider_host`, or
 the SDK's own `python -m pulumi.dynamic`), the same pickled provider in `__provider`, the
 same Configure/Check/Diff/Create/Read/Update/Delete calls."""
 
@@ -46,7 +46,7 @@ class Failure:
 class ProviderServer:
     """One provider-server process; ``output`` collects what it prints (stdout + stderr)."""
 
-    module: str = "omics_resources.provider_host"
+    module: str = "omics_resources.dynamic.provider_host"
     env: dict[str, str] = field(default_factory=dict)
     output: list[str] = field(default_factory=list)
 

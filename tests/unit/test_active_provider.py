@@ -10,9 +10,9 @@ import pytest
 from pulumi.runtime import rpc
 
 from omics_resources import ActiveReadSetsArgs, ActiveReadSetsProvider
-from omics_resources.activation_batches import ACTIVATION_JOB_MAX_READ_SETS, batches
-from omics_resources.active_read_sets import ACTIVE_FIELDS, lost_read_sets, resource_id
-from omics_resources.read_set_census import Window, counts
+from omics_resources.core.active.batches import ACTIVATION_JOB_MAX_READ_SETS, batches
+from omics_resources.core.active.behaviour import ACTIVE_FIELDS, lost_read_sets, resource_id
+from omics_resources.core.active.census import Window, counts
 from tests.support.inputs import SCOPE, STORE_ID
 
 PROVIDER = ActiveReadSetsProvider()
@@ -26,7 +26,7 @@ def no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_a: Any, **_k: Any) -> None:
         raise AssertionError("check and diff must not call AWS")
 
-    monkeypatch.setattr("omics_resources.aws.omics_client", refuse)
+    monkeypatch.setattr("omics_resources.core.aws.omics_client", refuse)
 
 
 def props(**overrides: Any) -> dict[str, Any]:

@@ -9,9 +9,8 @@ import re
 from typing import Any
 
 import pytest
-from pulumi.runtime import rpc
 
-from omics_resources.batching import (
+from omics_resources.core.cohort.batching import (
     MAX_SOURCES_PER_JOB,
     Assignment,
     BatchPlan,
@@ -20,6 +19,7 @@ from omics_resources.batching import (
     plan_batches,
     source_key,
 )
+from omics_resources.core.validation import UNKNOWN
 
 R1 = "s3://bucket/run/S1_R1.fastq.gz"
 R2 = "s3://bucket/run/S1_R2.fastq.gz"
@@ -65,10 +65,10 @@ def test_only_sample_and_files_make_an_unnamed_key() -> None:
 
 
 @pytest.mark.parametrize("fields", [
-    {"name": rpc.UNKNOWN},
-    {"sample_id": rpc.UNKNOWN},
-    {"source1": rpc.UNKNOWN},
-    {"source2": rpc.UNKNOWN},
+    {"name": UNKNOWN},
+    {"sample_id": UNKNOWN},
+    {"source1": UNKNOWN},
+    {"source2": UNKNOWN},
     {"sample_id": None},
     {"source1": None},
     {"source1": 5},
@@ -84,8 +84,8 @@ def test_duplicate_keys_name_both_sources() -> None:
         source(),
         source(name="a", sample_id="S9"),
         "not a source",
-        source(sample_id=rpc.UNKNOWN),
-        source(sample_id=rpc.UNKNOWN),
+        source(sample_id=UNKNOWN),
+        source(sample_id=UNKNOWN),
         source(tags={"x": "y"}),
         source(name="b"),
         source(name="a"),

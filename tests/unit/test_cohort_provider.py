@@ -9,7 +9,8 @@ import pytest
 from pulumi.runtime import rpc
 
 from omics_resources import ReadSetImportJobProvider
-from omics_resources.cohort_import import CohortImportProvider, cohort_id
+from omics_resources.core.cohort.behaviour import cohort_id
+from omics_resources.dynamic.cohort_import import CohortImportProvider
 from tests.support.cohort import cohort_props, imported_outputs, sample_source
 from tests.support.inputs import import_props
 
@@ -23,7 +24,7 @@ def no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_a: Any, **_k: Any) -> None:
         raise AssertionError("check and diff must not call AWS")
 
-    monkeypatch.setattr("omics_resources.aws.omics_client", refuse)
+    monkeypatch.setattr("omics_resources.core.aws.omics_client", refuse)
 
 
 def failures(props: dict[str, Any]) -> list[tuple[str, str]]:

@@ -10,18 +10,18 @@ from typing import Any
 import pytest
 
 from omics_resources import ReadSetImportJobProvider, ReadSetImportSourceArgs
-from omics_resources.cohort_sources import (
+from omics_resources.core.cohort.fastq_pairs import FastqPair, FastqPairingError, pair_fastq_uris
+from omics_resources.core.cohort.source_files import (
     REQUIRED_SHEET_COLUMNS,
     SHEET_COLUMNS,
-    FastqPair,
-    FastqPairingError,
     SourceFileError,
-    pair_fastq_uris,
+)
+from omics_resources.core.service_model import operation_model
+from omics_resources.dynamic.sources import (
     sources_from_fastq_pairs,
     sources_from_manifest,
     sources_from_sample_sheet,
 )
-from omics_resources.service_model import operation_model
 from tests.support.inputs import REFERENCE_ARN, import_props
 
 R1 = "s3://bucket/run/S1_R1.fastq.gz"

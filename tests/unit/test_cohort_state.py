@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from omics_resources.cohort_run import BatchResult, job_samples, reported_keys
-from omics_resources.cohort_state import (
+from omics_resources.core.cohort.run import BatchResult, job_samples, reported_keys
+from omics_resources.core.cohort.state import (
     SAMPLE_FAILED,
     SAMPLE_PENDING,
     CohortState,
@@ -20,9 +20,9 @@ from omics_resources.cohort_state import (
     import_signature,
     plan_delta,
 )
-from omics_resources.cohort_verdict import CohortImportError
-from omics_resources.cohort_verdict import verdict as judge
-from omics_resources.progress import Progress
+from omics_resources.core.cohort.verdict import CohortImportError
+from omics_resources.core.cohort.verdict import verdict as judge
+from omics_resources.core.progress import Progress
 from tests.support.cohort import cohort_props, imported_outputs, sample_source
 
 
@@ -44,8 +44,8 @@ def test_declared_keeps_order_and_refuses_a_repeated_key() -> None:
 
 
 def test_declared_is_unknown_while_a_key_is() -> None:
-    from pulumi.runtime import rpc
-    assert Declared.of([sample_source(1), dict(sample_source(2), name=rpc.UNKNOWN)]) is None
+    from omics_resources.core.validation import UNKNOWN
+    assert Declared.of([sample_source(1), dict(sample_source(2), name=UNKNOWN)]) is None
 
 
 def test_the_signature_ignores_tags_only() -> None:

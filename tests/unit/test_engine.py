@@ -9,7 +9,7 @@ from concurrent import futures
 import grpc
 import pytest
 
-from omics_resources.engine import engine_address, engine_alive, watch_engine
+from omics_resources.dynamic.engine import engine_address, engine_alive, watch_engine
 
 
 def start_engine() -> tuple[grpc.Server, str]:

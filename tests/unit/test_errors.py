@@ -9,7 +9,7 @@ from omics_resources import (
     JobWaitCancelledError,
     ReadSetDeletionError,
 )
-from omics_resources.validation import Problem
+from omics_resources.core.validation import Problem
 
 
 def test_job_failed_lists_every_detail() -> None:

@@ -10,21 +10,13 @@ from typing import Any
 import pytest
 from botocore.model import ListShape, Shape, StructureShape
 
-from omics_resources import fields
-from omics_resources.activation_job import (
-    ACTIVATION_FIELDS,
-    ActivationKind,
-    ReadSetActivationJobArgs,
-)
-from omics_resources.fields import Change, Field
-from omics_resources.import_job import (
-    IMPORT_FIELDS,
-    SOURCE_FIELDS,
-    ImportKind,
-    ReadSetImportJobArgs,
-    ReadSetImportSourceArgs,
-)
-from omics_resources.service_model import operation_model
+from omics_resources.core import fields
+from omics_resources.core.fields import Change, Field
+from omics_resources.core.jobs.activation_job import ACTIVATION_FIELDS, ActivationKind
+from omics_resources.core.jobs.import_job import IMPORT_FIELDS, SOURCE_FIELDS, ImportKind
+from omics_resources.core.service_model import operation_model
+from omics_resources.dynamic.activation_job import ReadSetActivationJobArgs
+from omics_resources.dynamic.import_job import ReadSetImportJobArgs, ReadSetImportSourceArgs
 from tests.support.inputs import activation_props, import_props
 
 IMPORT, ACTIVATION = ImportKind(), ActivationKind()

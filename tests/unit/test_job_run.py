@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from omics_resources.activation_job import ActivationKind
-from omics_resources.emulator import Durations
-from omics_resources.errors import (
+from omics_resources.core.errors import (
     JobFailedError,
     JobStillRunningError,
     JobWaitCancelledError,
     OmicsResourceError,
 )
-from omics_resources.import_job import ImportKind
-from omics_resources.tokens import derive_token
+from omics_resources.core.jobs.activation_job import ActivationKind
+from omics_resources.core.jobs.import_job import ImportKind
+from omics_resources.core.tokens import derive_token
+from omics_resources.emulator import Durations
 from tests.support.clock import FakeClock
 from tests.support.fake_time import (
     FakeTimeEmulator,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from omics_resources.progress import Progress
+from omics_resources.core.progress import Progress
 
 
 class FakeTime:

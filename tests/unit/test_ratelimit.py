@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from omics_resources import limits
-from omics_resources.limits import RateBudget
-from omics_resources.ratelimit import RateLimiter, RateLimitWaitCancelledError, TokenBucket
+from omics_resources.core import limits
+from omics_resources.core.limits import RateBudget
+from omics_resources.core.ratelimit import RateLimiter, RateLimitWaitCancelledError, TokenBucket
 from tests.support.clock import FakeClock
 
 IMPORT_OPERATIONS = ("StartReadSetImportJob", "GetReadSetImportJob", "ListReadSetImportJobs")

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from omics_resources import limits
-from omics_resources.polling import PollState, wait_proportional
-from omics_resources.scheduler import JobSlots, SlotWaitEndedError
+from omics_resources.core import limits
+from omics_resources.core.polling import PollState, wait_proportional
+from omics_resources.core.scheduler import JobSlots, SlotWaitEndedError
 from tests.support.clock import FakeClock
 from tests.support.fake_time import HookedClock
 

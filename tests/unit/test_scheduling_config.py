@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from omics_resources import aws, limits
-from omics_resources.errors import OmicsResourceError
-from omics_resources.scheduling_config import (
+from omics_resources.core import aws, limits
+from omics_resources.core.errors import OmicsResourceError
+from omics_resources.core.scheduling_config import (
     RATE_CONFIG_KEY,
     SLOT_CONFIG_KEYS,
     SchedulingConfigError,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from omics_resources import service_model
-from omics_resources.tokens import TokenSeed, derive_token
+from omics_resources.core import service_model
+from omics_resources.core.tokens import TokenSeed, derive_token
 
 REQUEST = {"sequenceStoreId": "1234567890", "sources": [{"readSetId": "1111111111"}]}
 

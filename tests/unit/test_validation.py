@@ -8,12 +8,13 @@ import pytest
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from pulumi.runtime import rpc
 
-from omics_resources import ReadSetActivationJobProvider, ReadSetImportJobProvider, service_model
-from omics_resources.jobs import JobProvider
-from omics_resources.validation import PATTERN_WORDS, api_problems
+from omics_resources import ReadSetActivationJobProvider, ReadSetImportJobProvider
+from omics_resources.core import service_model
+from omics_resources.core.validation import PATTERN_WORDS, api_problems
+from omics_resources.dynamic.provider import CoreProvider
 from tests.support.bad_inputs import BAD_INPUTS, BadInput
 
-PROVIDERS: dict[str, JobProvider] = {
+PROVIDERS: dict[str, CoreProvider] = {
     "import": ReadSetImportJobProvider(),
     "activation": ReadSetActivationJobProvider(),
 }

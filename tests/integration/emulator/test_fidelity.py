@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from omics_resources.service_model import service_model
+from omics_resources.core.service_model import service_model
 from tests.integration.emulator.conftest import (
     BUCKET,
     ROLE,

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from omics_resources.core.service_model import operation_model, service_model
 from omics_resources.emulator import wire
 from omics_resources.emulator.entities import ReadSet, Store
 from omics_resources.emulator.exceptions import ValidationException
 from omics_resources.emulator.filters import JOB_FILTER, READ_SET_FILTER, STORE_FILTER, Filter
 from omics_resources.emulator.jobs import ActivationJob, ImportJob, Job, JobSource
 from omics_resources.emulator.pages import page
-from omics_resources.service_model import operation_model, service_model
 
 NOW = 1_700_000_000.25
 

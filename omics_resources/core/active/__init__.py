@@ -1,0 +1,1 @@
+"""``ActiveReadSets``: the read-set census, activation batches and the behaviour."""

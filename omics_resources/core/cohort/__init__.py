@@ -1,0 +1,1 @@
+"""``CohortImport``: sources from files, batching, state, the run, upkeep and the verdict."""

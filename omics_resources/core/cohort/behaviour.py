@@ -1,0 +1,293 @@
+"""``CohortImport``'s behaviour: any number of samples as read sets of one store, updated by delta.
+
+The provider plans the cohort's sources into batches of at most 100 (one import job each,
+:mod:`omics_resources.core.cohort.batching`), imports them all at once through the shared scheduler
+(:mod:`omics_resources.core.cohort.run`), and keeps per sample its read set, status and job
+(:mod:`omics_resources.core.cohort.state`). What each engine call does:
+
+- **check**: every source exactly as ``ReadSetImportJob`` checks its sources (the API's
+  rules from botocore's model, run on chunks of 100, so paths read ``sources[734].source1``;
+  the source rules of the import kind), the settings, and no two sources with one key.
+- **diff**: pure. Replace only when ``sequence_store_id`` changes; update in place for
+  added, removed and changed samples, tag changes, the role and the settings, and for
+  samples whose import failed or whose read set is gone (drift found by a refresh).
+- **create**/**update**: import the keys without a read set (new batches; nothing already
+  imported moves or is imported again), re-tag in place, delete read sets of removed or
+  superseded samples only with ``delete_removed_read_sets``.
+- **read** (refresh): read-set statuses from ``ListReadSets`` pages, pending samples from
+  their jobs. A job record that no longer exists changes nothing for samples with a read set.
+- **delete**: keeps the read sets unless ``delete_read_sets_on_destroy``.
+
+``role_arn`` updates in place (the next jobs use it): replacing the cohort would import every
+sample a second time into the same store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import botocore.exceptions
+
+from omics_resources.core import aws, fields, limits
+from omics_resources.core.cohort.batching import (
+    MAX_SOURCES_PER_JOB,
+    Assignment,
+    duplicate_keys,
+    plan_batches,
+)
+from omics_resources.core.cohort.run import BATCH_KIND, CohortRun
+from omics_resources.core.cohort.state import (
+    LEDGER_OUTPUT,
+    CohortState,
+    Declared,
+    Ledger,
+    plan_delta,
+)
+from omics_resources.core.cohort.upkeep import remove_read_sets, retag, settle
+from omics_resources.core.cohort.verdict import CohortImportError, verdict
+from omics_resources.core.errors import InvalidInputError, ReadSetDeletionError
+from omics_resources.core.fields import Change, Field
+from omics_resources.core.jobs.import_job import IMPORT_FIELDS, delete_read_sets
+from omics_resources.core.progress import Progress
+from omics_resources.core.resource import (
+    SCOPE_PROPERTY,
+    Checked,
+    Created,
+    Diff,
+    Props,
+    Read,
+    ResourceBehaviour,
+    plain_inputs,
+    resource_name,
+    with_defaults,
+)
+from omics_resources.core.validation import Problem, SettingRule, api_problems, setting_problems
+
+__all__ = ["COHORT_FIELDS", "CohortImportBehaviour", "cohort_id", "cohort_problems"]
+
+
+def _import_field(name: str, **changes: Any) -> Field:
+    found = next(f for f in IMPORT_FIELDS if f.name == name)
+    return dataclasses.replace(found, **changes)
+
+
+#: Every property: the import job's, less its client token (each batch derives its own),
+#: with the role and the sources changed in place, plus delete_removed_read_sets.
+COHORT_FIELDS: Final = (
+    _import_field("sequence_store_id"),
+    _import_field("role_arn", change=Change.UPDATE),
+    _import_field("sources", change=Change.UPDATE),
+    _import_field("wait"),
+    _import_field("wait_timeout"),
+    _import_field("allow_partial"),
+    _import_field("delete_read_sets_on_destroy"),
+    Field("delete_removed_read_sets", change=Change.SETTING, setting=SettingRule(bool, False)),
+)
+SETTINGS: Final = fields.settings(COHORT_FIELDS)
+#: Outputs besides the inputs (each needs a key in the props, or it is no attribute).
+OUTPUT_NAMES: Final = ("read_set_ids", "samples", "jobs", "counts")
+_OPERATION = BATCH_KIND.operations.start
+
+
+def _shifted(offset: int) -> Callable[[tuple[str | int, ...]], str]:
+    """The property path of a member of a chunk's request whose sources start at ``offset``."""
+
+    def path(api_path: tuple[str | int, ...]) -> str:
+        if len(api_path) > 1 and api_path[0] == "sources" and isinstance(api_path[1], int):
+            api_path = ("sources", api_path[1] + offset, *api_path[2:])
+        return fields.property_path(COHORT_FIELDS, api_path)
+
+    return path
+
+
+def cohort_problems(props: Mapping[str, Any]) -> list[Problem]:
+    """Every rule ``props`` break: each source as ``ReadSetImportJob`` checks its sources,
+    the settings, and repeated keys (naming both sources)."""
+    request = fields.to_api(COHORT_FIELDS, props)
+    sources = request.get("sources")
+    found: list[Problem] = []
+    if isinstance(sources, list) and len(sources) > MAX_SOURCES_PER_JOB:
+        # Chunks of one job's size: the API's list-size rule is the batches' business.
+        for start in range(0, len(sources), MAX_SOURCES_PER_JOB):
+            chunk = {**request, "sources": sources[start : start + MAX_SOURCES_PER_JOB]}
+            found += [  # the store and the role are in every chunk: said once
+                p
+                for p in api_problems(_OPERATION, chunk, _shifted(start))
+                if not start or p.path.startswith("sources[")
+            ]
+    else:
+        found += api_problems(_OPERATION, request, _shifted(0))
+    found += setting_problems(SETTINGS, props)
+    found += BATCH_KIND.own_problems(props)
+    declared = props.get("sources")
+    if isinstance(declared, list):
+        found += [d.problem() for d in duplicate_keys(declared)]
+    return found
+
+
+def cohort_id(store: str, scope: Any) -> str:
+    """The resource id, ``<storeId>/cohort/<hash of project, stack and resource name>``."""
+    scope = scope if isinstance(scope, Mapping) else {}
+    canonical = json.dumps([scope.get(k) for k in ("project", "stack", "resource_name")])
+    return f"{store}/cohort/{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
+
+
+class CohortImportBehaviour(ResourceBehaviour):
+    """``CohortImport``: every engine call, over plain dicts (see the module)."""
+
+    type_name = "CohortImport"
+    fields = COHORT_FIELDS
+    output_names = OUTPUT_NAMES
+
+    # -- preview --------------------------------------------------------------------------
+
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
+        """Defaults, and every problem of every source; no AWS call."""
+        inputs = with_defaults(SETTINGS, news)
+        return Checked(inputs, cohort_problems(inputs))
+
+    def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+        """Replace for another store; update for anything else that differs, and for
+        samples whose import failed or whose read set is gone. Pure."""
+        replaces = fields.changed_fields(COHORT_FIELDS, olds, news, Change.REPLACE)
+        updates = fields.changed_fields(COHORT_FIELDS, olds, news, Change.SETTING)
+        if olds.get("role_arn") != news.get("role_arn"):
+            updates.append("role_arn")
+        if not (replaces or updates):
+            sources = news.get("sources")
+            declared = Declared.of(sources) if isinstance(sources, list) else None
+            if declared is None or LEDGER_OUTPUT not in olds:
+                updates.append("sources")
+            else:
+                state = CohortState.of(olds)
+                if plan_delta(state.ledger, state.samples, declared):
+                    updates.append("sources")
+        return Diff(changes=bool(replaces or updates), replaces=replaces, updates=updates)
+
+    # -- up -------------------------------------------------------------------------------
+
+    def create(self, props: Mapping[str, Any]) -> Created:
+        """Import every source (batches of at most 100, all at once) and wait."""
+        progress = self.runtime.progress(resource_name(props, "cohort"), "cohort")
+        declared = self._declared(progress, props)
+        plan = plan_batches(Assignment(), declared.keys)
+        state = CohortState(Ledger(plan.assignment))
+        self._import(progress, props, declared, state, plan.new_batches)
+        state.ledger.record_sources(declared)
+        store = str(props["sequence_store_id"])
+        return Created(cohort_id(store, props.get(SCOPE_PROPERTY)), state.outputs(props))
+
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Props:
+        """Import what is new, changed, failed or gone; re-tag; forget (or, if asked,
+        delete) removed samples' read sets. Returns every output (pulumi #13983)."""
+        progress = self.runtime.progress(resource_name(news, id_), "cohort")
+        declared = self._declared(progress, news)
+        state = CohortState.of(olds)
+        store = str(news["sequence_store_id"])
+        api = self.runtime.scheduler().api
+        settle(api, store, state)
+        delta = plan_delta(state.ledger, state.samples, declared)
+        progress.say(f"update: {delta.summary()}")
+        plan = plan_batches(state.ledger.assignment, declared.keys, reimport=delta.reimported)
+        superseded = {
+            k: state.samples[k].read_set_id for k in delta.changed if state.samples[k].has_read_set
+        }
+        removed = {k: state.samples.pop(k) for k in delta.removed if k in state.samples}
+        state.ledger.assignment = plan.assignment
+        failure: CohortImportError | None = None
+        try:
+            self._import(progress, news, declared, state, plan.new_batches)
+        except CohortImportError as error:
+            failure = error  # re-tag and delete first: both are safe to repeat
+        retag(api, state, declared, delta.retagged, store=store, progress=progress)
+        gone = [*superseded.values(), *(s.read_set_id for s in removed.values() if s.has_read_set)]
+        remove_read_sets(
+            api,
+            [i for i in gone if i],
+            store=store,
+            delete=bool(news.get("delete_removed_read_sets")),
+            progress=progress,
+        )
+        if failure is not None:
+            raise failure
+        state.ledger.record_sources(declared)
+        return state.outputs(news)
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> Read:
+        """Each read set's status (ListReadSets pages) and each pending sample's job."""
+        try:
+            state = CohortState.of(props)
+        except ValueError:
+            return Read(None, {})
+        store = str(props.get("sequence_store_id"))
+        api = self.runtime.scheduler().api
+        ids = [s.read_set_id for s in state.samples.values() if s.has_read_set and s.read_set_id]
+        try:
+            infos = api.read_sets(store, ids, created_after=state.since)
+        except botocore.exceptions.ClientError as error:
+            if aws.error_code(error) == limits.NOT_FOUND_ERROR_CODE:
+                return Read(None, {})  # the store is gone, and the read sets with it
+            raise
+        for sample in state.samples.values():
+            info = infos.get(sample.read_set_id or "")
+            if info is not None and sample.has_read_set:
+                sample.status = info["status"]
+        settle(api, store, state)
+        inputs = plain_inputs(props)
+        return Read(id_, state.outputs(inputs))
+
+    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        """Keep the read sets unless ``delete_read_sets_on_destroy``."""
+        progress = self.runtime.progress(resource_name(props, id_), "cohort")
+        ids = [i for i in (props.get("read_set_ids") or {}).values() if i]
+        if not props.get("delete_read_sets_on_destroy"):
+            if ids:
+                progress.say(f"kept {len(ids)} read set(s) (delete_read_sets_on_destroy is false)")
+            return
+        errors = delete_read_sets(
+            self.runtime.scheduler().api, str(props.get("sequence_store_id")), ids
+        )
+        if errors:
+            raise ReadSetDeletionError(progress.resource, errors)
+        progress.say(f"deleted {len(ids)} read set(s)")
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def _declared(self, progress: Progress, props: Mapping[str, Any]) -> Declared:
+        problems = cohort_problems(props)
+        declared = Declared.of(props.get("sources") or [])
+        if problems or declared is None:
+            raise InvalidInputError(progress.resource, problems or ["sources: not all known"])
+        return declared
+
+    def _import(
+        self,
+        progress: Progress,
+        props: Mapping[str, Any],
+        declared: Declared,
+        state: CohortState,
+        batches: Mapping[str, Sequence[str]],
+    ) -> None:
+        run = CohortRun(
+            resource=progress.resource,
+            scope=props.get(SCOPE_PROPERTY) or {},
+            store=str(props["sequence_store_id"]),
+            role_arn=str(props["role_arn"]),
+            declared=declared,
+            wait=bool(props.get("wait", True)),
+            wait_timeout=float(props.get("wait_timeout") or limits.DEFAULT_WAIT_TIMEOUT_SECONDS),
+            scheduler=self.runtime.scheduler(),
+            clock=self.runtime.clock,
+            cancel=self.runtime.cancel,
+            policy=self.runtime.policy,
+            sink=self.runtime.sink,
+        )
+        results = run.run(batches)
+        for result in results:
+            state.samples.update(result.samples)
+            state.record_jobs(result.batch, result.jobs, result.created)
+        verdict(progress, declared, results, allow_partial=bool(props.get("allow_partial")))

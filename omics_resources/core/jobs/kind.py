@@ -1,0 +1,172 @@
+"""What one kind of job is: its fields, how its results read, what update and delete do.
+
+Both single-job resources run the same behaviour
+(:class:`~omics_resources.core.jobs.behaviour.JobBehaviour`); what differs between an
+import and an activation is a small :class:`JobKind`. A new kind of job (a reference
+import, a read-set export) is one such class and its field table.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from omics_resources.core import fields, limits
+from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
+from omics_resources.core.fields import Change, Field
+from omics_resources.core.progress import Progress
+from omics_resources.core.validation import Problem, SettingRule
+
+__all__ = [
+    "COMMON_FIELDS",
+    "JobKind",
+    "ReadSetInfo",
+    "parse_resource_id",
+    "resource_id",
+]
+
+Props = dict[str, Any]
+
+#: Fields every job resource has besides its kind's own.
+COMMON_FIELDS: tuple[Field, ...] = (
+    Field("sequence_store_id", api=("sequenceStoreId",)),
+    Field("client_token", api=("clientToken",)),
+    Field("wait", change=Change.SETTING, setting=SettingRule(bool, True)),
+    Field(
+        "wait_timeout",
+        change=Change.SETTING,
+        setting=SettingRule(float, float(limits.DEFAULT_WAIT_TIMEOUT_SECONDS), positive=True),
+    ),
+    Field("allow_partial", change=Change.SETTING, setting=SettingRule(bool, False)),
+)
+
+
+def resource_id(sequence_store_id: str, job_id: str) -> str:
+    """The Pulumi id of a job resource: ``<sequenceStoreId>/<jobId>``."""
+    return f"{sequence_store_id}/{job_id}"
+
+
+def parse_resource_id(id_: str) -> tuple[str, str]:
+    """Split ``<sequenceStoreId>/<jobId>``; raise ValueError naming the expected form."""
+    store, sep, job = id_.partition("/")
+    if not (sep and store.isdigit() and job.isdigit()):
+        raise ValueError(
+            f"resource id {id_!r} is not of the form <sequenceStoreId>/<jobId> "
+            f"(two strings of digits), e.g. 1234567890/9876543210"
+        )
+    return store, job
+
+
+class JobKind(ABC):
+    """What one kind of job is: its fields, how its results read, what update and delete do."""
+
+    noun: ClassVar[str]
+    operations: ClassVar[JobOperations]
+    #: Which of the scheduler's job-slot pools its jobs take.
+    slot: ClassVar[str]
+    #: Every property, described once (see :mod:`omics_resources.core.fields`).
+    fields: ClassVar[tuple[Field, ...]]
+    #: What the next `pulumi up` does after a partial failure, in a failure message.
+    retry_words: ClassVar[str] = "a new job will retry every source"
+
+    @property
+    def settings(self) -> dict[str, SettingRule]:
+        """Our own settings (no API call when they change)."""
+        return fields.settings(self.fields)
+
+    def request(self, props: Mapping[str, Any]) -> Props:
+        """The Start call's parameters for these inputs."""
+        return fields.to_api(self.fields, props)
+
+    def property_path(self, api_path: tuple[str | int, ...]) -> str:
+        """The resource property behind a member of the Start request."""
+        return fields.property_path(self.fields, api_path)
+
+    def inputs_from_job(self, job: Mapping[str, Any]) -> Props:
+        """The inputs that would have started ``job`` (to adopt a job started elsewhere)."""
+        return fields.from_api(self.fields, job)
+
+    def own_problems(self, props: Mapping[str, Any]) -> list[Problem]:
+        """Rules of the resource beyond the API's shapes."""
+        return []
+
+    def replaces(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """Properties whose change needs a new job."""
+        found = []
+        for field in self.fields:
+            if field.change is not Change.REPLACE:
+                continue
+            if field.items:
+                if fields.item_changes(field, olds, news)[0]:
+                    found.append(field.name)
+            elif fields.changed_fields((field,), olds, news, Change.REPLACE):
+                found.append(field.name)
+        return found
+
+    def in_place_changes(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> list[tuple[str, int, str]]:
+        """Item fields changed in a way update applies to existing objects:
+        ``(list property, index, field)``."""
+        return [
+            (field.name, index, name)
+            for field in self.fields
+            if field.items
+            for index, name in fields.item_changes(field, olds, news)[1]
+        ]
+
+    @abstractmethod
+    def source_outputs(
+        self, job: Mapping[str, Any], props: Mapping[str, Any], read_sets: Mapping[str, ReadSetInfo]
+    ) -> list[Props]:
+        """Per-source outputs (snake_case) from a Get*Job response."""
+
+    def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
+        """The Start request of a retry after ``job`` (an earlier run's, ended without doing
+        what was asked); None when nothing is left to retry. By default the same request."""
+        return request
+
+    def merged(self, jobs: Sequence[Mapping[str, Any]]) -> Props:
+        """One answer for a chain of jobs, each a retry of the one before (oldest first): by
+        default the last one's."""
+        return dict(jobs[-1])
+
+    def refreshed(self, job: Mapping[str, Any], outputs: Mapping[str, Any]) -> Props:
+        """The answer of the resource's last job, just read, merged with what its outputs
+        hold of the earlier jobs of its chain (ended: their results do not change)."""
+        return self.merged([job])
+
+    def read_set_ids(self, job: Mapping[str, Any]) -> list[str]:
+        """The read sets the job touched, in source order (those known so far)."""
+        return [s["readSetId"] for s in job.get("sources") or [] if s.get("readSetId")]
+
+    def read_sets_created_after(self, job: Mapping[str, Any]) -> datetime | None:
+        """A lower bound on the creation time of the job's read sets (narrows ListReadSets)."""
+        return None
+
+    @abstractmethod
+    def source_label(self, index: int, source: Mapping[str, Any]) -> str:
+        """How an error message names one source of a Get*Job answer."""
+
+    def result_holds(self, job: Mapping[str, Any], read_sets: Mapping[str, ReadSetInfo]) -> bool:
+        """Whether a finished job still does what was asked (checked when reattaching)."""
+        return True
+
+    def drifted(self, outputs: Mapping[str, Any]) -> list[str]:
+        """Outputs (after a refresh) that show the desired state is lost: replace to restore."""
+        return []
+
+    def apply_update(
+        self,
+        api: OmicsApi,
+        changes: list[tuple[str, int, str]],
+        news: Mapping[str, Any],
+        outs: Props,
+        progress: Progress,
+    ) -> None:
+        """Apply :meth:`in_place_changes` to existing objects and record them in ``outs``."""
+
+    def delete(self, api: OmicsApi, props: Mapping[str, Any], progress: Progress) -> None:
+        """Undo what can be undone when the resource is destroyed."""

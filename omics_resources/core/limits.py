@@ -1,0 +1,143 @@
+"""API limits, status sets and waiting defaults, as data, in one place.
+
+Sizes and patterns are not repeated here: :mod:`omics_resources.core.service_model` reads them
+from botocore's model. What lives here is what the model cannot say: which statuses end a
+job, which of them a retry may start over from, and our own defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from omics_resources.core.service_model import job_outcomes, operation_model
+
+# What a job's status means, read from botocore's waiters (both kinds share the enum and
+# the meanings): success, failure, or keep waiting.
+JOB_OUTCOMES: Final = job_outcomes("GetReadSetImportJob")
+if job_outcomes("GetReadSetActivationJob") != JOB_OUTCOMES:  # pragma: no cover - botocore
+    raise ImportError("botocore's omics waiters now give the two job kinds different meanings")
+JOB_SUBMITTED: Final = "SUBMITTED"
+TERMINAL_JOB_STATUSES: Final = JOB_OUTCOMES.terminal
+#: The one failure a user may accept (``allow_partial``): some sources failed, the rest are
+#: done. The waiter cannot say this; every other failure produced nothing worth keeping.
+JOB_PARTIAL: Final = "COMPLETED_WITH_FAILURES"
+
+
+def job_accepted(status: str, *, allow_partial: bool) -> bool:
+    """Whether a job that ended ``status`` did what was asked: the waiter's success, or a
+    partial result when the user accepts one."""
+    return status in JOB_OUTCOMES.success or (allow_partial and status == JOB_PARTIAL)
+
+
+# Per-source statuses.
+SOURCE_FINISHED: Final = "FINISHED"
+SOURCE_FAILED: Final = "FAILED"
+
+# Read-set statuses; DELETED is also what we report for a read set that no longer exists.
+READ_SET_ACTIVE: Final = "ACTIVE"
+READ_SET_ACTIVATING: Final = "ACTIVATING"
+READ_SET_ARCHIVED: Final = "ARCHIVED"
+READ_SET_DELETED: Final = "DELETED"
+#: Read sets in these states satisfy an activation ("the desired state is active").
+ACTIVATED_READ_SET_STATUSES: Final = frozenset({READ_SET_ACTIVE, READ_SET_ACTIVATING})
+
+# Error codes. Retryable ones are retried by botocore per call and by our poller per loop.
+RETRYABLE_ERROR_CODES: Final = frozenset(
+    {
+        "ThrottlingException",
+        "InternalServerException",
+        "RequestTimeoutException",
+        "ServiceUnavailableException",
+    }
+)
+QUOTA_ERROR_CODE: Final = "ServiceQuotaExceededException"
+NOT_FOUND_ERROR_CODE: Final = "ResourceNotFoundException"
+ACCESS_DENIED_ERROR_CODE: Final = "AccessDeniedException"
+
+# How long a create waits by default: real imports of whole genomes run for hours.
+DEFAULT_WAIT_TIMEOUT_SECONDS: Final = 12 * 60 * 60
+# Retrying a Start that the service refused (its job quota is full because of other callers):
+# first look after about a second, then exponential backoff with jitter, capped.
+FIRST_POLL_SECONDS: Final = 1.0
+POLL_BACKOFF_MULTIPLIER: Final = 2.0
+MAX_POLL_INTERVAL_SECONDS: Final = 30.0
+POLL_JITTER_FRACTION: Final = 0.25
+# Watching running jobs (one List*Jobs page per interval for every job of a store): the
+# interval is this fraction of the youngest watched job's age, within these bounds. A job
+# that ends after t seconds is seen at most max(1.9 s, 4.8% of t) late; a one-hour job costs
+# about 119 List calls, shared by every job of the store (botocore's waiter: 120, 30 s late).
+WATCH_INTERVAL_FRACTION: Final = 0.048
+WATCH_MIN_INTERVAL_SECONDS: Final = 1.9
+WATCH_MAX_INTERVAL_SECONDS: Final = 300.0
+# With n jobs watched in one store the interval is divided by sqrt(n), down to this.
+WATCH_SHARED_FLOOR_SECONDS: Final = 1.0
+# How long to keep trying an endpoint that has never answered (connection refused, DNS,
+# timeouts) before failing with its address: a typo should not wait for wait_timeout.
+NO_ANSWER_GIVE_UP_SECONDS: Final = 90.0
+# While a job's status stays the same, repeat it this often, so a long wait never looks hung
+# (and CI systems that kill a silent job see output).
+PROGRESS_HEARTBEAT_SECONDS: Final = 300.0
+# How often our plugin hosts check that the engine that started them still answers (Pulumi's
+# Go plugins check every 5 minutes; a provider orphaned by a killed CLI should not poll a
+# job for that long). Only a refused connection counts as gone: a busy engine is alive.
+ENGINE_HEALTH_INTERVAL_SECONDS: Final = 5.0
+
+# botocore retry configuration used unless the user set AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
+DEFAULT_RETRY_MODE: Final = "standard"
+# Attempts per call, the first included.
+DEFAULT_MAX_ATTEMPTS: Final = 8
+
+# How many derived tokens a create walks through (each one a job that ended FAILED or
+# CANCELLED) before it gives up: a guard against a runaway loop, not a policy.
+MAX_TOKEN_GENERATIONS: Final = 50
+
+
+# BatchDeleteReadSet takes at most this many ids per call.
+def _list_max(operation: str, member: str) -> int:
+    shape = operation_model(operation).input_shape
+    assert shape is not None, operation
+    return int(shape.members[member].metadata["max"])
+
+
+BATCH_DELETE_MAX_IDS: Final = _list_max("BatchDeleteReadSet", "ids")
+
+
+@dataclass(frozen=True)
+class RateBudget:
+    """Operations that share one requests-per-second quota of the account and Region
+    (HealthOmics developer guide, "HealthOmics API quotas"; every caller shares it)."""
+
+    name: str
+    operations: frozenset[str]
+    requests_per_second: float
+
+
+#: The published default rates of every operation the providers call. Our own calls stay
+#: within them (stack config ``omics-resources:maxRequestsPerSecond`` lowers or raises them).
+RATE_BUDGETS: Final = (
+    RateBudget(
+        "importJobs",
+        frozenset({"StartReadSetImportJob", "GetReadSetImportJob", "ListReadSetImportJobs"}),
+        5.0,
+    ),
+    RateBudget("activationStarts", frozenset({"StartReadSetActivationJob"}), 5.0),
+    RateBudget(
+        "activationJobs",
+        frozenset({"GetReadSetActivationJob", "ListReadSetActivationJobs"}),
+        5.0,
+    ),
+    RateBudget("readSets", frozenset({"GetReadSetMetadata", "ListReadSets"}), 5.0),
+    RateBudget("tags", frozenset({"TagResource", "UntagResource", "ListTagsForResource"}), 5.0),
+    RateBudget("batchDelete", frozenset({"BatchDeleteReadSet"}), 1.0),
+    RateBudget("sequenceStores", frozenset({"GetSequenceStore", "ListSequenceStores"}), 5.0),
+)
+
+#: Our jobs of each kind running at once, by default. HealthOmics' service quotas
+#: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
+#: activation jobs" (see the README for their source); stack config can change them.
+DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10}
+
+# gRPC workers of the provider process: our provider host's pool, and the stock
+# dynamic-provider server's once widened (it starts with 4, and a waiting create holds one).
+PROVIDER_WORKERS: Final = 64

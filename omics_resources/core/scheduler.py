@@ -1,0 +1,337 @@
+"""One scheduler per provider process, shared by every job resource of the stack.
+
+::
+
+    create (any job resource)
+      -> slots.acquire(kind)       at most N of our jobs of a kind at once; FIFO queue,
+                                   the waiting create says how many are ahead of it
+      -> api.start_job             (every call paced by the rate limiter of the api)
+      -> watcher(kind, store).wait one List*Jobs page per interval for every watched job
+                                   of the store; Get*Job for a job's final answer (or one
+                                   the list does not show), and for its source counts when
+                                   its status changes and the budget is idle
+      -> slots.release(kind)
+
+Waiting creates take turns doing the polling (the first whose turn is due polls for all,
+the others wait on a condition and are woken by its results), so no background thread
+outlives a create and a single-threaded test drives the whole thing on a fake clock.
+Cancellation and ``wait_timeout`` stay with each create.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import botocore.exceptions
+
+from omics_resources.core import aws, limits
+from omics_resources.core.api import JobOperations, OmicsApi
+from omics_resources.core.polling import Clock, PollState, SystemClock, Wait, wait_proportional
+
+__all__ = ["JobSlots", "Scheduler", "SlotWaitEndedError", "WatchEndedError", "Watcher"]
+
+Props = dict[str, Any]
+# A waiting create wakes at least this often to notice cancellation and its deadline.
+_WAKE_SECONDS = 0.5
+# Gets for progress counts (not for final answers) in one poll, at most.
+_PROGRESS_GETS_PER_POLL = 2
+# Poll errors kept for waiters to see (a waiter that missed older ones sees these).
+_ERRORS_KEPT = 16
+
+
+class SlotWaitEndedError(Exception):
+    """A create stopped waiting for a job slot (``reason``: "timeout" or "cancelled")."""
+
+    def __init__(self, reason: str, waited: float) -> None:
+        super().__init__(f"{reason} after {waited:.0f} s in the queue")
+        self.reason = reason
+        self.waited = waited
+
+
+class WatchEndedError(Exception):
+    """A create stopped waiting for its job (``reason``: "timeout" or "cancelled");
+    ``job`` is the last description seen."""
+
+    def __init__(self, reason: str, job: Props, waited: float) -> None:
+        super().__init__(f"{reason} after {waited:.0f} s")
+        self.reason = reason
+        self.job = job
+        self.waited = waited
+
+
+class JobSlots:
+    """At most ``capacity`` holders at once; the others queue, first come first served."""
+
+    def __init__(self, capacity: int, clock: Clock | None = None) -> None:
+        if capacity < 1:
+            raise ValueError(f"a job-slot count must be 1 or more, not {capacity}")
+        self.capacity = capacity
+        self._clock = clock or SystemClock()
+        self._cond = threading.Condition()
+        self._held = 0
+        self._queue: deque[object] = deque()
+
+    @property
+    def held(self) -> int:
+        """Slots in use."""
+        with self._cond:
+            return self._held
+
+    def acquire(
+        self,
+        *,
+        deadline: float | None,
+        cancel: threading.Event | None,
+        on_queued: Callable[[int], None] = lambda _ahead: None,
+    ) -> None:
+        """Take a slot, waiting in line for one. ``on_queued(ahead)`` is told the number of
+        waiters ahead whenever it changes. Raises :class:`SlotWaitEndedError`."""
+        ticket = object()
+        began = self._clock.monotonic()
+        with self._cond:
+            self._queue.append(ticket)
+            told: int | None = None
+            try:
+                while not (self._queue[0] is ticket and self._held < self.capacity):
+                    ahead = self._queue.index(ticket)
+                    if ahead != told:
+                        told = ahead
+                        on_queued(ahead)
+                    now = self._clock.monotonic()
+                    if cancel is not None and cancel.is_set():
+                        raise SlotWaitEndedError("cancelled", now - began)
+                    if deadline is not None and now >= deadline:
+                        raise SlotWaitEndedError("timeout", now - began)
+                    pause = (
+                        _WAKE_SECONDS if deadline is None else min(_WAKE_SECONDS, deadline - now)
+                    )
+                    self._clock.wait(self._cond, max(pause, 0.0))
+                self._held += 1
+            finally:
+                self._queue.remove(ticket)
+                self._cond.notify_all()
+
+    def release(self) -> None:
+        """Give a slot back."""
+        with self._cond:
+            self._held -= 1
+            self._cond.notify_all()
+
+
+@dataclass
+class _Watched:
+    job: Props
+    since: float  # when the job was created, wall clock (to size the polling interval)
+    final: bool = False
+    waiters: int = 0
+
+
+class Watcher:
+    """Every watched job of one kind in one store, seen through one List call per interval."""
+
+    def __init__(
+        self,
+        api: OmicsApi,
+        operations: JobOperations,
+        store: str,
+        *,
+        clock: Clock | None = None,
+        interval: Wait | None = None,
+    ) -> None:
+        self._api = api
+        self._operations = operations
+        self._store = store
+        self._clock = clock or SystemClock()
+        self._interval = interval or wait_proportional(
+            limits.WATCH_INTERVAL_FRACTION,
+            limits.WATCH_MIN_INTERVAL_SECONDS,
+            limits.WATCH_MAX_INTERVAL_SECONDS,
+        )
+        self._cond = threading.Condition()
+        self._errors: list[BaseException] = []
+        # Errors ever recorded: a waiter's bookmark, which trimming the list must not move.
+        self._error_count = 0
+        self._list_denied = False
+        self._jobs: dict[str, _Watched] = {}
+        self._polling = False
+        self._next_poll = 0.0
+        #: Calls made by this watcher, by operation (for tests and benchmarks).
+        self.calls: dict[str, int] = {}
+
+    def wait(
+        self,
+        job: Props,
+        *,
+        deadline: float | None,
+        cancel: threading.Event | None,
+        on_change: Callable[[Props], None] = lambda _job: None,
+        on_error: Callable[[BaseException], None] = lambda _e: None,
+    ) -> Props:
+        """Wait until ``job`` (a Get*Job answer) ends; its final description. The latest
+        description is passed to ``on_change`` each time this waiter wakes (at least every
+        0.5 s, changed or not: a progress line repeats on a heartbeat while nothing changes);
+        each error of a poll (made by whichever waiter's turn it was) to ``on_error``, which
+        raises to end this wait or returns to go on. Raises :class:`WatchEndedError` on the
+        deadline or cancellation."""
+        job_id = str(job["id"])
+        began = self._clock.monotonic()
+        with self._cond:
+            entry = self._jobs.get(job_id)
+            if entry is None:
+                entry = _Watched(job=job, since=_epoch(job.get("creationTime"), self._clock))
+                entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
+                self._jobs[job_id] = entry
+                # The interval follows the youngest job's age: a job younger than every
+                # other is due sooner than the poll planned for them (maybe minutes away).
+                age = max(0.0, self._clock.time() - entry.since)
+                self._next_poll = min(self._next_poll, began + self._interval(PollState(0, age)))
+            entry.waiters += 1
+            errors_seen = self._error_count
+        try:
+            while True:
+                with self._cond:
+                    missed = self._error_count - errors_seen
+                    new_errors = self._errors[-missed:] if missed else []
+                    errors_seen = self._error_count
+                for error in new_errors:
+                    on_error(error)
+                with self._cond:
+                    on_change(entry.job)
+                    if entry.final:
+                        return entry.job
+                    now = self._clock.monotonic()
+                    if cancel is not None and cancel.is_set():
+                        raise WatchEndedError("cancelled", entry.job, now - began)
+                    if deadline is not None and now >= deadline:
+                        raise WatchEndedError("timeout", entry.job, now - began)
+                    leader = not self._polling and now >= self._next_poll
+                    if leader:
+                        self._polling = True
+                    else:
+                        until = self._next_poll if not self._polling else now + _WAKE_SECONDS
+                        if deadline is not None:
+                            until = min(until, deadline)
+                        self._clock.wait(self._cond, min(max(until - now, 0.0), _WAKE_SECONDS))
+                        continue
+                self._poll_for_all()
+        finally:
+            with self._cond:
+                entry.waiters -= 1
+                if entry.waiters == 0:
+                    self._jobs.pop(job_id, None)
+
+    def _poll_for_all(self) -> None:
+        began = self._clock.monotonic()
+        try:
+            self._poll()
+        except Exception as error:  # every waiter judges it (see wait)
+            with self._cond:
+                self._errors.append(error)
+                self._error_count += 1
+                del self._errors[:-_ERRORS_KEPT]
+        finally:
+            with self._cond:
+                self._polling = False
+                watched = [e for e in self._jobs.values() if not e.final]
+                youngest = max((e.since for e in watched), default=None)
+                age = 0.0 if youngest is None else max(0.0, self._clock.time() - youngest)
+                interval = self._interval(PollState(attempt=0, elapsed=age))
+                # One List serves every watched job: n jobs poll sqrt(n) times as often at
+                # fewer calls per job than one job alone, down to a floor.
+                if len(watched) > 1:
+                    interval = max(
+                        limits.WATCH_SHARED_FLOOR_SECONDS, interval / len(watched) ** 0.5
+                    )
+                # Counted from the poll's start: the Gets a poll makes do not stretch the
+                # interval (a wave of jobs ending together would otherwise be seen late).
+                self._next_poll = began + interval
+                self._cond.notify_all()
+
+    def _poll(self) -> None:
+        with self._cond:
+            open_jobs = {i: e for i, e in self._jobs.items() if not e.final}
+        if not open_jobs:
+            return
+        statuses = {} if self._list_denied else self._listed(open_jobs)
+        moved = []
+        for job_id, entry in open_jobs.items():
+            listed = statuses.get(job_id)
+            if listed is None or listed in limits.TERMINAL_JOB_STATUSES:
+                # Ended, or not listed (yet): the full answer, first (slots wait on it).
+                self._count(self._operations.get)
+                job = self._api.get_job(self._operations, self._store, job_id)
+                self._update(entry, job)
+            elif listed != entry.job.get("status"):
+                moved.append((job_id, entry, listed))
+        for count, (job_id, entry, listed) in enumerate(moved):
+            # A step on the way (SUBMITTED -> IN_PROGRESS): its source counts only while
+            # the budget is idle and for a few jobs a poll (Starts and final answers share it).
+            full: Props | None = None
+            if count < _PROGRESS_GETS_PER_POLL:
+                full = self._api.get_job_if_idle(self._operations, self._store, job_id)
+                if full is not None:
+                    self._count(self._operations.get)
+            self._update(entry, full or {**entry.job, "status": listed})
+
+    def _update(self, entry: _Watched, job: Props) -> None:
+        with self._cond:
+            entry.job = job
+            entry.final = job.get("status") in limits.TERMINAL_JOB_STATUSES
+            self._cond.notify_all()
+
+    def _listed(self, open_jobs: Mapping[str, _Watched]) -> dict[str, str]:
+        oldest = min(e.since for e in open_jobs.values())
+        after = datetime.fromtimestamp(oldest - 1.0).astimezone()
+        self._count(self._operations.list)
+        try:
+            return self._api.job_statuses(self._operations, self._store, list(open_jobs), after)
+        except botocore.exceptions.ClientError as error:
+            if aws.error_code(error) != limits.ACCESS_DENIED_ERROR_CODE:
+                raise
+            # A role allowed Get*Job but not List*Jobs (our README's older permission list):
+            # one Get per job and interval still works, at a higher cost in calls.
+            self._list_denied = True
+            return {}
+
+    def _count(self, operation: str) -> None:
+        self.calls[operation] = self.calls.get(operation, 0) + 1
+
+
+def _epoch(value: Any, clock: Clock) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return clock.time()
+
+
+@dataclass
+class Scheduler:
+    """What every job resource of one provider process shares: the API (and its rate
+    limiter), job slots per kind, and one watcher per kind and store."""
+
+    api: OmicsApi
+    slots: Mapping[str, JobSlots]
+    clock: Clock = field(default_factory=SystemClock)
+    interval: Wait | None = None
+    _watchers: dict[tuple[str, str], Watcher] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def watcher(self, operations: JobOperations, store: str) -> Watcher:
+        """The watcher of one kind's jobs in one store."""
+        with self._lock:
+            key = (operations.list, store)
+            watcher = self._watchers.get(key)
+            if watcher is None:
+                watcher = Watcher(
+                    self.api,
+                    operations,
+                    store,
+                    clock=self.clock,
+                    interval=self.interval,
+                )
+                self._watchers[key] = watcher
+            return watcher

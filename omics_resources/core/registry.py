@@ -1,0 +1,29 @@
+"""Every resource type the core serves, and its behaviour: what a front-end that serves
+types by name (a real provider) looks up."""
+
+from __future__ import annotations
+
+import importlib
+
+from omics_resources.core.resource import ResourceBehaviour
+
+__all__ = ["BEHAVIOURS", "behaviour"]
+
+#: Every resource type, and the module:class of its behaviour (loaded on first use).
+BEHAVIOURS = {
+    "ReadSetImportJob": "omics_resources.core.jobs.import_job:ReadSetImportJobBehaviour",
+    "ReadSetActivationJob": (
+        "omics_resources.core.jobs.activation_job:ReadSetActivationJobBehaviour"
+    ),
+    "CohortImport": "omics_resources.core.cohort.behaviour:CohortImportBehaviour",
+    "ActiveReadSets": "omics_resources.core.active.behaviour:ActiveReadSetsBehaviour",
+}
+
+
+def behaviour(type_name: str) -> type[ResourceBehaviour]:
+    """The behaviour class of the resource type ``type_name`` (``ReadSetImportJob``)."""
+    module, _, name = BEHAVIOURS[type_name].partition(":")
+    found = getattr(importlib.import_module(module), name)
+    if not (isinstance(found, type) and issubclass(found, ResourceBehaviour)):
+        raise TypeError(f"{BEHAVIOURS[type_name]} is not a ResourceBehaviour")
+    return found

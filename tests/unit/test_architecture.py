@@ -1,0 +1,93 @@
+"""The layout the code keeps: small modules, imports one way (front-ends -> core, the
+emulator -> core.service_model only), and no import cycle, not even under TYPE_CHECKING."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.support.provider_server import REPO
+
+PACKAGE = REPO / "omics_resources"
+MAX_LINES = 450
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports(path: Path, known: set[str]) -> set[str]:
+    """Our modules that ``path`` imports, anywhere in it (TYPE_CHECKING blocks included);
+    ``from a import b`` counts as ``a.b`` when that is a module."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name in known}
+        elif isinstance(node, ast.ImportFrom) and node.module in known:
+            submodules = {f"{node.module}.{a.name}" for a in node.names} & known
+            found |= submodules
+            if len(submodules) < len(node.names):  # a name from the module itself
+                found.add(node.module)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    found = modules()
+    known = set(found)
+    return {name: imports(path, known) - {name} for name, path in found.items()}
+
+
+def test_the_graph_sees_the_imports() -> None:
+    edges = graph()
+    assert "omics_resources.core.jobs.kind" in edges["omics_resources.core.jobs.behaviour"]
+    assert "omics_resources.core.service_model" in edges["omics_resources.emulator.wire"]
+
+
+def test_no_module_is_over_450_lines() -> None:
+    sizes = {name: len(path.read_text().splitlines()) for name, path in modules().items()}
+    assert {n: s for n, s in sizes.items() if s > MAX_LINES} == {}
+
+
+def test_no_import_cycles() -> None:
+    edges = graph()
+    cycles = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt):], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_the_core_imports_no_front_end_and_no_emulator() -> None:
+    for name, deps in graph().items():
+        if name.startswith("omics_resources.core"):
+            outside = {d for d in deps if not d.startswith("omics_resources.core")}
+            assert outside == set(), name
+
+
+def test_the_emulator_imports_only_the_service_model() -> None:
+    for name, deps in graph().items():
+        if name.startswith("omics_resources.emulator"):
+            ours = {d for d in deps if not d.startswith("omics_resources.emulator")}
+            assert ours <= {"omics_resources.core.service_model"}, name
+
+
+def test_the_front_end_imports_no_emulator() -> None:
+    for name, deps in graph().items():
+        if name.startswith("omics_resources.dynamic"):
+            assert not {d for d in deps if d.startswith("omics_resources.emulator")}, name

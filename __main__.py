@@ -6,7 +6,7 @@ paired-end FASTQ and uBAM files to the emulator's S3, imports them, archives the
 through the emulator's control API (standing in for HealthOmics' 30-day archive) and
 activates them again. ``target: aws`` imports files you already have in S3 into a store you
 already have, as a service role it creates with ``pulumi_aws`` (or the one config ``roleArn``
-names; see the README).
+names; see docs/configuration.md).
 
 Against the emulator the stack also imports a cohort from a sample sheet
 (``examples/cohort.csv``; ``cohortSheet: <path>`` for another, ``cohort: false`` for none) as

@@ -1,6 +1,6 @@
 """Benchmarks against the emulator with HealthOmics' published limits on.
 
-    python -m benchmarks            # the README's figures (about 5 minutes)
+    python -m benchmarks            # the figures in docs/performance.md (about 5 minutes)
     python -m benchmarks --smoke    # small sizes: a quick check that it all still runs (CI)
     python -m benchmarks --provider-path DIR   # the provider code in DIR (e.g. an old checkout)
 

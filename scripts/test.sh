@@ -9,7 +9,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 
 echo "== ruff" >&2
-ruff check omics_resources tests harness benchmarks tools demo_support __main__.py
+ruff check omics_resources tests harness benchmarks tools demo_support examples __main__.py
 ruff format --check omics_resources
 echo "== mypy --strict" >&2
 mypy

@@ -135,7 +135,7 @@ RATE_BUDGETS: Final = (
 
 #: Our jobs of each kind running at once, by default. HealthOmics' service quotas
 #: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
-#: activation jobs" (see the README for their source); stack config can change them.
+#: activation jobs" (see docs/emulator.md for their source); stack config can change them.
 DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10}
 
 # gRPC workers of the provider process: our provider host's pool, and the stock

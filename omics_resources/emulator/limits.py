@@ -59,7 +59,7 @@ BUDGETS: Final = (
 #: Concurrent jobs per kind: the service quotas "Storage - Maximum concurrent sequence or
 #: reference store import jobs" (L-F57A8D18) and "Storage - Maximum concurrent read set
 #: activation jobs" (L-911E26A1). Their defaults are not in any copy of the guide we could
-#: read: 10 is our assumption (README), adjustable like the service's.
+#: read: 10 is our assumption (docs/emulator.md), adjustable like the service's.
 JOB_QUOTAS: Final[Mapping[str, int | None]] = {ImportJob.KIND: 10, ActivationJob.KIND: 10}
 
 #: The service does not publish its burst capacity: ours holds one second of the rate.

@@ -1,5 +1,5 @@
 """The GitOps pipeline a team runs, end to end with the real CLI against the emulator (its
-service limits on): the commands of the README's GitHub Actions workflow, in its order.
+service limits on): the commands of docs/gitops.md's GitHub Actions workflow, in its order.
 
 1. pull request: `pulumi preview` with no AWS credentials, variables or profile at all
    plans the stack and calls nothing; a bad input fails it naming the property;

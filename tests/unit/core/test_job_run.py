@@ -256,7 +256,7 @@ def test_wait_timeout_ends_the_wait_and_the_next_run_resumes(
 def test_a_long_unchanged_wait_repeats_its_line_on_the_heartbeat(
     fake_emulator: FakeTimeEmulator,
 ) -> None:
-    """The README's promise: while a job's status stays the same, its line comes again every
+    """The promise in docs/read-set-import-job.md: while a job's status stays the same, its line comes again every
     5 minutes (an hours-long import never looks hung), though no poll brings anything new."""
     world = fake_emulator.world(FakeClock(), Durations(submit_seconds=1, import_seconds=1200))
     job = world.job_run(IMPORT, world.import_props("a"), world.scheduler()).run(wait=True)

@@ -25,26 +25,25 @@ sample a second time into the same store.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import botocore.exceptions
 
 from omics_resources.core import aws, fields, limits
+from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import (
     MAX_SOURCES_PER_JOB,
-    Assignment,
     duplicate_keys,
     plan_batches,
 )
+from omics_resources.core.cohort.discovery import absorb, find_jobs, window_start
 from omics_resources.core.cohort.run import BATCH_KIND, CohortRun
 from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
     CohortState,
     Declared,
-    Ledger,
     plan_delta,
 )
 from omics_resources.core.cohort.upkeep import remove_read_sets, retag, settle
@@ -131,9 +130,7 @@ def cohort_problems(props: Mapping[str, Any]) -> list[Problem]:
 
 def cohort_id(store: str, scope: Any) -> str:
     """The resource id, ``<storeId>/cohort/<hash of project, stack and resource name>``."""
-    scope = scope if isinstance(scope, Mapping) else {}
-    canonical = json.dumps([scope.get(k) for k in ("project", "stack", "resource_name")])
-    return f"{store}/cohort/{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
+    return f"{store}/cohort/{identity.cohort_hash(scope)}"
 
 
 class CohortImportBehaviour(ResourceBehaviour):
@@ -171,51 +168,18 @@ class CohortImportBehaviour(ResourceBehaviour):
     # -- up -------------------------------------------------------------------------------
 
     def create(self, props: Mapping[str, Any]) -> Created:
-        """Import every source (batches of at most 100, all at once) and wait."""
-        progress = self.runtime.progress(resource_name(props, "cohort"), "cohort")
-        declared = self._declared(progress, props)
-        plan = plan_batches(Assignment(), declared.keys)
-        state = CohortState(Ledger(plan.assignment))
-        self._import(progress, props, declared, state, plan.new_batches)
-        state.ledger.record_sources(declared)
+        """Import every source (batches of at most 100, all at once) and wait; what an
+        earlier failed or interrupted create imported is found and kept (see
+        :mod:`~omics_resources.core.cohort.discovery`)."""
         store = str(props["sequence_store_id"])
-        return Created(cohort_id(store, props.get(SCOPE_PROPERTY)), state.outputs(props))
+        outputs = self._converge(resource_name(props, "cohort"), props, CohortState(), ())
+        return Created(cohort_id(store, props.get(SCOPE_PROPERTY)), outputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Props:
         """Import what is new, changed, failed or gone; re-tag; forget (or, if asked,
         delete) removed samples' read sets. Returns every output (pulumi #13983)."""
-        progress = self.runtime.progress(resource_name(news, id_), "cohort")
-        declared = self._declared(progress, news)
-        state = CohortState.of(olds)
-        store = str(news["sequence_store_id"])
-        api = self.runtime.scheduler().api
-        settle(api, store, state)
-        delta = plan_delta(state.ledger, state.samples, declared)
-        progress.say(f"update: {delta.summary()}")
-        plan = plan_batches(state.ledger.assignment, declared.keys, reimport=delta.reimported)
-        superseded = {
-            k: state.samples[k].read_set_id for k in delta.changed if state.samples[k].has_read_set
-        }
-        removed = {k: state.samples.pop(k) for k in delta.removed if k in state.samples}
-        state.ledger.assignment = plan.assignment
-        failure: CohortImportError | None = None
-        try:
-            self._import(progress, news, declared, state, plan.new_batches)
-        except CohortImportError as error:
-            failure = error  # re-tag and delete first: both are safe to repeat
-        retag(api, state, declared, delta.retagged, store=store, progress=progress)
-        gone = [*superseded.values(), *(s.read_set_id for s in removed.values() if s.has_read_set)]
-        remove_read_sets(
-            api,
-            [i for i in gone if i],
-            store=store,
-            delete=bool(news.get("delete_removed_read_sets")),
-            progress=progress,
-        )
-        if failure is not None:
-            raise failure
-        state.ledger.record_sources(declared)
-        return state.outputs(news)
+        roles = [str(olds["role_arn"])] if olds.get("role_arn") else []
+        return self._converge(resource_name(news, id_), news, CohortState.of(olds), roles)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
         """Each read set's status (ListReadSets pages) and each pending sample's job."""
@@ -257,6 +221,104 @@ class CohortImportBehaviour(ResourceBehaviour):
 
     # -- steps ----------------------------------------------------------------------------
 
+    def _converge(
+        self,
+        resource: str,
+        props: Mapping[str, Any],
+        state: CohortState,
+        old_roles: Collection[str],
+    ) -> Props:
+        """Bring the store to the declared sources from ``state`` (empty on a create): take
+        in the jobs the state misses (run with the role or ``old_roles``), then import what
+        is new, changed, failed or gone."""
+        progress = self.runtime.progress(resource, "cohort")
+        declared = self._declared(progress, props)
+        store = str(props["sequence_store_id"])
+        api = self.runtime.scheduler().api
+        first = not state.ledger.signatures
+        settle(api, store, state)
+        run = self._run(progress, props, declared)
+        self._take_in_earlier_jobs(progress, props, state, run, old_roles)
+        delta = plan_delta(state.ledger, state.samples, declared)
+        if not first or state.ledger.signatures:
+            progress.say(f"update: {delta.summary()}")
+        plan = plan_batches(state.ledger.assignment, declared.keys, reimport=delta.reimported)
+        superseded = {
+            k: state.samples[k].read_set_id for k in delta.changed if state.samples[k].has_read_set
+        }
+        removed = {k: state.samples.pop(k) for k in delta.removed if k in state.samples}
+        state.ledger.assignment = plan.assignment
+        failure: CohortImportError | None = None
+        try:
+            self._import(
+                run, progress, declared=declared, state=state, batches=plan.new_batches, props=props
+            )
+        except CohortImportError as error:
+            failure = error  # re-tag and delete first: both are safe to repeat
+        retag(api, state, declared, delta.retagged, store=store, progress=progress)
+        gone = [*superseded.values(), *(s.read_set_id for s in removed.values() if s.has_read_set)]
+        remove_read_sets(
+            api,
+            [i for i in gone if i],
+            store=store,
+            delete=bool(props.get("delete_removed_read_sets")),
+            progress=progress,
+        )
+        if failure is not None:
+            raise failure
+        state.ledger.record_sources(declared)
+        return state.outputs(props)
+
+    def _take_in_earlier_jobs(
+        self,
+        progress: Progress,
+        props: Mapping[str, Any],
+        state: CohortState,
+        run: CohortRun,
+        old_roles: Collection[str],
+    ) -> None:
+        """Find this cohort's jobs that the state does not hold (an earlier run failed or
+        was interrupted), wait for those still running, and take their results in."""
+        store = str(props["sequence_store_id"])
+        cohort = identity.cohort_hash(props.get(SCOPE_PROPERTY))
+        now = datetime.fromtimestamp(self.runtime.clock.time(), tz=UTC)
+        jobs = find_jobs(
+            self.runtime.scheduler().api,
+            store,
+            cohort=cohort,
+            roles={str(props["role_arn"]), *old_roles},
+            since=window_start(state, now),
+            known=set(state.jobs),
+        )
+        if not jobs:
+            return
+        running = [j for j in jobs if j.get("status") not in limits.TERMINAL_JOB_STATUSES]
+        stopped: str | None = None
+        if running:
+            waited, stopped = run.wait_for(running)
+            by_id = {str(j["id"]): j for j in waited}
+            jobs = [by_id.get(str(j["id"]), j) for j in jobs]
+        keys = absorb(state, jobs, cohort)
+        # A read set the job made may be gone since: such a sample is imported again.
+        made = [s.read_set_id for k in keys if (s := state.samples[k]).read_set_id]
+        infos = self.runtime.scheduler().api.read_sets(store, made, created_after=state.since)
+        for key in keys:
+            sample = state.samples[key]
+            info = infos.get(sample.read_set_id or "")
+            if info is not None and sample.has_read_set:
+                sample.status = info["status"]
+        done = sum(1 for k in keys if state.samples[k].has_read_set)
+        progress.say(
+            f"found {len(jobs)} import job{'s' * (len(jobs) != 1)} of this cohort that its "
+            f"state did not hold (an earlier run failed or was interrupted): {done} of their "
+            f"{len(keys)} samples have read sets and are not imported again"
+        )
+        if stopped is not None:
+            raise CohortImportError(
+                f"{progress.resource}: {stopped}. Run `pulumi up` again to keep waiting: "
+                "the job is found again and nothing is imported twice."
+            )
+
     def _declared(self, progress: Progress, props: Mapping[str, Any]) -> Declared:
         problems = cohort_problems(props)
         declared = Declared.of(props.get("sources") or [])
@@ -264,15 +326,24 @@ class CohortImportBehaviour(ResourceBehaviour):
             raise InvalidInputError(progress.resource, problems or ["sources: not all known"])
         return declared
 
+    @staticmethod
     def _import(
-        self,
+        run: CohortRun,
         progress: Progress,
-        props: Mapping[str, Any],
+        *,
         declared: Declared,
         state: CohortState,
         batches: Mapping[str, Sequence[str]],
+        props: Mapping[str, Any],
     ) -> None:
-        run = CohortRun(
+        results = run.run(batches)
+        for result in results:
+            state.samples.update(result.samples)
+            state.record_jobs(result.batch, result.jobs, result.created, result.newest)
+        verdict(progress, declared, results, allow_partial=bool(props.get("allow_partial")))
+
+    def _run(self, progress: Progress, props: Mapping[str, Any], declared: Declared) -> CohortRun:
+        return CohortRun(
             resource=progress.resource,
             scope=props.get(SCOPE_PROPERTY) or {},
             store=str(props["sequence_store_id"]),
@@ -286,8 +357,3 @@ class CohortImportBehaviour(ResourceBehaviour):
             policy=self.runtime.policy,
             sink=self.runtime.sink,
         )
-        results = run.run(batches)
-        for result in results:
-            state.samples.update(result.samples)
-            state.record_jobs(result.batch, result.jobs, result.created)
-        verdict(progress, declared, results, allow_partial=bool(props.get("allow_partial")))

@@ -23,6 +23,7 @@ import botocore.exceptions
 
 from omics_resources.core import aws, limits
 from omics_resources.core.api import ReadSetInfo
+from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import source_key
 from omics_resources.core.cohort.state import SAMPLE_FAILED, SAMPLE_PENDING, Declared, Sample
 from omics_resources.core.errors import OmicsResourceError
@@ -90,6 +91,8 @@ class BatchResult:
     """(job id, status) of each job of the batch this run saw, oldest first."""
     created: datetime | None = None
     """When its oldest job was created."""
+    newest: datetime | None = None
+    """When its newest job was created."""
     problem: str | None = None
     """Why the batch has not ended (not started, still running, the API refused)."""
     cancelled: bool = False
@@ -105,12 +108,15 @@ class _BatchRun(JobRun):
         self.done: dict[str, Sample] = {}
         self.jobs: list[tuple[str, str]] = []
         self.created: datetime | None = None
+        self.newest: datetime | None = None
 
     def saw(self, job: Mapping[str, Any]) -> None:
         """Record a job of this batch (its id, status, creation time)."""
         created = job.get("creationTime")
         if isinstance(created, datetime) and (self.created is None or created < self.created):
             self.created = created
+        if isinstance(created, datetime) and (self.newest is None or created > self.newest):
+            self.newest = created
         self.jobs = [j for j in self.jobs if j[0] != job["id"]] + [(job["id"], job["status"])]
 
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
@@ -227,8 +233,43 @@ class CohortRun:
             raise errors[0]
         return [results[b] for b in batches]
 
+    def wait_for(self, jobs: Sequence[Props]) -> tuple[list[Props], str | None]:
+        """Wait for jobs an earlier run started and this one found still running (with
+        ``wait``; else only read them): their latest answers, and why the wait ended early
+        (None when every job ended)."""
+        progress = Progress(self.resource, "cohort", sink=self.sink)
+        deadline = self.clock.monotonic() + self.wait_timeout
+        watcher = self.scheduler.watcher(BATCH_KIND.operations, self.store)
+        seen: list[Props] = []
+        for job in jobs:
+            if not self.wait:
+                seen.append(job)
+                continue
+            progress.say(
+                f"import job {job['id']}: reattached to the job an earlier run started "
+                f"({len(job.get('sources') or [])} sources, {job.get('status')}); waiting for it"
+            )
+            try:
+                seen.append(
+                    watcher.wait(job, deadline=deadline, cancel=self.cancel, on_error=self._fatal)
+                )
+            except WatchEndedError as stop:
+                rest = [j for j in jobs if j is not job and j not in seen]
+                return [*seen, stop.job, *rest], (
+                    f"import job {stop.job['id']}, started by an earlier run, is still "
+                    f"{stop.job.get('status')} ({stop.reason} after {stop.waited:.0f} s)"
+                )
+        return seen, None
+
+    def _fatal(self, error: BaseException) -> None:
+        if not self.scheduler.api.is_transient(error):
+            raise error
+
     def _batch_run(self, batch: str, keys: Sequence[str]) -> _BatchRun:
-        sources = [dict(self.declared.sources[k]) for k in keys]
+        # Each source carries the cohort's tag, so a later run finds this job even when
+        # this one writes no state (see identity and discovery).
+        cohort = identity.cohort_hash(self.scope)
+        sources = [identity.tagged(self.declared.sources[k], cohort, batch) for k in keys]
         props = {
             "sequence_store_id": self.store,
             "role_arn": self.role_arn,
@@ -277,6 +318,7 @@ class CohortRun:
                     {**{k: Sample(SAMPLE_PENDING) for k in run.keys}, **run.done},
                     run.jobs,
                     run.created,
+                    run.newest,
                     problem=f"batch {batch}: {_message(error)}",
                 )
             run.saw(job)
@@ -294,6 +336,7 @@ class CohortRun:
                         {**job_samples(stop.job, run.keys), **run.done},
                         run.jobs,
                         run.created,
+                        run.newest,
                         problem=(
                             f"import job {stop.job['id']} (batch {batch}) is still "
                             f"{stop.job.get('status')} ({stop.reason} after {stop.waited:.0f} s)"
@@ -305,7 +348,7 @@ class CohortRun:
             slots.release()
         samples = {**job_samples(job, run.keys), **run.done}
         tally.update(batch, samples=samples)
-        return BatchResult(batch, samples, run.jobs, run.created)
+        return BatchResult(batch, samples, run.jobs, run.created, run.newest)
 
     def _wait(self, run: _BatchRun, job: Props, batch: str, tally: _Tally) -> Props:
         watcher = self.scheduler.watcher(BATCH_KIND.operations, self.store)

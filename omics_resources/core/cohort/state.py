@@ -15,7 +15,9 @@ update:
   StartReadSetImportJob but its tags), ``/<n>`` appended when it has tags: ``n`` indexes
   ``tagsets``, the distinct tag maps of the cohort (a cohort's samples mostly share one);
 - ``since``: one second before the creation of its oldest job (the read sets are younger:
-  ``ListReadSets`` pages are filtered by it).
+  ``ListReadSets`` pages are filtered by it);
+- ``newest``: the creation of its newest job (jobs a failed run started are younger: the
+  next update looks for them from there, see :mod:`omics_resources.core.cohort.discovery`).
 
 A sample's ``status``: :data:`SAMPLE_PENDING` (its job has not ended), :data:`SAMPLE_FAILED`
 (its last import failed; ``status_message`` says why), else its read set's status (ACTIVE,
@@ -152,6 +154,7 @@ class Ledger:
     signatures: dict[str, str] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     since: str | None = None
+    newest: str | None = None
 
     def record_sources(self, declared: Declared) -> None:
         """Remember each declared source's signature and tags (after they were applied)."""
@@ -181,6 +184,7 @@ class Ledger:
             "sig": signatures,
             "tagsets": tagsets,
             "since": self.since,
+            "newest": self.newest,
         }
 
     @classmethod
@@ -207,6 +211,7 @@ class Ledger:
             signatures=signatures,
             tags=tags,
             since=state.get("since"),
+            newest=state.get("newest"),
         )
 
 
@@ -302,8 +307,12 @@ class CohortState:
         """A lower bound on the creation time of every read set of the cohort."""
         return datetime.fromisoformat(self.ledger.since) if self.ledger.since else None
 
-    def record_jobs(self, batch: str, jobs: Iterable[tuple[str, str]], created: Any) -> None:
-        """Add a batch's jobs ``(id, status)``, oldest first, the oldest created at ``created``."""
+    def record_jobs(
+        self, batch: str, jobs: Iterable[tuple[str, str]], created: Any, newest: Any = None
+    ) -> None:
+        """Add a batch's jobs ``(id, status)``, oldest first, the oldest created at
+        ``created``, the newest at ``newest`` (default: ``created``)."""
+        newest = created if newest is None else newest
         chain = self.ledger.batch_jobs.setdefault(batch, [])
         for job_id, status in jobs:
             if job_id not in chain:
@@ -313,6 +322,10 @@ class CohortState:
             bound = created - timedelta(seconds=1)
             if self.since is None or bound < self.since:
                 self.ledger.since = bound.isoformat()
+        if isinstance(newest, datetime) and (
+            self.ledger.newest is None or newest > datetime.fromisoformat(self.ledger.newest)
+        ):
+            self.ledger.newest = newest.isoformat()
 
     def outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Every output: the inputs but the sources (the state keeps those as inputs), the

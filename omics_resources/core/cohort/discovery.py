@@ -1,0 +1,139 @@
+"""Finding a cohort's jobs that its state does not hold, and taking them in.
+
+A ``pulumi up`` that fails or is interrupted writes nothing to the state, yet the jobs it
+started go on and import read sets. Before it plans, every create and update of a cohort
+looks for such jobs, so the next ``pulumi up`` imports only what has no read set yet,
+whatever the user changed in between (a fixed row, edited metadata, rows added, removed
+or reordered).
+
+How (the cost is what the user pays once per create or update):
+
+- ``ListReadSetImportJobs`` pages of the store (100 jobs a call), created since the
+  cohort's newest job in the state (an update) or in the last :data:`LOOKBACK` (a create,
+  which has no state to start from);
+- one ``GetReadSetImportJob`` for each listed job that the state does not hold and whose
+  role is one this cohort has used: its sources carry the cohort's tag
+  (:mod:`omics_resources.core.cohort.identity`) or not.
+
+So a store with J jobs in the window, G of them with the cohort's role and unknown to its
+state, costs ``ceil(J / 100)`` List calls and G Get calls, all paced by the scheduler's
+budget for import jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from omics_resources.core.api import OmicsApi
+from omics_resources.core.cohort import identity
+from omics_resources.core.cohort.batching import Assignment, source_key
+from omics_resources.core.cohort.run import BATCH_KIND, job_samples
+from omics_resources.core.cohort.state import CohortState, import_signature
+from omics_resources.core.fields import from_api
+from omics_resources.core.jobs.import_job import SOURCE_FIELDS
+
+__all__ = ["LOOKBACK", "absorb", "find_jobs", "window_start"]
+
+Props = dict[str, Any]
+
+#: How far back a create looks for jobs of an earlier failed or interrupted create of the
+#: same cohort (an update looks back to its newest job in the state).
+LOOKBACK: Final = timedelta(days=30)
+# The service does not say whether createdAfter is inclusive: widen the window a little.
+_MARGIN: Final = timedelta(seconds=2)
+
+
+def window_start(state: CohortState, now: datetime) -> datetime:
+    """Since when jobs the state does not hold can have been created."""
+    newest = state.ledger.newest
+    if newest:
+        return datetime.fromisoformat(newest) - _MARGIN
+    since = state.since
+    return since - _MARGIN if since is not None else now - LOOKBACK
+
+
+def find_jobs(
+    api: OmicsApi,
+    store: str,
+    *,
+    cohort: str,
+    roles: Collection[str],
+    since: datetime,
+    known: Collection[str],
+) -> list[Props]:
+    """This cohort's jobs in ``store`` created since ``since`` and not in ``known``: their
+    Get answers, oldest first. Only jobs run with one of ``roles`` are read."""
+    found: list[Props] = []
+    pages = api.pages(
+        BATCH_KIND.operations.list, sequenceStoreId=store, filter={"createdAfter": since}
+    )
+    for page in pages:
+        for item in page:
+            if item.get("id") in known or item.get("roleArn") not in roles:
+                continue
+            job = api.get_job(BATCH_KIND.operations, store, str(item["id"]))
+            sources = job.get("sources") or []
+            if any(identity.batch_of(s.get("tags"), cohort) for s in sources):
+                found.append(job)
+    return sorted(found, key=lambda j: (_created(j) or datetime.min, str(j["id"])))
+
+
+def absorb(state: CohortState, jobs: Sequence[Mapping[str, Any]], cohort: str) -> list[str]:
+    """Take ``jobs`` (this cohort's, oldest first) into ``state`` as if the runs that
+    started them had written it: each key's batch, job, result, signature and tags. A
+    later job's result for a key replaces an earlier one's, unless the later one failed
+    where the earlier one made a read set. Returns the keys taken in."""
+    batches = {b: list(keys) for b, keys in state.ledger.assignment.batches.items()}
+    next_batch = state.ledger.assignment.next_batch
+    taken: list[str] = []
+    for job in jobs:
+        sources = list(job.get("sources") or [])
+        props = [from_api(SOURCE_FIELDS, s) for s in sources]
+        keys = [source_key(p) for p in props]
+        results = job_samples(job, keys)
+        for source, prop, key in zip(sources, props, keys, strict=True):
+            batch = identity.batch_of(source.get("tags"), cohort)
+            if key is None or batch is None:
+                continue
+            result = results[key]
+            known = state.samples.get(key)
+            if known is not None and known.has_read_set and not result.read_set_id:
+                continue  # a retry that failed does not undo the read set made before
+            for members in batches.values():
+                if key in members:
+                    members.remove(key)
+            batches.setdefault(batch, []).append(key)
+            next_batch = max(next_batch, int(batch) + 1)
+            state.samples[key] = result
+            state.ledger.signatures[key] = import_signature(prop)
+            tags = identity.user_tags(prop.get("tags"))
+            if tags:
+                state.ledger.tags[key] = tags
+            else:
+                state.ledger.tags.pop(key, None)
+            taken.append(key)
+        state.record_jobs(
+            _batch_of_job(job, cohort),
+            [(str(job["id"]), str(job["status"]))],
+            job.get("creationTime"),
+        )
+    state.ledger.assignment = Assignment(
+        {b: tuple(k) for b, k in sorted(batches.items(), key=lambda i: int(i[0])) if k},
+        next_batch,
+    )
+    return list(dict.fromkeys(taken))
+
+
+def _batch_of_job(job: Mapping[str, Any], cohort: str) -> str:
+    for source in job.get("sources") or []:
+        batch = identity.batch_of(source.get("tags"), cohort)
+        if batch:
+            return batch
+    raise ValueError(f"import job {job.get('id')} has no source of cohort {cohort}")
+
+
+def _created(job: Mapping[str, Any]) -> datetime | None:
+    created = job.get("creationTime")
+    return created if isinstance(created, datetime) else None

@@ -6,8 +6,9 @@ Start it with ``python -m omics_resources.emulator`` or, in-process, with
 operations), ``entities`` and ``jobs`` what it holds (each with its wire view), ``sources``
 what a Start's sources become, ``filters`` and ``pages`` the List* operations' filters and
 pagination, ``lifecycle`` durations and content checks, ``limits`` the service's rates and
-job quotas, ``wire`` answers by botocore's shapes, ``responses`` the HTTP side of the API,
-``request_log`` what it answered, ``exceptions`` one class per AWS error, ``control`` the
+job quotas, ``behaviour`` the reading it takes where the documentation is silent, ``wire``
+answers by botocore's shapes, ``responses`` the HTTP side of the API, ``request_log`` what
+it answered, ``exceptions`` one class per AWS error, ``control`` the
 ``/_emulator/`` API, ``faults`` fault injection, ``persistence`` the state file, ``s3``
 moto's S3 on the same endpoint, ``server`` the endpoint.
 """
@@ -24,8 +25,9 @@ if _MISSING:
         name=_MISSING[0],
     )
 
-from omics_resources.emulator.lifecycle import Durations  # noqa: E402 - after the guard
+from omics_resources.emulator.behaviour import Behaviour  # noqa: E402 - after the guard
+from omics_resources.emulator.lifecycle import Durations  # noqa: E402
 from omics_resources.emulator.limits import LimitConfig  # noqa: E402
 from omics_resources.emulator.server import EmulatorServer  # noqa: E402
 
-__all__ = ["Durations", "EmulatorServer", "LimitConfig"]
+__all__ = ["Behaviour", "Durations", "EmulatorServer", "LimitConfig"]

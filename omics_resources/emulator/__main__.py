@@ -8,7 +8,9 @@ import signal
 import sys
 from types import FrameType
 
+from omics_resources.emulator.behaviour import Behaviour
 from omics_resources.emulator.exceptions import ValidationException
+from omics_resources.emulator.jobs import TOKEN_REUSE
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.limits import BUDGETS, DEFAULT_BURST_SECONDS, JOB_QUOTAS, LimitConfig
 from omics_resources.emulator.server import EmulatorServer
@@ -97,6 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         help="multiplies every duration (0: jobs end at once)",
     )
     _add_limit_options(parser)
+    parser.add_argument(
+        "--token-reuse",
+        choices=TOKEN_REUSE,
+        default="refuse",
+        help="what a Start* gets when its client token already started a job for a different "
+        "request (the service's documentation does not say): refuse, a 400 "
+        "ValidationException (default), or earlier-job, the job that token started",
+    )
     args = parser.parse_args(argv)
     durations = Durations(
         args.submit_seconds,
@@ -111,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         state_file=args.state,
         durations=durations,
         limits=_limit_config(parser, args),
+        behaviour=Behaviour(token_reuse=args.token_reuse),
     )
     print(emulator.url, flush=True)
 

@@ -8,11 +8,13 @@ DELETE   /_emulator/faults     remove every rule
 POST     /_emulator/quota      ``{"maxActiveJobs": n | null, "kind"?}``: Start* 402s beyond it
 GET/POST /_emulator/limits     the limits in force / changed: ``rateLimits``, ``rates``,
                                ``burstSeconds``, ``maxActiveJobs`` (see ``limits``)
+GET/POST /_emulator/behaviour  the readings in force / changed, where the docs are silent:
+                               ``{"tokenReuse": "refuse" | "earlier-job"}`` (see ``behaviour``)
 POST     /_emulator/cancel     ``{"sequenceStoreId", "jobId"}``: the job becomes CANCELLED
 GET      /_emulator/jobs       every job with its kind, status and client token
 GET      /_emulator/log        ``{"counts": {op: n}, "requests": [...]}``; DELETE clears it
 POST     /_emulator/reset      forget everything (stores, jobs, read sets, S3, faults, log); limits
-                               back to the emulator's start
+                               and behaviour back to the emulator's start (durations stay)
 =======  ===================  ==================================================================
 """
 
@@ -66,6 +68,8 @@ class Control:
             ("POST", "quota"): self.set_quota,
             ("GET", "limits"): lambda _b: self.limits.config.to_wire(),
             ("POST", "limits"): self.limits.update,
+            ("GET", "behaviour"): lambda _b: self.backend.behaviour.to_wire(),
+            ("POST", "behaviour"): lambda b: self.backend.set_behaviour(b).to_wire(),
             ("POST", "cancel"): self.cancel,
             ("GET", "jobs"): self.jobs,
             ("GET", "log"): lambda _b: self.log.snapshot(),
@@ -148,11 +152,13 @@ class Control:
             ]
 
     def reset(self, _body: dict[str, Any]) -> Any:
-        """Forget everything."""
+        """Forget everything; the limits and the behaviour go back to how the emulator was
+        started (a change through the control API does not survive a reset; durations do)."""
         self.backend.reset()
         self.faults.clear()
         self.log.clear()
         self.limits.reset()
+        self.backend.reset_behaviour()
         return {}
 
     def handle(self, method: str, name: str, body: Any = None) -> Any:

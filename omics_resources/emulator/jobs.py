@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Final, Literal, Protocol, get_args
 
 from omics_resources.core.service_model import job_outcomes
 from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store, status_message
@@ -20,6 +20,7 @@ from omics_resources.emulator.exceptions import ValidationException
 
 __all__ = [
     "JOB_KINDS",
+    "TOKEN_REUSE",
     "ActivationJob",
     "ClientTokens",
     "ImportJob",
@@ -29,6 +30,7 @@ __all__ = [
     "JobStatus",
     "SourceStatus",
     "Started",
+    "TokenReuse",
 ]
 
 
@@ -264,6 +266,14 @@ class ActivationJob(Job):
         }
 
 
+#: What a Start* gets when its client token already started a job for a *different*
+#: request (the service's documentation does not say): ``"refuse"``, a ValidationException
+#: (as many AWS APIs answer); ``"earlier-job"``, the job the token started, as a retry of
+#: that request gets it (whatever the new request says; no job is created).
+TokenReuse = Literal["refuse", "earlier-job"]
+TOKEN_REUSE: Final[tuple[TokenReuse, ...]] = get_args(TokenReuse)
+
+
 class ClientTokens:
     """Which job each client token started (per job kind and store), so a retried Start
     gets its job back instead of a second one."""
@@ -280,12 +290,18 @@ class ClientTokens:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def earlier(
-        self, kind: type[Job], store_id: str, token: str | None, fingerprint: str
+        self,
+        kind: type[Job],
+        store_id: str,
+        token: str | None,
+        fingerprint: str,
+        reuse: TokenReuse = "refuse",
     ) -> Job | None:
-        """The job this token already started, if any; a different request with the same
-        token is the API's ValidationException."""
+        """The job this token already started, if any. A different request with the same
+        token gets what ``reuse`` says (see :data:`TokenReuse`): the API's
+        ValidationException, or that job all the same."""
         job = None if token is None else self._jobs.get((kind.KIND, store_id, token))
-        if job is not None and job.fingerprint != fingerprint:
+        if job is not None and job.fingerprint != fingerprint and reuse == "refuse":
             raise ValidationException(
                 f"clientToken {token!r} was already used for a different request"
             )

@@ -3,9 +3,10 @@
 No HTTP here (as in moto's ``models.py``). Methods are the API's operations in snake_case,
 taking the request's members (camelCase, as the wire has them) and returning the answer's
 members, or, for Start*, a :class:`~omics_resources.emulator.jobs.Started` that says
-whether the job was created or is the client token's earlier one. Every operation first
-brings the jobs up to the clock; ``on_change`` is called after anything changed, and only
-then (it writes the state file).
+whether the job was created or is the client token's earlier one (what a token reused for
+a different request gets is :attr:`OmicsBackend.behaviour`'s ``token_reuse``). Every
+operation first brings the jobs up to the clock; ``on_change`` is called after anything
+changed, and only then (it writes the state file).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from omics_resources.emulator.behaviour import Behaviour
 from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store
 from omics_resources.emulator.exceptions import (
     ResourceNotFoundException,
@@ -54,12 +56,16 @@ class OmicsBackend:
         durations: Durations | None = None,
         region: str = "us-east-1",
         limits: Limits | None = None,
+        behaviour: Behaviour | None = None,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
         self.clock = clock
         self.durations = durations or Durations()
         self.region = region
         self.limits = limits or Limits(clock=clock)
+        self._initial_behaviour = behaviour or Behaviour()
+        #: The readings in force where the documentation allows more than one.
+        self.behaviour = self._initial_behaviour
         self.s3 = S3Objects()
         self.lock = threading.RLock()
         self._on_change = on_change
@@ -82,6 +88,17 @@ class OmicsBackend:
             self.tokens.clear()
             self.s3.reset()
             self._on_change()
+
+    def set_behaviour(self, changes: dict[str, Any]) -> Behaviour:
+        """Apply the control API's ``changes`` (checked); the behaviour in force."""
+        with self.lock:
+            self.behaviour = self.behaviour.updated(changes)
+            return self.behaviour
+
+    def reset_behaviour(self) -> None:
+        """Back to the behaviour the backend was started with."""
+        with self.lock:
+            self.behaviour = self._initial_behaviour
 
     def changed(self) -> None:
         """Something changed outside the API (state loaded, S3 written): save it."""
@@ -199,7 +216,9 @@ class OmicsBackend:
         self.advance()
         self.store(store_id)
         fingerprint = ClientTokens.fingerprint(body)
-        earlier = self.tokens.earlier(kind, store_id, token, fingerprint)
+        earlier = self.tokens.earlier(
+            kind, store_id, token, fingerprint, self.behaviour.token_reuse
+        )
         if earlier is not None:
             return Started(earlier, created=False)
         self._admit(kind)

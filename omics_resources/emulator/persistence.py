@@ -1,10 +1,10 @@
 """The emulator's state in a JSON file, written atomically, so a demo survives a restart.
 
 The HealthOmics state (stores, read sets, jobs, tags, durations) and the S3 buckets and
-objects are kept; faults, limits and the request log are configuration or history, not
-state, and are not. The file is written only when something changed (the backend says so),
-never on a read: with large S3 objects in it a write takes a noticeable fraction of a
-second.
+objects are kept; faults, limits, behaviour and the request log are configuration or
+history, not state, and are not. The file is written only when something changed (the
+backend says so), never on a read: with large S3 objects in it a write takes a noticeable
+fraction of a second.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
 from omics_resources.emulator import persistence
+from omics_resources.emulator.behaviour import Behaviour
 from omics_resources.emulator.control import PREFIX, Control
 from omics_resources.emulator.faults import FaultInjector
 from omics_resources.emulator.lifecycle import Durations
@@ -72,7 +73,10 @@ class EmulatorServer:
 
     ``control`` runs the control API in-process, with the same validation as over HTTP.
     The service's limits are on unless ``limits`` says otherwise (e.g.
-    ``LimitConfig(rate_limits=False)``).
+    ``LimitConfig(rate_limits=False)``). ``behaviour`` picks a reading where the service's
+    documentation is silent, e.g. ``Behaviour(token_reuse="earlier-job")``: a client token
+    reused for a different request gets the job it started instead of a 400. A reset goes
+    back to the limits and behaviour given here.
     """
 
     def __init__(
@@ -83,6 +87,7 @@ class EmulatorServer:
         state_file: str | None = None,
         durations: Durations | None = None,
         limits: LimitConfig | None = None,
+        behaviour: Behaviour | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.log = RequestLog()
@@ -93,6 +98,7 @@ class EmulatorServer:
             clock=clock,
             durations=durations,
             limits=Limits(limits, clock=clock),
+            behaviour=behaviour,
             on_change=self._save,
         )
         if self._state is not None:

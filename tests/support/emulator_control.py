@@ -51,6 +51,13 @@ class EmulatorControl:
         with no change, the limits in force."""
         return dict(self.call("POST", "limits", changes) if changes else self.call("GET", "limits"))
 
+    def behaviour(self, **changes: Any) -> dict[str, Any]:
+        """Change the readings the emulator takes where the service's documentation is silent
+        (``tokenReuse``: ``"refuse"`` or ``"earlier-job"``); with no change, the ones in force.
+        A reset puts them back to how the emulator was started."""
+        return dict(self.call("POST", "behaviour", changes) if changes
+                    else self.call("GET", "behaviour"))
+
     def cancel(self, store_id: str, job_id: str) -> Any:
         return self.call("POST", "cancel", {"sequenceStoreId": store_id, "jobId": job_id})
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import os
 import struct
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -84,6 +88,18 @@ def raw(url: str, method: str, path: str, body: bytes | None = None, *, sign: bo
             return answer.status, dict(answer.headers), answer.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def start_emulator(*flags: str) -> tuple[subprocess.Popen[str], str]:
+    """``python -m omics_resources.emulator --port 0 FLAGS...`` and the URL it printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "omics_resources.emulator", "--port", "0", *flags],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[3], env={**os.environ})
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:"), (url, process.stderr.read() if process.stderr else "")
+    return process, url
 
 
 @pytest.fixture

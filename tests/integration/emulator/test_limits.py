@@ -4,20 +4,24 @@ and through the control API, and the request log that shows them."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 import urllib.error
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from omics_resources.emulator.limits import BUDGETS, JOB_QUOTAS
-from tests.integration.emulator.conftest import BUCKET, ROLE, bare_client, fastq_source
+from tests.integration.emulator.conftest import (
+    BUCKET,
+    ROLE,
+    bare_client,
+    fastq_source,
+    start_emulator,
+)
 from tests.support.emulator_control import EmulatorControl
 
 
@@ -139,17 +143,6 @@ def test_the_log_keeps_each_answer_with_its_time_and_budget(bare: Any, store: st
     assert entries[0]["time"] <= entries[1]["time"]
     assert log["budgets"]["readSets"] == {"requests": 2, "throttled": 1, "peakPerSecond": 2.0}
     assert control.peak_rate("readSets") == 2.0 and control.throttled() == 1
-
-
-def start_emulator(*flags: str) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "omics_resources.emulator", "--port", "0", *flags],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=Path(__file__).resolve().parents[3], env={**os.environ})
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:"), (url, process.stderr.read() if process.stderr else "")
-    return process, url
 
 
 def test_started_with_rate_limits_off_and_flags() -> None:

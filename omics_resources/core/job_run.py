@@ -38,11 +38,22 @@ from omics_resources.core.tokens import TokenSeed, derive_token
 if TYPE_CHECKING:
     from omics_resources.core.jobs.kind import JobKind
 
-__all__ = ["JobRun", "describe", "iso", "source_counts"]
+__all__ = ["JobRun", "describe", "iso", "source_counts", "token_taken"]
 
 Props = dict[str, Any]
 # A job created this long before our Start call was started by an earlier run.
 _REATTACH_MARGIN_SECONDS = 2.0
+
+
+def token_taken(error: botocore.exceptions.ClientError) -> bool:
+    """Whether a Start was refused because its client token was used for another request
+    (the service does not document its answer: a ValidationException or ConflictException
+    that names the token, or IdempotentParameterMismatch, as other AWS APIs answer)."""
+    code = aws.error_code(error)
+    message = str(error.response.get("Error", {}).get("Message", "")).lower()
+    if code == "IdempotentParameterMismatch":
+        return True
+    return code in ("ValidationException", "ConflictException") and "token" in message
 
 
 def iso(value: Any) -> str | None:
@@ -188,7 +199,16 @@ class JobRun:
         for generation in range(limits.MAX_TOKEN_GENERATIONS):
             token = str(user_token) if user_token else derive_token(self.seed, generation)
             called_at = self.clock.time()
-            started = self._start_once(request, token)
+            try:
+                started = self._start_once(request, token)
+            except botocore.exceptions.ClientError as error:
+                if user_token or not token_taken(error):
+                    raise
+                self.progress.say(
+                    f"client token {token} was used by an earlier run for a different request "
+                    f"(its inputs differed); trying token generation {generation + 1}"
+                )
+                continue
             job_id = started["id"]
             created = started.get("creationTime")
             # A job we just started is SUBMITTED and new; anything else is an earlier run's.
@@ -196,6 +216,18 @@ class JobRun:
                 isinstance(created, datetime)
                 and created.timestamp() < called_at - _REATTACH_MARGIN_SECONDS
             )
+            read: Props | None = None
+            if earlier and not user_token:
+                # A service may answer a reused token with its job whatever was asked: that
+                # job is this request's only if it asked the same.
+                read = self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
+                if self.kind.inputs_from_job(read) != self.kind.inputs_from_job(request):
+                    self.progress.say(
+                        f"client token {token} started job {job_id} for a different request "
+                        f"(an earlier run's inputs differed); trying token generation "
+                        f"{generation + 1}"
+                    )
+                    continue
             if started.get("status") not in limits.TERMINAL_JOB_STATUSES:
                 self.progress.say(
                     f"reattached to the job an earlier run started at {iso(created)} "
@@ -207,7 +239,7 @@ class JobRun:
                 # The Start answer (id, store, status, creation time) is all the watcher
                 # needs; the job's full answer comes when it ends.
                 return started
-            job = self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
+            job = read or self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
             if user_token or self.reusable(job):
                 self.progress.say(
                     f"reattached to the job an earlier run started; it ended {job['status']}",

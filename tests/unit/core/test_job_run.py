@@ -266,3 +266,24 @@ def test_a_long_unchanged_wait_repeats_its_line_on_the_heartbeat(
     assert [r.partition(", unchanged for ")[2][:6] for r in repeated[:3]] == [
         "5 min ", "10 min", "15 min"], world.lines()
     assert all(r.startswith("IN_PROGRESS (0/1 sources finished)") for r in repeated), repeated
+
+
+@pytest.mark.parametrize("reading", ["refuse", "earlier-job"])
+def test_a_token_an_earlier_request_used_is_passed_over_never_taken(
+    world: FakeWorld, reading: str
+) -> None:
+    """Whatever the service answers to a token reused for another request (a 400, or the
+    earlier job), that job is not taken as this request's: the next generation starts it."""
+    world.control.behaviour(tokenReuse=reading)
+    props, other = world.import_props("a"), world.import_props("b")
+    request = IMPORT.request(other)
+    request.pop("clientToken", None)
+    # An earlier run with other inputs used this run's generation-0 token.
+    world.api().start_job(IMPORT.operations, request, token(props, 0))
+    world.clock.sleep(60, None)  # that run was a minute ago
+    job = world.job_run(IMPORT, props, world.scheduler()).run(wait=True)
+    assert job["status"] == "COMPLETED"
+    assert [s["sampleId"] for s in job["sources"]] == ["a"]
+    assert jobs_by_token(world) == {token(props, 0): "COMPLETED", token(props, 1): "COMPLETED"}
+    assert any("for a different request" in line and "trying token generation 1" in line
+               for line in world.lines()), world.lines()

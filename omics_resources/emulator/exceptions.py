@@ -98,8 +98,16 @@ class InternalServerException(EmulatorError):
     status = 500
 
 
+# The transient errors, and AccessDeniedException: a permanent refusal (a role without the
+# permission), which no retry and no re-run as it is can get past.
 _INJECTABLE = {
-    c.__name__: c for c in (ThrottlingException, InternalServerException, RequestTimeoutException)
+    c.__name__: c
+    for c in (
+        ThrottlingException,
+        InternalServerException,
+        RequestTimeoutException,
+        AccessDeniedException,
+    )
 }
 
 

@@ -188,3 +188,21 @@ def test_another_cohort_never_adopts_this_ones_read_sets(
     assert len(control.new_jobs(START)) == 2
     assert not set(ours.outs["read_set_ids"].values()) & set(theirs.outs["read_set_ids"].values())
     assert all(len(ids) == 2 for ids in theirs.store_read_sets().values())
+
+
+def test_a_refused_batch_says_what_to_fix_not_to_run_up_again_as_it_is(
+    scenario: Scenario, control: EmulatorControl
+) -> None:
+    upload_samples(scenario.s3(), BUCKET, range(3))
+    cohort = Cohort(scenario)
+    control.fault(operation=START, error="AccessDeniedException", count=1)
+    failure = cohort.create(cohort.props(range(3)))
+    assert isinstance(failure, Failure)
+    assert "AccessDeniedException" in failure.details
+    assert "fix what the service refused (above), then run `pulumi up` again" in failure.details
+    assert "again to resume" not in failure.details
+
+    # The role's permission fixed (the fault is spent): the next create imports all three.
+    assert not isinstance(cohort.create(cohort.props(range(3))), Failure)
+    assert len(control.new_jobs(START)) == 1
+    assert_one_read_set_each(cohort, ["S0", "S1", "S2"])

@@ -96,6 +96,9 @@ class BatchResult:
     problem: str | None = None
     """Why the batch has not ended (not started, still running, the API refused)."""
     cancelled: bool = False
+    resumable: bool = True
+    """Whether running ``pulumi up`` again as it is can finish the batch (False: the service
+    refused its request for a reason that stays until the user changes something)."""
 
 
 class _BatchRun(JobRun):
@@ -320,6 +323,8 @@ class CohortRun:
                     run.created,
                     run.newest,
                     problem=f"batch {batch}: {_message(error)}",
+                    resumable=not isinstance(error, botocore.exceptions.ClientError)
+                    or run.api.is_transient(error),
                 )
             run.saw(job)
             samples = {**job_samples(job, run.keys), **run.done}

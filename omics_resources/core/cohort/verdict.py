@@ -59,6 +59,11 @@ def verdict(
             "the update was cancelled; started jobs keep running: run `pulumi up` again to "
             "resume (the same jobs are picked up, none is started twice)"
         )
+    elif any(r.problem and not r.resumable for r in results):
+        advice.append(
+            "fix what the service refused (above), then run `pulumi up` again: jobs already "
+            "started are picked up, none is started twice"
+        )
     elif problems:
         advice.append(
             "run `pulumi up` again to resume: jobs already started are picked up, none is "

@@ -31,7 +31,12 @@ from omics_resources.core.polling import (
     PollTimeoutError,
 )
 from omics_resources.core.progress import Progress
-from omics_resources.core.scheduler import Scheduler, SlotWaitEndedError, WatchEndedError
+from omics_resources.core.scheduler import (
+    Scheduler,
+    SlotWaitEndedError,
+    WatchEndedError,
+    WatchFailedError,
+)
 from omics_resources.core.scheduling_config import SLOT_CONFIG_KEYS
 from omics_resources.core.tokens import TokenSeed, derive_token
 
@@ -283,6 +288,11 @@ class JobRun:
                 status=str(stop.job.get("status")),
                 waited=round(stop.waited) if stop.reason == "cancelled" else self.timeout,
             ) from None
+        except WatchFailedError as failed:
+            raise OmicsResourceError(
+                f"{self.progress.resource}: stopped waiting for {self.kind.noun} {job_id}: "
+                f"{failed.detail}. Fix the cause and run `pulumi up` again."
+            ) from failed.__cause__
 
     # -- verdict ----------------------------------------------------------------------------
 

@@ -18,7 +18,9 @@ outlives a create and a single-threaded test drives the whole thing on a fake cl
 Cancellation and ``wait_timeout`` stay with each create.
 
 A poll's error goes to the waiters it concerns: a Get*Job the service refused concerns that
-job alone; the List call, or a call nothing answered, concerns every job of the store.
+job alone; the List call, or a call nothing answered, concerns every job of the store. No
+callback (progress lines, a waiter's judgement of an error) runs under a lock of this
+module: a slow sink, or one that calls back in, stalls nobody else.
 """
 
 from __future__ import annotations
@@ -116,29 +118,33 @@ class JobSlots:
         on_queued: Callable[[int], None] = lambda _ahead: None,
     ) -> None:
         """Take a slot, waiting in line for one. ``on_queued(ahead)`` is told the number of
-        waiters ahead whenever it changes. Raises :class:`SlotWaitEndedError`."""
+        waiters ahead whenever it changes (outside the lock: it may print, or block, without
+        holding up the queue). Raises :class:`SlotWaitEndedError`."""
         ticket = object()
         began = self._clock.monotonic()
+        told: int | None = None
         with self._cond:
             self._queue.append(ticket)
-            told: int | None = None
-            try:
-                while not (self._queue[0] is ticket and self._held < self.capacity):
+        try:
+            while True:
+                with self._cond:
+                    if self._queue[0] is ticket and self._held < self.capacity:
+                        self._held += 1
+                        return
                     ahead = self._queue.index(ticket)
-                    if ahead != told:
-                        told = ahead
-                        on_queued(ahead)
-                    now = self._clock.monotonic()
-                    if cancel is not None and cancel.is_set():
-                        raise SlotWaitEndedError("cancelled", now - began)
-                    if deadline is not None and now >= deadline:
-                        raise SlotWaitEndedError("timeout", now - began)
-                    pause = (
-                        _WAKE_SECONDS if deadline is None else min(_WAKE_SECONDS, deadline - now)
-                    )
-                    self._clock.wait(self._cond, max(pause, 0.0))
-                self._held += 1
-            finally:
+                    if ahead == told:
+                        now = self._clock.monotonic()
+                        if cancel is not None and cancel.is_set():
+                            raise SlotWaitEndedError("cancelled", now - began)
+                        if deadline is not None and now >= deadline:
+                            raise SlotWaitEndedError("timeout", now - began)
+                        pause = _WAKE_SECONDS if deadline is None else deadline - now
+                        self._clock.wait(self._cond, max(min(pause, _WAKE_SECONDS), 0.0))
+                        continue
+                told = ahead
+                on_queued(ahead)
+        finally:
+            with self._cond:
                 self._queue.remove(ticket)
                 self._cond.notify_all()
 
@@ -247,7 +253,8 @@ class Watcher:
         each error of a poll (made by whichever waiter's turn it was) that concerns this job
         (its own Get*Job's, or the store's) to ``on_error``, which returns to go on or raises
         to end this wait (raising the error handed in: :class:`WatchFailedError`, saying
-        whose error it was). Raises :class:`WatchEndedError` on the deadline or cancellation."""
+        whose error it was). Raises :class:`WatchEndedError` on the deadline or cancellation.
+        No callback runs under the watcher's lock."""
         job_id = str(job["id"])
         began = self._clock.monotonic()
         with self._cond:
@@ -267,12 +274,16 @@ class Watcher:
                 with self._cond:
                     failures = self._failures.since(store_seen) + entry.failures.since(job_seen)
                     store_seen, job_seen = self._failures.count, entry.failures.count
+                    seen, final = entry.job, entry.final
                 for failure in failures:
-                    self._judge(failure, entry.job, on_error)
+                    self._judge(failure, seen, on_error)
+                on_change(seen)
+                if final:
+                    return seen
                 with self._cond:
-                    on_change(entry.job)
-                    if entry.final:
-                        return entry.job
+                    news = (entry.job, self._failures.count, entry.failures.count)
+                    if news != (seen, store_seen, job_seen):
+                        continue  # a poll brought news while the callbacks ran
                     now = self._clock.monotonic()
                     if cancel is not None and cancel.is_set():
                         raise WatchEndedError("cancelled", entry.job, now - began)

@@ -294,3 +294,56 @@ def test_a_waiter_whose_on_error_raises_ends_only_its_own_wait() -> None:
                         list_recovers, timeout=30)
     assert isinstance(a, GaveUpError), a
     assert isinstance(b, dict) and b["status"] == "COMPLETED", b
+
+
+# -- no callback under a lock ---------------------------------------------------------------
+
+STALL = 2.0  # real seconds a thread may be held up before the test calls it a stall
+
+
+def in_other_thread(call: Any) -> float:
+    """Run ``call`` in another thread; the real seconds it took (inf if still blocked after
+    STALL: it then finishes on its own once whatever held it up lets go)."""
+    other = threading.Thread(target=call, daemon=True)
+    began = time.monotonic()
+    other.start()
+    other.join(STALL)
+    return float("inf") if other.is_alive() else time.monotonic() - began
+
+
+def test_a_queued_line_whose_sink_needs_the_slots_stalls_nobody() -> None:
+    """The "queued" progress line is said outside the slots' lock: a sink that blocks, or
+    that waits on another thread using the slots (here: giving a slot back), holds up no
+    one. Real clock, bounded."""
+    slots = JobSlots(1)
+    slots.acquire(deadline=None, cancel=None)
+    took: list[float] = []
+
+    def sink(line: str) -> None:
+        if not took:
+            took.append(in_other_thread(slots.release))
+
+    progress = Progress("reads", "import job", sink=sink)
+    slots.acquire(deadline=time.monotonic() + 20, cancel=None,
+                  on_queued=lambda ahead: progress.say(f"queued: {ahead} ahead"))
+    assert took and took[0] < STALL, took
+    assert slots.held == 1
+
+
+def test_a_change_callback_that_needs_the_watcher_stalls_nobody() -> None:
+    """on_change (a progress line) runs outside the watcher's lock: another create starting
+    to wait on the same watcher meanwhile is not held up. Real clock, bounded."""
+    api = StubStore(SimClock(), {"a": 0, "b": 0})  # both ended: each wait returns at once
+    watcher = Watcher(api, ImportKind().operations, STORE,  # type: ignore[arg-type]
+                      interval=EVERY_5_S)
+    took: list[float] = []
+
+    def on_change(job: dict[str, Any]) -> None:
+        if not took:
+            took.append(in_other_thread(
+                lambda: watcher.wait(api.job("b"), deadline=None, cancel=None)))
+
+    done = watcher.wait(api.job("a"), deadline=time.monotonic() + 20, cancel=None,
+                        on_change=on_change)
+    assert done["status"] == "COMPLETED"
+    assert took and took[0] < STALL, took

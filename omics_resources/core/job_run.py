@@ -19,6 +19,7 @@ import botocore.exceptions
 from omics_resources.core import aws, limits
 from omics_resources.core.errors import (
     JobFailedError,
+    JobStartCancelledError,
     JobStillRunningError,
     JobWaitCancelledError,
     OmicsResourceError,
@@ -153,7 +154,7 @@ class JobRun:
 
     def _start_once(self, request: Mapping[str, Any], token: str) -> Props:
         """One Start; while the service's job quota is full (other callers' jobs hold it),
-        wait for a free slot within wait_timeout."""
+        wait for a free slot within wait_timeout. A cancel meanwhile is reported as one."""
         quota_full: list[str] = []
 
         def attempt() -> Props | None:
@@ -173,7 +174,21 @@ class JobRun:
 
         try:
             return self._poller().run(attempt)
-        except (PollTimeoutError, PollCancelledError) as stop:
+        except PollCancelledError as stop:
+            # The engine asked us to stop: say so, whatever kept the job from starting.
+            raise JobStartCancelledError(
+                resource=self.progress.resource,
+                noun=self.kind.noun,
+                waited=stop.state.elapsed,
+                waiting=(
+                    f"waiting for the service's job quota ({limits.QUOTA_ERROR_CODE}: "
+                    f"{quota_full[-1]})"
+                    if quota_full
+                    else f"retrying {self.kind.operations.start} after API errors (a job it "
+                    "may have started is picked up under the same client token)"
+                ),
+            ) from None
+        except PollTimeoutError as stop:
             why = (
                 f"the service's job-concurrency quota stayed full ({stop})"
                 if quota_full

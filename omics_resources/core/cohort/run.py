@@ -25,7 +25,7 @@ from omics_resources.core import aws, limits
 from omics_resources.core.api import ReadSetInfo
 from omics_resources.core.cohort.batching import source_key
 from omics_resources.core.cohort.state import SAMPLE_FAILED, SAMPLE_PENDING, Declared, Sample
-from omics_resources.core.errors import OmicsResourceError
+from omics_resources.core.errors import JobStartCancelledError, OmicsResourceError
 from omics_resources.core.fields import from_api
 from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ImportKind
@@ -278,6 +278,7 @@ class CohortRun:
                     run.jobs,
                     run.created,
                     problem=f"batch {batch}: {_message(error)}",
+                    cancelled=isinstance(error, JobStartCancelledError),
                 )
             run.saw(job)
             samples = {**job_samples(job, run.keys), **run.done}

@@ -7,6 +7,7 @@
      ├── JobFailedError          the job ended FAILED, CANCELLED or with failed sources
      ├── JobStillRunningError    we stopped waiting; the job goes on
      │    └── JobWaitCancelledError   ... because the engine asked us to stop
+     ├── JobStartCancelledError  the engine asked us to stop before the job could start
      ├── ReadSetDeletionError    BatchDeleteReadSet refused some read sets
      └── EndpointUnreachableError  the endpoint never answered (wrong URL, Region, network)
 
@@ -21,6 +22,7 @@ __all__ = [
     "EndpointUnreachableError",
     "InvalidInputError",
     "JobFailedError",
+    "JobStartCancelledError",
     "JobStillRunningError",
     "JobWaitCancelledError",
     "OmicsResourceError",
@@ -76,6 +78,18 @@ class JobWaitCancelledError(JobStillRunningError):
     """The engine cancelled the update (Ctrl-C) while we waited; the job goes on."""
 
     reason = "the update was cancelled after {waited} s of waiting"
+
+
+class JobStartCancelledError(OmicsResourceError):
+    """The engine cancelled the update (Ctrl-C) while we waited to start the job (for the
+    service's job quota, or retrying the Start): ``waiting`` says for what."""
+
+    def __init__(self, *, resource: str, noun: str, waited: float, waiting: str) -> None:
+        super().__init__(
+            f"{resource}: no {noun} was started: the update was cancelled after {waited:.0f} s "
+            f"of {waiting}. Run `pulumi up` again."
+        )
+        self.waited = waited
 
 
 class ReadSetDeletionError(OmicsResourceError):

@@ -19,6 +19,7 @@ import botocore.exceptions
 from omics_resources.core import aws, limits
 from omics_resources.core.errors import (
     JobFailedError,
+    JobStartCancelledError,
     JobStillRunningError,
     JobWaitCancelledError,
     OmicsResourceError,
@@ -31,7 +32,12 @@ from omics_resources.core.polling import (
     PollTimeoutError,
 )
 from omics_resources.core.progress import Progress
-from omics_resources.core.scheduler import Scheduler, SlotWaitEndedError, WatchEndedError
+from omics_resources.core.scheduler import (
+    Scheduler,
+    SlotWaitEndedError,
+    WatchEndedError,
+    WatchFailedError,
+)
 from omics_resources.core.scheduling_config import SLOT_CONFIG_KEYS
 from omics_resources.core.tokens import TokenSeed, derive_token
 
@@ -159,7 +165,7 @@ class JobRun:
 
     def _start_once(self, request: Mapping[str, Any], token: str) -> Props:
         """One Start; while the service's job quota is full (other callers' jobs hold it),
-        wait for a free slot within wait_timeout."""
+        wait for a free slot within wait_timeout. A cancel meanwhile is reported as one."""
         quota_full: list[str] = []
 
         def attempt() -> Props | None:
@@ -179,7 +185,21 @@ class JobRun:
 
         try:
             return self._poller().run(attempt)
-        except (PollTimeoutError, PollCancelledError) as stop:
+        except PollCancelledError as stop:
+            # The engine asked us to stop: say so, whatever kept the job from starting.
+            raise JobStartCancelledError(
+                resource=self.progress.resource,
+                noun=self.kind.noun,
+                waited=stop.state.elapsed,
+                waiting=(
+                    f"waiting for the service's job quota ({limits.QUOTA_ERROR_CODE}: "
+                    f"{quota_full[-1]})"
+                    if quota_full
+                    else f"retrying {self.kind.operations.start} after API errors (a job it "
+                    "may have started is picked up under the same client token)"
+                ),
+            ) from None
+        except PollTimeoutError as stop:
             why = (
                 f"the service's job-concurrency quota stayed full ({stop})"
                 if quota_full
@@ -315,6 +335,11 @@ class JobRun:
                 status=str(stop.job.get("status")),
                 waited=round(stop.waited) if stop.reason == "cancelled" else self.timeout,
             ) from None
+        except WatchFailedError as failed:
+            raise OmicsResourceError(
+                f"{self.progress.resource}: stopped waiting for {self.kind.noun} {job_id}: "
+                f"{failed.detail}. Fix the cause and run `pulumi up` again."
+            ) from failed.__cause__
 
     # -- verdict ----------------------------------------------------------------------------
 

@@ -16,6 +16,11 @@ Waiting creates take turns doing the polling (the first whose turn is due polls 
 the others wait on a condition and are woken by its results), so no background thread
 outlives a create and a single-threaded test drives the whole thing on a fake clock.
 Cancellation and ``wait_timeout`` stay with each create.
+
+A poll's error goes to the waiters it concerns: a Get*Job the service refused concerns that
+job alone; the List call, or a call nothing answered, concerns every job of the store. No
+callback (progress lines, a waiter's judgement of an error) runs under a lock of this
+module: a slow sink, or one that calls back in, stalls nobody else.
 """
 
 from __future__ import annotations
@@ -31,9 +36,17 @@ import botocore.exceptions
 
 from omics_resources.core import aws, limits
 from omics_resources.core.api import JobOperations, OmicsApi
+from omics_resources.core.errors import OmicsResourceError
 from omics_resources.core.polling import Clock, PollState, SystemClock, Wait, wait_proportional
 
-__all__ = ["JobSlots", "Scheduler", "SlotWaitEndedError", "WatchEndedError", "Watcher"]
+__all__ = [
+    "JobSlots",
+    "Scheduler",
+    "SlotWaitEndedError",
+    "WatchEndedError",
+    "WatchFailedError",
+    "Watcher",
+]
 
 Props = dict[str, Any]
 # A waiting create wakes at least this often to notice cancellation and its deadline.
@@ -64,6 +77,21 @@ class WatchEndedError(Exception):
         self.waited = waited
 
 
+class WatchFailedError(OmicsResourceError):
+    """A create stopped waiting for its job: a poll failed and its ``on_error`` gave up
+    (raised the error it was handed, the ``__cause__``). ``detail`` says what failed and
+    whose waits it ends: the job's own Get*Job (that job's only), or the store's List call
+    or a call nothing answered (every job's of the store)."""
+
+    def __init__(self, detail: str, job: Props) -> None:
+        super().__init__(
+            f"stopped waiting for job {job.get('id')}: {detail}. Fix the cause and run "
+            "`pulumi up` again."
+        )
+        self.detail = detail
+        self.job = job
+
+
 class JobSlots:
     """At most ``capacity`` holders at once; the others queue, first come first served."""
 
@@ -90,29 +118,33 @@ class JobSlots:
         on_queued: Callable[[int], None] = lambda _ahead: None,
     ) -> None:
         """Take a slot, waiting in line for one. ``on_queued(ahead)`` is told the number of
-        waiters ahead whenever it changes. Raises :class:`SlotWaitEndedError`."""
+        waiters ahead whenever it changes (outside the lock: it may print, or block, without
+        holding up the queue). Raises :class:`SlotWaitEndedError`."""
         ticket = object()
         began = self._clock.monotonic()
+        told: int | None = None
         with self._cond:
             self._queue.append(ticket)
-            told: int | None = None
-            try:
-                while not (self._queue[0] is ticket and self._held < self.capacity):
+        try:
+            while True:
+                with self._cond:
+                    if self._queue[0] is ticket and self._held < self.capacity:
+                        self._held += 1
+                        return
                     ahead = self._queue.index(ticket)
-                    if ahead != told:
-                        told = ahead
-                        on_queued(ahead)
-                    now = self._clock.monotonic()
-                    if cancel is not None and cancel.is_set():
-                        raise SlotWaitEndedError("cancelled", now - began)
-                    if deadline is not None and now >= deadline:
-                        raise SlotWaitEndedError("timeout", now - began)
-                    pause = (
-                        _WAKE_SECONDS if deadline is None else min(_WAKE_SECONDS, deadline - now)
-                    )
-                    self._clock.wait(self._cond, max(pause, 0.0))
-                self._held += 1
-            finally:
+                    if ahead == told:
+                        now = self._clock.monotonic()
+                        if cancel is not None and cancel.is_set():
+                            raise SlotWaitEndedError("cancelled", now - began)
+                        if deadline is not None and now >= deadline:
+                            raise SlotWaitEndedError("timeout", now - began)
+                        pause = _WAKE_SECONDS if deadline is None else deadline - now
+                        self._clock.wait(self._cond, max(min(pause, _WAKE_SECONDS), 0.0))
+                        continue
+                told = ahead
+                on_queued(ahead)
+        finally:
+            with self._cond:
                 self._queue.remove(ticket)
                 self._cond.notify_all()
 
@@ -123,12 +155,56 @@ class JobSlots:
             self._cond.notify_all()
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """An error of a poll: ``operation`` failed; ``job_id`` None if it concerns the store."""
+
+    error: BaseException
+    operation: str
+    job_id: str | None = None
+
+    def detail(self, store: str) -> str:
+        code = aws.error_code(self.error)
+        if isinstance(self.error, botocore.exceptions.ClientError) and code:
+            what = f"{code}: {self.error.response.get('Error', {}).get('Message', '')}"
+        else:
+            what = f"{type(self.error).__name__}: {self.error}"
+        if self.job_id is not None:
+            return (
+                f"{self.operation} of this job failed ({what}); only the wait for this job "
+                f"ended, the other jobs of sequence store {store} are still followed"
+            )
+        return (
+            f"{self.operation} of sequence store {store} failed ({what}), which ends the "
+            "wait for every job of that store"
+        )
+
+
+@dataclass
+class _Failures:
+    """Failures kept for waiters to see; a waiter's bookmark is ``count`` (failures ever
+    recorded), which trimming the list must not move."""
+
+    kept: list[_Failure] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, failure: _Failure) -> None:
+        self.kept.append(failure)
+        self.count += 1
+        del self.kept[:-_ERRORS_KEPT]
+
+    def since(self, seen: int) -> list[_Failure]:
+        missed = self.count - seen
+        return self.kept[-missed:] if missed else []
+
+
 @dataclass
 class _Watched:
     job: Props
     since: float  # when the job was created, wall clock (to size the polling interval)
     final: bool = False
     waiters: int = 0
+    failures: _Failures = field(default_factory=_Failures)  # of this job's own Gets
 
 
 class Watcher:
@@ -153,9 +229,8 @@ class Watcher:
             limits.WATCH_MAX_INTERVAL_SECONDS,
         )
         self._cond = threading.Condition()
-        self._errors: list[BaseException] = []
-        # Errors ever recorded: a waiter's bookmark, which trimming the list must not move.
-        self._error_count = 0
+        self._failures = _Failures()  # of the store: its List, or a call nothing answered
+        self._calling = operations.list  # the poll's call under way (the leader's only)
         self._list_denied = False
         self._jobs: dict[str, _Watched] = {}
         self._polling = False
@@ -175,9 +250,11 @@ class Watcher:
         """Wait until ``job`` (a Get*Job answer) ends; its final description. The latest
         description is passed to ``on_change`` each time this waiter wakes (at least every
         0.5 s, changed or not: a progress line repeats on a heartbeat while nothing changes);
-        each error of a poll (made by whichever waiter's turn it was) to ``on_error``, which
-        raises to end this wait or returns to go on. Raises :class:`WatchEndedError` on the
-        deadline or cancellation."""
+        each error of a poll (made by whichever waiter's turn it was) that concerns this job
+        (its own Get*Job's, or the store's) to ``on_error``, which returns to go on or raises
+        to end this wait (raising the error handed in: :class:`WatchFailedError`, saying
+        whose error it was). Raises :class:`WatchEndedError` on the deadline or cancellation.
+        No callback runs under the watcher's lock."""
         job_id = str(job["id"])
         began = self._clock.monotonic()
         with self._cond:
@@ -191,19 +268,22 @@ class Watcher:
                 age = max(0.0, self._clock.time() - entry.since)
                 self._next_poll = min(self._next_poll, began + self._interval(PollState(0, age)))
             entry.waiters += 1
-            errors_seen = self._error_count
+            store_seen, job_seen = self._failures.count, entry.failures.count
         try:
             while True:
                 with self._cond:
-                    missed = self._error_count - errors_seen
-                    new_errors = self._errors[-missed:] if missed else []
-                    errors_seen = self._error_count
-                for error in new_errors:
-                    on_error(error)
+                    failures = self._failures.since(store_seen) + entry.failures.since(job_seen)
+                    store_seen, job_seen = self._failures.count, entry.failures.count
+                    seen, final = entry.job, entry.final
+                for failure in failures:
+                    self._judge(failure, seen, on_error)
+                on_change(seen)
+                if final:
+                    return seen
                 with self._cond:
-                    on_change(entry.job)
-                    if entry.final:
-                        return entry.job
+                    news = (entry.job, self._failures.count, entry.failures.count)
+                    if news != (seen, store_seen, job_seen):
+                        continue  # a poll brought news while the callbacks ran
                     now = self._clock.monotonic()
                     if cancel is not None and cancel.is_set():
                         raise WatchEndedError("cancelled", entry.job, now - began)
@@ -225,15 +305,23 @@ class Watcher:
                 if entry.waiters == 0:
                     self._jobs.pop(job_id, None)
 
+    def _judge(
+        self, failure: _Failure, job: Props, on_error: Callable[[BaseException], None]
+    ) -> None:
+        try:
+            on_error(failure.error)
+        except BaseException as raised:
+            if raised is not failure.error or isinstance(raised, OmicsResourceError):
+                raise  # the waiter's own error, or ours (they say what happened)
+            raise WatchFailedError(failure.detail(self._store), job) from raised
+
     def _poll_for_all(self) -> None:
         began = self._clock.monotonic()
         try:
             self._poll()
-        except Exception as error:  # every waiter judges it (see wait)
+        except Exception as error:  # every waiter of the store judges it (see wait)
             with self._cond:
-                self._errors.append(error)
-                self._error_count += 1
-                del self._errors[:-_ERRORS_KEPT]
+                self._failures.add(_Failure(error, self._calling))
         finally:
             with self._cond:
                 self._polling = False
@@ -263,9 +351,9 @@ class Watcher:
             listed = statuses.get(job_id)
             if listed is None or listed in limits.TERMINAL_JOB_STATUSES:
                 # Ended, or not listed (yet): the full answer, first (slots wait on it).
-                self._count(self._operations.get)
-                job = self._api.get_job(self._operations, self._store, job_id)
-                self._update(entry, job)
+                job = self._get(entry, job_id, self._api.get_job)
+                if job is not None:
+                    self._update(entry, job)
             elif listed != entry.job.get("status"):
                 moved.append((job_id, entry, listed))
         for count, (job_id, entry, listed) in enumerate(moved):
@@ -273,10 +361,30 @@ class Watcher:
             # the budget is idle and for a few jobs a poll (Starts and final answers share it).
             full: Props | None = None
             if count < _PROGRESS_GETS_PER_POLL:
-                full = self._api.get_job_if_idle(self._operations, self._store, job_id)
-                if full is not None:
-                    self._count(self._operations.get)
+                full = self._get(entry, job_id, self._api.get_job_if_idle)
             self._update(entry, full or {**entry.job, "status": listed})
+
+    def _get(
+        self,
+        entry: _Watched,
+        job_id: str,
+        get: Callable[[JobOperations, str, str], Props | None],
+    ) -> Props | None:
+        """One job's Get*Job. An error the service answered with concerns that job alone:
+        kept for its waiters, and the poll goes on with the other jobs. Any other error (no
+        answer, a call cut short) ends the poll: it concerns the whole store."""
+        self._calling = self._operations.get
+        try:
+            job = get(self._operations, self._store, job_id)
+        except botocore.exceptions.ClientError as error:
+            self._count(self._calling)
+            with self._cond:
+                entry.failures.add(_Failure(error, self._calling, job_id))
+                self._cond.notify_all()
+            return None
+        if job is not None:
+            self._count(self._calling)
+        return job
 
     def _update(self, entry: _Watched, job: Props) -> None:
         with self._cond:
@@ -287,7 +395,8 @@ class Watcher:
     def _listed(self, open_jobs: Mapping[str, _Watched]) -> dict[str, str]:
         oldest = min(e.since for e in open_jobs.values())
         after = datetime.fromtimestamp(oldest - 1.0).astimezone()
-        self._count(self._operations.list)
+        self._calling = self._operations.list
+        self._count(self._calling)
         try:
             return self._api.job_statuses(self._operations, self._store, list(open_jobs), after)
         except botocore.exceptions.ClientError as error:

@@ -206,3 +206,23 @@ def test_a_refused_batch_says_what_to_fix_not_to_run_up_again_as_it_is(
     assert not isinstance(cohort.create(cohort.props(range(3))), Failure)
     assert len(control.new_jobs(START)) == 1
     assert_one_read_set_each(cohort, ["S0", "S1", "S2"])
+
+
+def test_one_batchs_failed_poll_fails_that_batch_alone_and_the_rerun_takes_both_jobs(
+    scenario: Scenario, control: EmulatorControl
+) -> None:
+    control.durations(importSeconds=2)
+    upload_samples(scenario.s3(), BUCKET, range(101))
+    cohort = Cohort(scenario)
+    control.fault(operation="GetReadSetImportJob", error="AccessDeniedException", count=1)
+    failure = cohort.create(cohort.props(range(101)))
+    assert isinstance(failure, Failure)
+    assert "GetReadSetImportJob of this job failed (AccessDeniedException" in failure.details
+    assert "1 batch(es) not finished" in failure.details
+    assert "fix what the service refused (above)" in failure.details
+    assert len(control.new_jobs(START)) == 2
+
+    # Access fixed (the fault is spent): both jobs are found; nothing is imported again.
+    assert not isinstance(cohort.create(cohort.props(range(101))), Failure)
+    assert len(control.new_jobs(START)) == 2
+    assert_one_read_set_each(cohort, [f"S{i}" for i in range(101)])

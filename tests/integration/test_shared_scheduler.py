@@ -18,11 +18,11 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-import botocore.exceptions
 import botocore.waiter
 import pytest
 
 from omics_resources.core import limits
+from omics_resources.core.errors import OmicsResourceError
 from omics_resources.core.jobs.import_job import ImportKind
 from omics_resources.core.polling import Clock, PollState, wait_proportional
 from omics_resources.emulator import Durations
@@ -195,8 +195,12 @@ def test_every_poll_error_reaches_the_waiters(
     world = fake_emulator.world(clock, Durations(submit_seconds=1, import_seconds=120))
     world.control.fault(operation=LIST, error="ThrottlingException", count=20)
     run = world.job_run(KIND, world.import_props("s"), world.scheduler())
-    with pytest.raises(botocore.exceptions.ClientError, match="ResourceNotFoundException"):
+    with pytest.raises(OmicsResourceError) as ended:
         run.run(wait=True)
+    # The store is gone: its List failed, which ends every wait of the store, and says so.
+    assert (f"ListReadSetImportJobs of sequence store {world.store_id} failed "
+            "(ResourceNotFoundException: ") in str(ended.value)
+    assert "which ends the wait for every job of that store" in str(ended.value)
     retried = [line for line in world.lines() if "ThrottlingException from the API; retrying" in line]
     assert len(retried) == 20, world.lines()
     assert clock.now < 70  # ended by the first poll that found the store gone

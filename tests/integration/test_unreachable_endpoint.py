@@ -145,7 +145,10 @@ def test_through_the_server_an_interrupted_create_does_not_blame_the_quota(
     finally:
         server.stop()
     assert isinstance(failure, Failure)
-    assert failure.details.startswith("typo: no import job could be started: the API kept failing")
+    # Cancelled while retrying the Start: said as a cancel (issue 16), never as the quota.
+    assert failure.details.startswith(
+        "typo: no import job was started: the update was cancelled after "), failure.details
+    assert "of retrying StartReadSetImportJob after API errors" in failure.details
     assert "quota" not in failure.details
     assert any("[typo] import job: EndpointConnectionError from the API (try 1); retrying" in line
                for line in server.output), server.output

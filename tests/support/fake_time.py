@@ -109,6 +109,16 @@ class FakeWorld:
         body += b"+" * max(0, size - len(body))
         self.s3.put_object(Bucket=BUCKET, Key=f"{sample}_R1.fastq", Body=body)
 
+    def hold_the_quota(self) -> str:
+        """Another caller's import job takes the service's whole import-job quota (set to 1)
+        for as long as an import lasts; its id."""
+        self.control.quota(1, kind="import")
+        self.upload("blocker")
+        return str(self.omics.start_read_set_import_job(
+            sequenceStoreId=self.store_id, roleArn=ROLE_ARN,
+            sources=[{"sourceFiles": {"source1": f"s3://{BUCKET}/blocker_R1.fastq"},
+                      "sourceFileType": "FASTQ", "subjectId": "s", "sampleId": "b"}])["id"])
+
     def import_props(self, *samples: str, upload: bool = True, resource: str = "reads",
                      **settings: Any) -> dict[str, Any]:
         """ReadSetImportJob inputs (as the provider sees them after check) for ``samples``."""

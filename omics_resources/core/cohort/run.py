@@ -26,13 +26,18 @@ from omics_resources.core.api import ReadSetInfo
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import source_key
 from omics_resources.core.cohort.state import SAMPLE_FAILED, SAMPLE_PENDING, Declared, Sample
-from omics_resources.core.errors import OmicsResourceError
+from omics_resources.core.errors import JobStartCancelledError, OmicsResourceError
 from omics_resources.core.fields import from_api
 from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ImportKind
 from omics_resources.core.polling import Clock, PollPolicy
 from omics_resources.core.progress import Progress, Sink
-from omics_resources.core.scheduler import Scheduler, SlotWaitEndedError, WatchEndedError
+from omics_resources.core.scheduler import (
+    Scheduler,
+    SlotWaitEndedError,
+    WatchEndedError,
+    WatchFailedError,
+)
 from omics_resources.core.tokens import TokenSeed
 
 __all__ = ["BATCH_KIND", "BatchResult", "CohortRun", "job_samples", "reported_keys"]
@@ -325,6 +330,7 @@ class CohortRun:
                     problem=f"batch {batch}: {_message(error)}",
                     resumable=not isinstance(error, botocore.exceptions.ClientError)
                     or run.api.is_transient(error),
+                    cancelled=isinstance(error, JobStartCancelledError),
                 )
             run.saw(job)
             samples = {**job_samples(job, run.keys), **run.done}
@@ -347,6 +353,18 @@ class CohortRun:
                             f"{stop.job.get('status')} ({stop.reason} after {stop.waited:.0f} s)"
                         ),
                         cancelled=stop.reason == "cancelled",
+                    )
+                except WatchFailedError as failed:
+                    # This batch's own problem: the other batches go on and are recorded.
+                    tally.update(batch)
+                    return BatchResult(
+                        batch,
+                        {**job_samples(failed.job, run.keys), **run.done},
+                        run.jobs,
+                        run.created,
+                        run.newest,
+                        problem=f"batch {batch}: {failed.detail}",
+                        resumable=False,
                     )
                 run.saw(job)
         finally:

@@ -12,6 +12,7 @@ import pytest
 
 from omics_resources.core.errors import (
     JobFailedError,
+    JobStartCancelledError,
     JobStillRunningError,
     JobWaitCancelledError,
     OmicsResourceError,
@@ -213,12 +214,7 @@ def test_a_full_stack_queue_says_so_then_gives_up_at_the_timeout(world: FakeWorl
 
 
 def test_a_service_quota_held_by_others_is_waited_out(world: FakeWorld) -> None:
-    world.control.quota(1, kind="import")
-    blocker = world.import_props("blocker")
-    world.omics.start_read_set_import_job(
-        sequenceStoreId=world.store_id, roleArn=blocker["role_arn"],
-        sources=[{"sourceFiles": {"source1": uri("blocker")}, "sourceFileType": "FASTQ",
-                  "subjectId": "s", "sampleId": "b"}])
+    world.hold_the_quota()
     job = world.job_run(IMPORT, world.import_props("a"), world.scheduler()).run(wait=True)
     assert job["status"] == "COMPLETED"
     assert world.control.quota_exceeded() >= 1
@@ -226,6 +222,28 @@ def test_a_service_quota_held_by_others_is_waited_out(world: FakeWorld) -> None:
     assert waiting.startswith("[reads] import job: waiting for a free job slot "
                               "(ServiceQuotaExceededException: ")
     assert waiting.endswith("; jobs outside this stack hold the service's job quota)")
+
+
+def test_cancel_during_a_quota_wait_is_reported_as_cancelled(
+    fake_emulator: FakeTimeEmulator,
+) -> None:
+    """Ctrl-C while Start answers 402 (ServiceQuotaExceededException): the create says the
+    update was cancelled, never that the quota stayed full (wait_timeout is hours away)."""
+    cancel = threading.Event()
+    world = fake_emulator.world(HookedClock((10, cancel.set)), Durations(import_seconds=3600))
+    blocker = world.hold_the_quota()
+    run = world.job_run(IMPORT, world.import_props("a", wait_timeout=7200), world.scheduler(),
+                        cancel=cancel)
+    with pytest.raises(JobStartCancelledError) as cancelled:
+        run.run(wait=True)
+    message = str(cancelled.value)
+    assert message.startswith(
+        "reads: no import job was started: the update was cancelled after 15 s of waiting for "
+        "the service's job quota (ServiceQuotaExceededException: "), message
+    assert message.endswith("). Run `pulumi up` again."), message
+    assert "stayed full" not in message
+    assert world.control.new_jobs(START) == [blocker]  # ours never started
+    assert world.clock.monotonic() == 15  # the first look after the cancel: no more Starts
 
 
 def test_cancel_ends_the_wait_and_the_job_goes_on(fake_emulator: FakeTimeEmulator) -> None:

@@ -238,3 +238,31 @@ def test_one_create_runs_its_jobs_side_by_side_under_the_stock_server(
     assert overlapping(scenario, list(jobs))
     assert answer[1]["read_set_statuses"] == dict.fromkeys(ids, "ACTIVE")
     assert isinstance(datetime.fromisoformat(answer[1]["created_between"][0]), datetime)
+
+
+def test_the_list_changed_between_an_interrupted_create_and_its_rerun(
+        own_server: ProviderServer, scenario: Scenario, control: EmulatorControl) -> None:
+    """A create cancelled while its job runs; the user then drops one read set and adds two
+    archived ones: the re-run waits for the earlier job's read sets (ACTIVATING, never
+    activated twice) and starts one job for the two added."""
+    ids = read_sets(scenario, 8)
+    control.archive(scenario.store_id, ids)
+    control.durations(activationSeconds=4)
+    interrupted = active(scenario, server=own_server)
+    first = scenario.checked(interrupted, inputs(scenario, ids[:5]))
+
+    def cancel_once_running() -> None:
+        scenario.eventually(lambda: len(control.new_jobs(START)), lambda n: n == 1)
+        own_server.cancel()
+
+    failure = Scenario.in_background(cancel_once_running, lambda: interrupted.create(first))
+    assert isinstance(failure, Failure)
+    [started] = control.new_jobs(START)
+
+    wanted = [*ids[1:5], *ids[6:8]]  # ids[0] dropped, ids[6] and ids[7] added
+    _, outs = scenario.create(active(scenario), inputs(scenario, wanted))
+    jobs = jobs_of(control, scenario)
+    assert next(iter(jobs)) == started and len(jobs) == 2, jobs
+    assert jobs[started] == ids[:5]
+    assert sorted(jobs[next(j for j in jobs if j != started)]) == sorted(ids[6:8])
+    assert outs["read_set_statuses"] == dict.fromkeys(wanted, "ACTIVE")

@@ -22,6 +22,7 @@ def test_retry_after_partial_failure_imports_only_the_failed_source(
     assert isinstance(failure, Failure)
     assert "ended COMPLETED_WITH_FAILURES" in failure.details
     assert "a new job will import only the failed sources" in failure.details
+    assert "Changing a source (a path, a field) makes a new request" in failure.details
     [first] = control.new_jobs(START)
 
     scenario.upload("b")

@@ -76,7 +76,13 @@ class ImportKind(JobKind):
     )
     slot = "import"
     fields = IMPORT_FIELDS
-    retry_words = "a new job will import only the failed sources (the others keep their read sets)"
+    retry_words = (
+        "a new job will import only the failed sources (the others keep their read sets) "
+        "while the sources stay as declared, so fix the cause outside the program (upload the "
+        "object, give the role access). Changing a source (a path, a field) makes a new "
+        "request, whose job imports every source again: for sources you expect to edit, "
+        "use CohortImport, which imports only what changed"
+    )
 
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
         """Only the sources that did not get a read set: the others are never imported twice."""

@@ -9,6 +9,7 @@ import pytest
 
 from omics_resources.emulator import Durations, EmulatorServer
 from tests.support.emulator_control import EmulatorControl
+from tests.support.fake_time import FakeTimeEmulator, fake_time_emulator
 from tests.support.inputs import activation_props, import_props
 from tests.support.provider_server import ProviderServer
 from tests.support.scenario import Scenario
@@ -44,6 +45,14 @@ def emulator() -> Iterator[EmulatorServer]:
 def emulator_url(emulator: EmulatorServer) -> str:
     """The emulator's endpoint URL."""
     return emulator.url
+
+
+@pytest.fixture(scope="module")
+def fake_emulator() -> Iterator[FakeTimeEmulator]:
+    """One emulator on switchable fake time for the module (each test's world puts it on
+    that test's clock)."""
+    with fake_time_emulator() as emulator:
+        yield emulator
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -32,7 +32,6 @@ from tests.support.fake_time import (
     FakeTimeEmulator,
     FakeWorld,
     HookedClock,
-    fake_time_emulator,
     turn,
 )
 from tests.support.pool_probe import PoolProbe
@@ -46,13 +45,6 @@ LIST, GET, START = KIND.operations.list, KIND.operations.get, KIND.operations.st
 TURN = turn(GET)
 STOCK, HOST = "pulumi.dynamic", "omics_resources.dynamic.provider_host"
 WAITER = "read_set_import_job_completed"
-
-
-@pytest.fixture(scope="module")
-def fake_emulator() -> Iterator[FakeTimeEmulator]:
-    """One emulator on switchable fake time for the module."""
-    with fake_time_emulator() as emulator:
-        yield emulator
 
 
 def watch_bound(seconds: float) -> float:

@@ -5,7 +5,6 @@ service's quota, cancel and wait_timeout. Hours of waiting take milliseconds."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from tests.support.fake_time import (
     FakeTimeEmulator,
     FakeWorld,
     HookedClock,
-    fake_time_emulator,
     seed_of,
 )
 from tests.support.scenario import BUCKET
@@ -34,13 +32,6 @@ from tests.support.scenario import BUCKET
 IMPORT, ACTIVATION = ImportKind(), ActivationKind()
 START = IMPORT.operations.start
 QUICK = Durations(submit_seconds=1, import_seconds=4, activation_seconds=4)
-
-
-@pytest.fixture(scope="module")
-def fake_emulator() -> Iterator[FakeTimeEmulator]:
-    """One emulator on switchable fake time for the module."""
-    with fake_time_emulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture

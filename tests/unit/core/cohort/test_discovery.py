@@ -4,7 +4,6 @@ and only the cohort's own jobs are taken in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,18 +14,12 @@ from omics_resources.core.cohort.state import CohortState
 from omics_resources.core.jobs.import_job import ImportKind
 from omics_resources.emulator import Durations
 from tests.support.clock import FakeClock
-from tests.support.fake_time import FakeTimeEmulator, FakeWorld, fake_time_emulator
+from tests.support.fake_time import FakeTimeEmulator, FakeWorld
 from tests.support.scenario import BUCKET
 
 OPERATIONS = ImportKind.operations
 OTHER_ROLE = "arn:aws:iam::123456789012:role/another-team"
 OURS, THEIRS = identity.cohort_hash({"stack": "ours"}), identity.cohort_hash({"stack": "theirs"})
-
-
-@pytest.fixture(scope="module")
-def fake_emulator() -> Iterator[FakeTimeEmulator]:
-    with fake_time_emulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture

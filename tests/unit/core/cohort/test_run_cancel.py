@@ -4,7 +4,6 @@ while the service's job quota keeps a batch from starting."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,14 +13,7 @@ from omics_resources.core.cohort.verdict import CohortImportError, verdict
 from omics_resources.core.polling import default_policy
 from omics_resources.core.progress import Progress
 from omics_resources.emulator import Durations
-from tests.support.fake_time import FakeTimeEmulator, HookedClock, fake_time_emulator
-
-
-@pytest.fixture(scope="module")
-def fake_emulator() -> Iterator[FakeTimeEmulator]:
-    """One emulator on switchable fake time for the module."""
-    with fake_time_emulator() as emulator:
-        yield emulator
+from tests.support.fake_time import FakeTimeEmulator, HookedClock
 
 
 def test_cancel_during_a_quota_wait_is_reported_as_cancelled(

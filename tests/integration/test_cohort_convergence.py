@@ -226,3 +226,20 @@ def test_one_batchs_failed_poll_fails_that_batch_alone_and_the_rerun_takes_both_
     assert not isinstance(cohort.create(cohort.props(range(101))), Failure)
     assert len(control.new_jobs(START)) == 2
     assert_one_read_set_each(cohort, [f"S{i}" for i in range(101)])
+
+
+def test_a_wait_timeout_then_a_row_added_waits_for_the_job_and_imports_the_row(
+    scenario: Scenario, control: EmulatorControl
+) -> None:
+    control.durations(importSeconds=4)
+    upload_samples(scenario.s3(), BUCKET, range(6))
+    cohort = Cohort(scenario)
+    failure = cohort.create(cohort.props(range(5), wait_timeout=1))
+    assert isinstance(failure, Failure)
+    assert "is still" in failure.details and "timeout" in failure.details
+    [started] = control.new_jobs(START)
+
+    assert not isinstance(cohort.create(cohort.props(range(6))), Failure)
+    jobs = control.new_jobs(START)
+    assert jobs[0] == started and started_sources(scenario, jobs[1:]) == [["S5"]]
+    assert_one_read_set_each(cohort, [f"S{i}" for i in range(6)])

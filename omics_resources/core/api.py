@@ -41,10 +41,13 @@ _NO_ANSWER_ERRORS = (
 
 
 class ReadSetInfo(TypedDict):
-    """What we learn of one read set: ``status`` (DELETED if gone) and ``arn`` (if known)."""
+    """What we learn of one read set: ``status`` (DELETED if gone), ``arn`` (if known) and
+    ``etag`` (the service's digest of its content: ``algorithm``, ``source1``, ``source2``;
+    None when not given)."""
 
     status: str
     arn: str | None
+    etag: Mapping[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,7 @@ class OmicsApi:
             for item in page:
                 if item.get("id") in wanted:
                     found[str(item["id"])] = ReadSetInfo(
-                        status=str(item.get("status")), arn=item.get("arn")
+                        status=str(item.get("status")), arn=item.get("arn"), etag=item.get("etag")
                     )
             if len(found) == len(wanted):
                 break
@@ -215,9 +218,11 @@ class OmicsApi:
             meta = self.call("GetReadSetMetadata", sequenceStoreId=store, id=read_set_id)
         except botocore.exceptions.ClientError as error:
             if aws.error_code(error) == limits.NOT_FOUND_ERROR_CODE:
-                return ReadSetInfo(status=limits.READ_SET_DELETED, arn=None)
+                return ReadSetInfo(status=limits.READ_SET_DELETED, arn=None, etag=None)
             raise
-        return ReadSetInfo(status=str(meta.get("status")), arn=meta.get("arn"))
+        return ReadSetInfo(
+            status=str(meta.get("status")), arn=meta.get("arn"), etag=meta.get("etag")
+        )
 
     # -- is anybody there -------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ def test_cohort_up_then_more_samples_by_delta(
     assert "[cohort] cohort: 60/60 sources imported, 0 jobs running, 0 queued" in up.output
     [first] = control.new_jobs(START)
     outs = stack.outputs()["cohort"]
-    assert outs["counts"] == {"imported": 60, "failed": 0, "pending": 0, "deleted": 0}
+    assert outs["counts"] == {"imported": 60, "failed": 0, "pending": 0, "deleted": 0, "duplicates": 0}
     assert outs["jobs"] == {first: "COMPLETED"}
 
     sample_sheet(sheet, 110)  # 50 more rows
@@ -122,7 +122,7 @@ def test_example_stack_imports_its_sample_sheet_cohort(
     up = stack.up()
     assert "[cohort] cohort: 8/8 sources imported" in up.output, up.output
     outs = stack.outputs()
-    assert outs["cohortCounts"] == {"imported": 8, "failed": 0, "pending": 0, "deleted": 0}
+    assert outs["cohortCounts"] == {"imported": 8, "failed": 0, "pending": 0, "deleted": 0, "duplicates": 0}
     assert set(outs["cohortReadSetIds"]) >= {"HG00096", "HG00105"}
     omics = aws_client("omics", emulator_url)
     meta = omics.get_read_set_metadata(sequenceStoreId=outs["sequenceStoreId"],

@@ -23,7 +23,7 @@ def test_250_samples_then_30_more_in_exactly_one_new_job(scenario: Scenario, con
     print(f"250-sample cohort create: {time.monotonic() - began:.1f} s")
     first = control.new_jobs(START)
     assert len(first) == 3
-    assert cohort.outs["counts"] == {"imported": 250, "failed": 0, "pending": 0, "deleted": 0}
+    assert cohort.outs["counts"] == {"imported": 250, "failed": 0, "pending": 0, "deleted": 0, "duplicates": 0}
     assert cohort.outs["jobs"] == dict.fromkeys(first, "COMPLETED")
     assert len(cohort.outs["read_set_ids"]) == 250
     assert cohort.outs["samples"]["S249"]["job_id"] in first
@@ -84,7 +84,7 @@ def test_allow_partial_keeps_failures_and_the_next_update_retries_only_them(
     cohort = Cohort(scenario)
     props = cohort.props(range(4), allow_partial=True)
     assert not isinstance(cohort.create(props), Failure)
-    assert cohort.outs["counts"] == {"imported": 3, "failed": 1, "pending": 0, "deleted": 0}
+    assert cohort.outs["counts"] == {"imported": 3, "failed": 1, "pending": 0, "deleted": 0, "duplicates": 0}
     assert cohort.outs["samples"]["S2"]["status"] == "FAILED"
     assert "not found" in cohort.outs["samples"]["S2"]["status_message"]
     assert cohort.diff(props) == (True, [])  # the desired state is not reached yet

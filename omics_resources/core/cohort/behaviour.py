@@ -46,7 +46,7 @@ from omics_resources.core.cohort.state import (
     Declared,
     plan_delta,
 )
-from omics_resources.core.cohort.upkeep import remove_read_sets, retag, settle
+from omics_resources.core.cohort.upkeep import mark_duplicates, remove_read_sets, retag, settle
 from omics_resources.core.cohort.verdict import CohortImportError, verdict
 from omics_resources.core.errors import InvalidInputError, ReadSetDeletionError
 from omics_resources.core.fields import Change, Field
@@ -200,6 +200,7 @@ class CohortImportBehaviour(ResourceBehaviour):
             info = infos.get(sample.read_set_id or "")
             if info is not None and sample.has_read_set:
                 sample.status = info["status"]
+        mark_duplicates(state.samples, infos)
         settle(api, store, state)
         inputs = plain_inputs(props)
         return Read(id_, state.outputs(inputs))

@@ -117,6 +117,8 @@ class Sample:
     read_set_id: str | None = None
     job_id: str | None = None
     status_message: str | None = None
+    #: Other read sets of the cohort with the same ETag (the same data), as a refresh found.
+    duplicate_of: tuple[str, ...] = ()
 
     @property
     def has_read_set(self) -> bool:
@@ -132,6 +134,8 @@ class Sample:
         out: Props = {"status": self.status, "read_set_id": self.read_set_id, "job_id": self.job_id}
         if self.status_message:
             out["status_message"] = self.status_message
+        if self.duplicate_of:
+            out["duplicate_of"] = list(self.duplicate_of)
         return out
 
     @classmethod
@@ -142,6 +146,7 @@ class Sample:
             read_set_id=out.get("read_set_id") or None,
             job_id=out.get("job_id") or None,
             status_message=out.get("status_message") or None,
+            duplicate_of=tuple(str(i) for i in out.get("duplicate_of") or ()),
         )
 
 
@@ -271,8 +276,9 @@ def plan_delta(ledger: Ledger, samples: Mapping[str, Sample], declared: Declared
 
 
 def count_samples(samples: Mapping[str, Sample]) -> dict[str, int]:
-    """``imported`` (a read set exists), ``failed``, ``pending`` and ``deleted`` (the read
-    set is gone: the next ``pulumi up`` imports it again)."""
+    """``imported`` (a read set exists), ``failed``, ``pending``, ``deleted`` (the read
+    set is gone: the next ``pulumi up`` imports it again), and ``duplicates`` (samples whose
+    read set holds the same data as another sample's, by ETag, as the last refresh found)."""
     counts = {"imported": 0, "failed": 0, "pending": 0, "deleted": 0}
     for sample in samples.values():
         if sample.has_read_set:
@@ -283,6 +289,7 @@ def count_samples(samples: Mapping[str, Sample]) -> dict[str, int]:
             counts["deleted"] += 1
         else:
             counts["pending"] += 1
+    counts["duplicates"] = sum(1 for s in samples.values() if s.duplicate_of and s.has_read_set)
     return counts
 
 

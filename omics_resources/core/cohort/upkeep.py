@@ -3,18 +3,20 @@ that had not ended, re-tag read sets in place, and delete read sets (only when a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import botocore.exceptions
 
 from omics_resources.core import aws, limits
-from omics_resources.core.api import OmicsApi
+from omics_resources.core.api import OmicsApi, ReadSetInfo
 from omics_resources.core.cohort.run import BATCH_KIND, job_samples, reported_keys
 from omics_resources.core.cohort.state import (
     SAMPLE_FAILED,
     SAMPLE_PENDING,
     CohortState,
     Declared,
+    Sample,
     source_tags,
 )
 from omics_resources.core.cohort.verdict import CohortImportError
@@ -22,7 +24,7 @@ from omics_resources.core.errors import ReadSetDeletionError
 from omics_resources.core.jobs.import_job import delete_read_sets
 from omics_resources.core.progress import Progress
 
-__all__ = ["remove_read_sets", "retag", "settle"]
+__all__ = ["mark_duplicates", "remove_read_sets", "retag", "settle"]
 
 #: How many read-set ids a progress line lists.
 _SHOWN_IDS = 10
@@ -51,6 +53,29 @@ def settle(api: OmicsApi, store: str, state: CohortState) -> None:
             known = state.samples.get(key)
             if known and known.status == SAMPLE_PENDING and known.job_id == job_id:
                 state.samples[key] = result
+
+
+def mark_duplicates(samples: Mapping[str, Sample], infos: Mapping[str, ReadSetInfo]) -> None:
+    """Mark each sample whose read set has the same ETag (``source1`` and ``source2``) as
+    another sample's read set: the same data stored twice, which costs storage. The
+    service's duplicate finder groups read sets the same way. Read sets without an ETag
+    are never marked."""
+    groups: dict[tuple[Any, Any], list[str]] = {}
+    for key, sample in samples.items():
+        info = infos.get(sample.read_set_id or "")
+        etag = info.get("etag") if info is not None and sample.has_read_set else None
+        digest = (etag.get("source1"), etag.get("source2")) if etag else (None, None)
+        if digest[0] is not None:
+            groups.setdefault(digest, []).append(key)
+    for sample in samples.values():
+        sample.duplicate_of = ()
+    for keys in groups.values():
+        if len(keys) < 2:
+            continue
+        for key in keys:
+            samples[key].duplicate_of = tuple(
+                sorted(str(samples[k].read_set_id) for k in keys if k != key)
+            )
 
 
 def retag(

@@ -89,7 +89,7 @@ def test_outputs_map_samples_to_read_sets_and_count_them() -> None:
     assert outs["samples"]["S1"] == {"status": "FAILED", "read_set_id": None,
                                      "job_id": "7000000001", "status_message": "S3 object not found"}
     assert outs["samples"]["S0"]["status"] == "ACTIVE"
-    assert outs["counts"] == {"imported": 2, "failed": 1, "pending": 0, "deleted": 0}
+    assert outs["counts"] == {"imported": 2, "failed": 1, "pending": 0, "deleted": 0, "duplicates": 0}
     assert outs["jobs"] == {"7000000001": "COMPLETED"}
     assert "sources" not in outs  # the state keeps them once, as inputs
 
@@ -97,7 +97,7 @@ def test_outputs_map_samples_to_read_sets_and_count_them() -> None:
 def test_counts_tell_deleted_and_pending_apart() -> None:
     samples = {"a": Sample("ACTIVE", "1"), "b": Sample("ARCHIVED", "2"), "c": Sample("DELETED", "3"),
                "d": Sample(SAMPLE_PENDING, None, "9"), "e": Sample(SAMPLE_FAILED, None, "9", "x")}
-    assert count_samples(samples) == {"imported": 2, "failed": 1, "pending": 1, "deleted": 1}
+    assert count_samples(samples) == {"imported": 2, "failed": 1, "pending": 1, "deleted": 1, "duplicates": 0}
 
 
 def test_jobs_of_batches_no_longer_assigned_leave_the_outputs() -> None:

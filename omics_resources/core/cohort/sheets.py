@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import itertools
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from omics_resources.core.cohort.source_files import (
     COLUMN_BY_HEADER,
@@ -58,6 +60,89 @@ class _Column:
     tag: str | None = None
 
 
+_KIND: Final = {
+    dict: "a dict",
+    list: "a list",
+    tuple: "a tuple",
+    set: "a set",
+    frozenset: "a set",
+    str: "a string",
+    bytes: "bytes",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    complex: "a number",
+    type(None): "null",
+}
+_TAGS_SHAPE: Final = "a JSON object or a Python dict of strings, like {'project': 'demo'}"
+
+
+class _Pairs(list[tuple[Any, Any]]):
+    """A dict's or JSON object's members in order, repeats kept (``object_pairs_hook``)."""
+
+
+def _kind(value: Any) -> str:
+    return "a dict" if isinstance(value, _Pairs) else _KIND.get(type(value), "something else")
+
+
+def _literal_pairs(text: str) -> _Pairs | str:
+    """The key-value pairs of a Python dict literal, repeats kept, or what is wrong; only
+    literals are evaluated (``ast.literal_eval``), never code."""
+    failures = (ValueError, TypeError, SyntaxError, MemoryError, RecursionError)
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError as error:
+        return f"is not {_TAGS_SHAPE} ({error.msg})"
+    except failures:
+        return f"is not {_TAGS_SHAPE}"
+    if not isinstance(node, ast.Dict):
+        try:
+            return f"must be {_TAGS_SHAPE}, not {_kind(ast.literal_eval(node))}"
+        except failures:
+            return f"is not {_TAGS_SHAPE}"
+    not_literal = f"is not {_TAGS_SHAPE} (a key or value is not a quoted string)"
+    keys = [key for key in node.keys if key is not None]
+    if len(keys) < len(node.keys):  # {**other}
+        return not_literal
+    try:
+        pairs = zip(keys, node.values, strict=True)
+        return _Pairs((ast.literal_eval(k), ast.literal_eval(v)) for k, v in pairs)
+    except failures:
+        return not_literal
+
+
+def _tags_cell(text: str) -> tuple[dict[str, str], list[str]]:
+    """A ``tags`` cell's tags (a JSON object, or the Python dict the HealthOmics manifest
+    generator's sheets hold), or what is wrong with it: keys and values must be strings."""
+    parsed: Any
+    try:
+        parsed = json.loads(text, object_pairs_hook=_Pairs)
+    except ValueError:
+        parsed = _literal_pairs(text)
+        if isinstance(parsed, str):  # what is wrong
+            return {}, [parsed]
+    except RecursionError:
+        return {}, [f"is not {_TAGS_SHAPE}"]
+    if not isinstance(parsed, _Pairs):
+        return {}, [f"must be {_TAGS_SHAPE}, not {_kind(parsed)}"]
+    tags: dict[str, str] = {}
+    problems = []
+    for key, value in parsed:
+        if not isinstance(key, str):
+            problems.append(f"tag key {key!r} must be a string, not {_kind(key)}")
+        elif key in tags:
+            problems.append(f"gives the tag {key!r} twice; give each tag once")
+        elif not isinstance(value, str):
+            shown = "{...}" if isinstance(value, _Pairs) else repr(value)
+            problems.append(
+                f"the value of tag {key!r} is {_kind(value)} ({shown}), not a string; "
+                "tag values are strings (quote it)"
+            )
+        else:
+            tags[key] = value
+    return tags, problems
+
+
 def _header_columns(file: str, line: int, cells: list[str]) -> list[_Column | None]:
     """The column of each header cell (None: a nameless column, which must stay empty)."""
     problems: list[SourceProblem] = []
@@ -90,6 +175,18 @@ def _header_columns(file: str, line: int, cells: list[str]) -> list[_Column | No
         elif identity is not None:
             seen[identity] = header
         columns.append(column)
+    tags_columns = [c.header for c in columns if c is not None and c.field and c.field.is_map]
+    tag_columns = [c.header for c in columns if c is not None and c.field is None]
+    if tags_columns and tag_columns:
+        named = ", ".join(repr(h) for h in tag_columns)
+        problems.append(
+            SourceProblem(
+                f"and the tag column{'s' * (len(tag_columns) > 1)} {named} both give tags; "
+                f"use either the {TAGS_FIELD!r} column or {TAG_COLUMN_PREFIX}<key> columns",
+                line,
+                column=tags_columns[0],
+            )
+        )
     present = {c.field.name for c in columns if c is not None and c.field is not None}
     missing = [name for name in REQUIRED_SHEET_COLUMNS if name not in present]
     if missing:
@@ -127,6 +224,10 @@ def _row_source(
             )
         elif column.field is None:
             tags[str(column.tag)] = value
+        elif column.field.is_map:
+            found, wrong = _tags_cell(value)
+            tags.update(found)
+            problems += [SourceProblem(m, line, index, column.header) for m in wrong]
         else:
             values[column.field.name] = value
     problems += [

@@ -30,16 +30,34 @@ reference_arn       referenceArn    no        reference genome ARN (BAM and CRAM
 generated_from      generatedFrom   no        where the reads were generated
 name                                no        the read set's name (and the source's key)
 description                         no        the read set's description
+tags                                no        the read set's tags: a JSON object or a
+                                              Python dict literal of strings
 tag:<key>                           no        the value of the read set's tag ``<key>``
 ==================  ==============  ========  ===========================================
 
 - Column names are the source field names; the API's camelCase member names are accepted
   as aliases, so a sheet written for the AWS CLI or console reads as is. A column may
   appear once (a name and its alias count as the same column).
+- The input sheets of the HealthOmics manifest generator (aws-samples'
+  amazon-omics-tutorials, ``utils/scripts/omics_seqstore_manifest_generator``) read as
+  they are, CSV or TSV, for the API or the console: their columns are the camelCase
+  aliases above, ``source1``, ``source2``, ``name``, ``description`` and ``tags``. A
+  console sheet has no ``referenceArn`` column (the console asks for one reference for the
+  whole import): its BAM and CRAM rows load, but fail ``pulumi preview`` until the sheet
+  has a ``referenceArn`` column.
+- A ``tags`` cell holds all of a row's tags: a JSON object (``{"project": "demo"}``, in a
+  CSV quoted as ``"{""project"": ""demo""}"``) or the Python dict the generator's sheets
+  hold (``{'project':'demo'}``; with several keys, quoted in a CSV as any cell with a
+  comma). It is parsed as JSON, else as a Python literal (``ast``: never run as code).
+  Keys and values must be strings: a number, boolean, null or nested object is a bad cell
+  (quote it: ``'7'``), as are anything but a dict and a key given twice. An empty cell or
+  ``{}`` sets no tags. A sheet gives tags either in a ``tags`` column or in ``tag:<key>``
+  columns: both in one header is an error naming them.
 - Columns may come in any order; an unknown column is an error that lists the known ones,
   so a typo never drops a field silently.
 - Cells are stripped of surrounding spaces; an empty cell leaves the field unset (a tag
-  column left empty sets no tag on that row, so an empty tag value needs a manifest).
+  column left empty sets no tag on that row, so an empty tag value needs a ``tags`` cell,
+  ``{'key': ''}``, or a manifest).
 - Blank lines, rows of empty cells, and lines whose first non-blank character is ``#``
   (outside a quoted cell) are skipped, before or after the header.
 
@@ -136,13 +154,13 @@ def _fields() -> tuple[SourceField, ...]:
 
 FIELDS: Final = _fields()
 FIELD_BY_API_PATH: Final = {f.api_path: f for f in FIELDS}
-#: A sample sheet's columns (besides ``tag:<key>``), required ones first.
-SHEET_COLUMNS: Final = tuple(f.name for f in FIELDS if not f.is_map)
+#: A sample sheet's columns (besides ``tag:<key>``), required ones first; ``tags`` last.
+SHEET_COLUMNS: Final = tuple(f.name for f in FIELDS)
 #: The columns every sample sheet needs.
 REQUIRED_SHEET_COLUMNS: Final = tuple(f.name for f in FIELDS if f.required)
 COLUMN_BY_HEADER: Final = {
-    **{f.api_path[-1]: f for f in FIELDS if not f.is_map},
-    **{f.name: f for f in FIELDS if not f.is_map},
+    **{f.api_path[-1]: f for f in FIELDS},
+    **{f.name: f for f in FIELDS},
 }
 TAGS_FIELD: Final = next(f.name for f in FIELDS if f.is_map)
 DELIMITER_BY_SUFFIX: Final = {".csv": ",", ".tsv": "\t", ".tab": "\t"}

@@ -55,7 +55,7 @@ def fastq(**fields: Any) -> ReadSetImportSourceArgs:
 
 def test_columns_are_the_source_fields_and_required_ones_come_from_the_model() -> None:
     fields = [f.name for f in dataclasses.fields(ReadSetImportSourceArgs)]
-    assert [*SHEET_COLUMNS, "tags"] == fields
+    assert list(SHEET_COLUMNS) == fields
     item = operation_model("StartReadSetImportJob").input_shape.members["sources"].member
     assert set(item.required_members) == {"sourceFiles", "sourceFileType", "subjectId", "sampleId"}
     assert set(REQUIRED_SHEET_COLUMNS) == {"source_file_type", "source1", "subject_id", "sample_id"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from omics_resources.emulator.etags import DEFAULT_FAMILY
 from omics_resources.emulator.s3 import ACCOUNT_ID
 
 __all__ = ["ReadSet", "ReadSetStatus", "Store", "status_message"]
@@ -36,6 +37,8 @@ class Store:
     description: str | None
     created: float
     region: str
+    #: How its read sets' ETags are hashed (the model's ETagAlgorithmFamily).
+    etag_algorithm_family: str = DEFAULT_FAMILY
 
     @property
     def arn(self) -> str:
@@ -59,6 +62,7 @@ class Store:
             "updateTime": self.created,
             "status": self.status,
             "sseConfig": {"type": "KMS"},
+            "eTagAlgorithmFamily": self.etag_algorithm_family,
         }
 
 
@@ -81,6 +85,8 @@ class ReadSet:
     generated_from: str | None = None
     size: int = 0
     read_count: int = 0
+    #: ``algorithm``, ``source1`` (and ``source2``): see :mod:`~omics_resources.emulator.etags`.
+    etag: dict[str, str] | None = None
 
     @property
     def gone(self) -> bool:
@@ -104,6 +110,7 @@ class ReadSet:
             "referenceArn": self.reference_arn,
             "creationType": "IMPORT",
             "creationJobId": self.job_id,
+            "etag": self.etag,
             "sequenceInformation": {
                 "totalReadCount": self.read_count,
                 "generatedFrom": self.generated_from,

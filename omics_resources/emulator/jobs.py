@@ -75,6 +75,9 @@ class JobSource:
     reads: int = 0
     status: str = SourceStatus.NOT_STARTED
     message: str | None = None
+    #: An import source's ETag (see :mod:`~omics_resources.emulator.etags`), from the
+    #: content read when the job started.
+    etag: dict[str, str] | None = None
 
 
 @dataclass(kw_only=True)
@@ -214,6 +217,7 @@ class ImportJob(Job):
             generated_from=item.get("generatedFrom"),
             size=source.size,
             read_count=source.reads,
+            etag=source.etag,
         )
         inventory.read_sets[read_set.id] = read_set
         inventory.tags[read_set.arn] = dict(item.get("tags") or {})

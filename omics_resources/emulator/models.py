@@ -19,6 +19,7 @@ from typing import Any
 
 from omics_resources.emulator.behaviour import Behaviour
 from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store
+from omics_resources.emulator.etags import DEFAULT_FAMILY
 from omics_resources.emulator.exceptions import (
     ResourceNotFoundException,
     ServiceQuotaExceededException,
@@ -153,11 +154,13 @@ class OmicsBackend:
         name: str,
         description: str | None = None,
         tags: dict[str, str] | None = None,
+        eTagAlgorithmFamily: str = DEFAULT_FAMILY,
         **_ignored: Any,
     ) -> dict[str, Any]:
         """CreateSequenceStore (sseConfig, fallbackLocation, ... are accepted and ignored)."""
         with self.lock:
-            store = Store(self._new_id(self.stores), name, description, self.clock(), self.region)
+            new_id, now = self._new_id(self.stores), self.clock()
+            store = Store(new_id, name, description, now, self.region, eTagAlgorithmFamily)
             self.stores[store.id] = store
             self.tags[store.arn] = dict(tags or {})
             self._on_change()
@@ -266,6 +269,7 @@ class OmicsBackend:
                 s3=self.s3,
                 durations=self.durations,
                 new_read_set_id=new_read_set_id,
+                etag_family=self.store(sequenceStoreId).etag_algorithm_family,
             )
 
         with self.lock:

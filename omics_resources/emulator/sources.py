@@ -8,6 +8,7 @@ from typing import Any
 
 from omics_resources.core.service_model import FILE_TYPES_NEEDING_REFERENCE
 from omics_resources.emulator.entities import ReadSet, ReadSetStatus
+from omics_resources.emulator.etags import etag
 from omics_resources.emulator.exceptions import ValidationException
 from omics_resources.emulator.jobs import JobSource
 from omics_resources.emulator.lifecycle import Durations, content_problem
@@ -28,10 +29,11 @@ def check_import_request(items: list[dict[str, Any]]) -> None:
 
 
 def _import_source(
-    item: dict[str, Any], starts: float, s3: S3Objects, durations: Durations
+    item: dict[str, Any], starts: float, s3: S3Objects, durations: Durations, etag_family: str
 ) -> JobSource:
     source = JobSource(request=item, ends=starts)
     files = [item["sourceFiles"]["source1"], item["sourceFiles"].get("source2")]
+    contents = []
     for uri in filter(None, files):
         data = s3.read(uri)
         if data is None:
@@ -41,8 +43,11 @@ def _import_source(
         if problem is not None:
             source.failure = f"{uri}: {problem}"
             break
+        contents.append(data)
         source.size += len(data)
         source.reads += data.count(b"\n@") + data.startswith(b"@")
+    if source.failure is None:
+        source.etag = etag(item["sourceFileType"], etag_family, contents)
     source.ends = starts + durations.importing(source.size)
     return source
 
@@ -54,12 +59,14 @@ def import_sources(
     s3: S3Objects,
     durations: Durations,
     new_read_set_id: Callable[[], str],
+    etag_family: str,
 ) -> list[JobSource]:
     """The sources of an import job that starts processing at ``starts``: each one that
-    will succeed is given the id of the read set it becomes."""
+    will succeed is given the id of the read set it becomes, and its ETag (hashed with the
+    store's ``etag_family``) from the content read now."""
     built = []
     for item in items:
-        source = _import_source(item, starts, s3, durations)
+        source = _import_source(item, starts, s3, durations, etag_family)
         if source.failure is None:
             source.read_set_id = new_read_set_id()
         built.append(source)

@@ -51,12 +51,29 @@ def wait_for(fetch: Any, status: str, timeout: float = 10) -> dict[str, Any]:
         time.sleep(0.2)  # under the Get budgets' 5 requests per second
 
 
-def bam_bytes() -> bytes:
-    body = b"BAM\x01" + struct.pack("<i", 0) + struct.pack("<i", 0)
-    data = gzip.compress(body)
+def bam_record(name: str, bases: str) -> bytes:
+    """One unmapped alignment record as BAM stores it (SAM spec 4.2): no quality scores."""
+    codes = "=ACMGRSVTWYHKDBN"
+    padded = bases + "=" * (len(bases) % 2)
+    packed = bytes(codes.index(padded[i]) << 4 | codes.index(padded[i + 1])
+                   for i in range(0, len(padded), 2))
+    read_name = name.encode() + b"\0"
+    # refID, pos, l_read_name, mapq, bin, n_cigar_op, flag (4: unmapped), l_seq, next refID,
+    # next pos, tlen
+    fixed = struct.pack("<iiBBHHHiiii", -1, -1, len(read_name), 0, 4680, 0, 4, len(bases), -1, -1,
+                        0)
+    body = fixed + read_name + packed + b"\xff" * len(bases)
+    return struct.pack("<i", len(body)) + body
+
+
+def bam_bytes(*records: bytes, header: str = "", level: int = 9) -> bytes:
+    """A BAM file (one BGZF block) with this SAM header text, no references, ``records``."""
+    text = header.encode()
+    body = b"BAM\x01" + struct.pack("<i", len(text)) + text + struct.pack("<i", 0) + b"".join(records)
+    data = gzip.compress(body, compresslevel=level)
     # Mark the gzip member as BGZF (FLG.FEXTRA with a BC subfield), as BAM files are.
-    header = b"\x1f\x8b\x08\x04" + data[4:10] + struct.pack("<HBBHH", 6, 66, 67, 2, 0)
-    return header + data[10:]
+    member = b"\x1f\x8b\x08\x04" + data[4:10] + struct.pack("<HBBHH", 6, 66, 67, 2, 0)
+    return member + data[10:]
 
 
 def bare_client(url: str, **options: Any) -> Any:

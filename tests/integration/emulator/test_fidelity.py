@@ -97,7 +97,11 @@ def test_answers_have_only_their_shapes_members(emulator_url: str, omics: Any, s
     [item] = json.loads(body)["readSets"]
     assert set(item) <= set(service_model().shape_for("ReadSetListItem").members)
     assert "creationJobId" not in item
+    assert set(item["etag"]) == {"algorithm", "source1"}  # no source2 for one file
+    assert set(item["etag"]) <= set(service_model().shape_for("ETag").members)
     assert omics.get_read_set_metadata(sequenceStoreId=store, id=read_set)["creationJobId"]
+    status, _, body = raw(emulator_url, "GET", f"/sequencestore/{store}/readset/{read_set}/metadata")
+    assert status == 200 and json.loads(body)["etag"] == item["etag"]
     status, _, body = raw(emulator_url, "POST", f"/sequencestore/{store}/importjobs", b"{}")
     [job] = json.loads(body)["importJobs"]
     assert set(job) <= set(service_model().shape_for("ImportReadSetJobItem").members)

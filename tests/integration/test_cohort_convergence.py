@@ -243,3 +243,31 @@ def test_a_wait_timeout_then_a_row_added_waits_for_the_job_and_imports_the_row(
     jobs = control.new_jobs(START)
     assert jobs[0] == started and started_sources(scenario, jobs[1:]) == [["S5"]]
     assert_one_read_set_each(cohort, [f"S{i}" for i in range(6)])
+
+
+def test_refresh_reports_samples_holding_the_same_data(
+    scenario: Scenario, control: EmulatorControl
+) -> None:
+    """Two rows naming one file are two read sets with one ETag: refresh says so, and
+    AWS's way of finding duplicates (group by ETag) finds those two and no others."""
+    upload_samples(scenario.s3(), BUCKET, range(4))
+    cohort = Cohort(scenario)
+    copy = {**sample_source(1, bucket=BUCKET), "name": "S1-again", "sample_id": "S1b"}
+    assert not isinstance(cohort.create(cohort.props_of([*sources(range(4)), copy])), Failure)
+    assert cohort.outs["counts"]["duplicates"] == 0  # not known before a refresh
+
+    cohort.refresh()
+    ids = cohort.outs["read_set_ids"]
+    assert cohort.outs["counts"]["duplicates"] == 2
+    assert cohort.outs["samples"]["S1"]["duplicate_of"] == [ids["S1-again"]]
+    assert cohort.outs["samples"]["S1-again"]["duplicate_of"] == [ids["S1"]]
+    assert "duplicate_of" not in cohort.outs["samples"]["S0"]
+    groups: dict[str, list[str]] = {}
+    for page in scenario.omics().get_paginator("list_read_sets").paginate(
+            sequenceStoreId=scenario.store_id):
+        for item in page["readSets"]:
+            for part in ("source1", "source2"):
+                if item["etag"].get(part):
+                    groups.setdefault(item["etag"][part], []).append(item["id"])
+    assert [sorted(g) for g in groups.values() if len(g) > 1] == [
+        sorted([ids["S1"], ids["S1-again"]])]

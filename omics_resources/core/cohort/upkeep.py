@@ -4,7 +4,6 @@ that had not ended, re-tag read sets in place, and delete read sets (only when a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import botocore.exceptions
 
@@ -56,26 +55,24 @@ def settle(api: OmicsApi, store: str, state: CohortState) -> None:
 
 
 def mark_duplicates(samples: Mapping[str, Sample], infos: Mapping[str, ReadSetInfo]) -> None:
-    """Mark each sample whose read set has the same ETag (``source1`` and ``source2``) as
-    another sample's read set: the same data stored twice, which costs storage. The
-    service's duplicate finder groups read sets the same way. Read sets without an ETag
-    are never marked."""
-    groups: dict[tuple[Any, Any], list[str]] = {}
+    """Mark each sample whose read set shares a file's ETag (its ``source1`` or ``source2``
+    digest) with another sample's read set: the same data stored twice, which costs
+    storage. AWS's duplicate finder matches read sets the same way, file by file. Read sets
+    without an ETag are never marked."""
+    holders: dict[str, list[str]] = {}
     for key, sample in samples.items():
         info = infos.get(sample.read_set_id or "")
         etag = info.get("etag") if info is not None and sample.has_read_set else None
-        digest = (etag.get("source1"), etag.get("source2")) if etag else (None, None)
-        if digest[0] is not None:
-            groups.setdefault(digest, []).append(key)
-    for sample in samples.values():
-        sample.duplicate_of = ()
-    for keys in groups.values():
-        if len(keys) < 2:
-            continue
+        for part in ("source1", "source2"):
+            digest = etag.get(part) if etag else None
+            if digest:
+                holders.setdefault(str(digest), []).append(key)
+    others: dict[str, set[str]] = {key: set() for key in samples}
+    for keys in holders.values():
         for key in keys:
-            samples[key].duplicate_of = tuple(
-                sorted(str(samples[k].read_set_id) for k in keys if k != key)
-            )
+            others[key].update(k for k in keys if k != key)
+    for key, sample in samples.items():
+        sample.duplicate_of = tuple(sorted(str(samples[k].read_set_id) for k in others[key]))
 
 
 def retag(

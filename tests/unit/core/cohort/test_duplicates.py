@@ -20,14 +20,16 @@ def info(source1: str | None, source2: str | None = None) -> ReadSetInfo:
 def test_samples_sharing_an_etag_point_at_each_other_and_are_counted() -> None:
     samples = {k: Sample("ACTIVE", f"r{k}", "j") for k in ("a", "b", "c", "d", "e")}
     samples["f"] = Sample(SAMPLE_FAILED, None, "j", "no object")
-    infos = {"ra": info("x"), "rb": info("x"), "rc": info("x", "y"), "rd": info("y"),
+    infos = {"ra": info("x"), "rb": info("x"), "rc": info("p", "q"), "rd": info("q"),
              "re": info(None)}
     mark_duplicates(samples, infos)
     assert samples["a"].duplicate_of == ("rb",)
     assert samples["b"].duplicate_of == ("ra",)
-    # Paired data differs from its first file alone; no ETag is never a duplicate.
-    assert [samples[k].duplicate_of for k in "cdef"] == [(), (), (), ()]
-    assert count_samples(samples)["duplicates"] == 2
+    # A file is matched alone, as AWS's finder does: d's file is c's second one.
+    assert (samples["c"].duplicate_of, samples["d"].duplicate_of) == (("rd",), ("rc",))
+    # No ETag, or no read set, is never a duplicate.
+    assert [samples[k].duplicate_of for k in "ef"] == [(), ()]
+    assert count_samples(samples)["duplicates"] == 4
     assert samples["a"].to_output()["duplicate_of"] == ["rb"]
     assert Sample.from_output(samples["a"].to_output()) == samples["a"]
 

@@ -126,7 +126,10 @@ def kept_outputs(resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "import": [outs["ReadSetImportJob"].get(k) for k in ("job_id", "status", "read_set_ids")],
         "activation": [outs["ReadSetActivationJob"].get(k)
                        for k in ("job_id", "status", "read_set_ids", "read_set_statuses")],
-        "cohort": [outs["CohortImport"].get(k) for k in ("read_set_ids", "counts")],
+        # A refresh by this release adds counts.duplicates (0 here); every earlier count stays.
+        "cohort": [outs["CohortImport"].get("read_set_ids"),
+                   {k: v for k, v in (outs["CohortImport"].get("counts") or {}).items()
+                    if k != "duplicates"}],
         "active": [outs["ActiveReadSets"].get(k) for k in ("read_set_ids", "read_set_statuses")],
     }
 

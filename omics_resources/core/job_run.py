@@ -59,7 +59,19 @@ def token_taken(error: botocore.exceptions.ClientError) -> bool:
     message = str(error.response.get("Error", {}).get("Message", "")).lower()
     if code == "IdempotentParameterMismatch":
         return True
-    return code in ("ValidationException", "ConflictException") and "token" in message
+    named = any(word in message for word in ("clienttoken", "client token", "idempot"))
+    return code in ("ValidationException", "ConflictException") and named
+
+
+def _asked(value: Any) -> Any:
+    """``value`` without empty members (None, {}, []): a service may leave out of its
+    answer what a request sent empty, and that is not another request."""
+    if isinstance(value, Mapping):
+        kept = {k: _asked(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, {}, [])}
+    if isinstance(value, list):
+        return [_asked(v) for v in value]
+    return value
 
 
 def iso(value: Any) -> str | None:
@@ -216,6 +228,7 @@ class JobRun:
         request = self.kind.request(self.props)
         request.pop("clientToken", None)
         user_token = self.props.get("client_token")
+        passed_over = 0
         for generation in range(limits.MAX_TOKEN_GENERATIONS):
             token = str(user_token) if user_token else derive_token(self.seed, generation)
             called_at = self.clock.time()
@@ -224,6 +237,7 @@ class JobRun:
             except botocore.exceptions.ClientError as error:
                 if user_token or not token_taken(error):
                     raise
+                passed_over += 1
                 self.progress.say(
                     f"client token {token} was used by an earlier run for a different request "
                     f"(its inputs differed); trying token generation {generation + 1}"
@@ -241,7 +255,10 @@ class JobRun:
                 # A service may answer a reused token with its job whatever was asked: that
                 # job is this request's only if it asked the same.
                 read = self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
-                if self.kind.inputs_from_job(read) != self.kind.inputs_from_job(request):
+                if _asked(self.kind.inputs_from_job(read)) != _asked(
+                    self.kind.inputs_from_job(request)
+                ):
+                    passed_over += 1
                     self.progress.say(
                         f"client token {token} started job {job_id} for a different request "
                         f"(an earlier run's inputs differed); trying token generation "
@@ -282,8 +299,9 @@ class JobRun:
                 job_id,
             )
         raise OmicsResourceError(
-            f"{self.progress.resource}: {limits.MAX_TOKEN_GENERATIONS} jobs for these inputs "
-            f"have failed; set client_token to start over deliberately"
+            f"{self.progress.resource}: all {limits.MAX_TOKEN_GENERATIONS} client tokens of "
+            f"these inputs are spent ({passed_over} used by earlier requests for other inputs, "
+            f"the rest by jobs that failed); set client_token to start over deliberately"
         )
 
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:

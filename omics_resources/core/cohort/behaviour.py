@@ -44,6 +44,7 @@ from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
     CohortState,
     Declared,
+    import_signature,
     plan_delta,
 )
 from omics_resources.core.cohort.upkeep import mark_duplicates, remove_read_sets, retag, settle
@@ -125,6 +126,17 @@ def cohort_problems(props: Mapping[str, Any]) -> list[Problem]:
     declared = props.get("sources")
     if isinstance(declared, list):
         found += [d.problem() for d in duplicate_keys(declared)]
+        found += [
+            Problem(
+                f"sources[{i}].tags",
+                identity.COHORT_TAG,
+                "is the tag key the cohort keeps for itself (its identity); use another key",
+            )
+            for i, source in enumerate(declared)
+            if isinstance(source, Mapping)
+            and isinstance(source.get("tags"), Mapping)
+            and identity.COHORT_TAG in source["tags"]
+        ]
     return found
 
 
@@ -239,7 +251,9 @@ class CohortImportBehaviour(ResourceBehaviour):
         first = not state.ledger.signatures
         settle(api, store, state)
         run = self._run(progress, props, declared)
-        self._take_in_earlier_jobs(progress, props, state, run, old_roles)
+        replaced = self._take_in_earlier_jobs(
+            progress, props, state=state, run=run, old_roles=old_roles, declared=declared
+        )
         delta = plan_delta(state.ledger, state.samples, declared)
         if not first or state.ledger.signatures:
             progress.say(f"update: {delta.summary()}")
@@ -255,18 +269,25 @@ class CohortImportBehaviour(ResourceBehaviour):
                 run, progress, declared=declared, state=state, batches=plan.new_batches, props=props
             )
         except CohortImportError as error:
-            failure = error  # re-tag and delete first: both are safe to repeat
+            failure = error  # re-tag first: it is safe to repeat
         retag(api, state, declared, delta.retagged, store=store, progress=progress)
-        gone = [*superseded.values(), *(s.read_set_id for s in removed.values() if s.has_read_set)]
+        if failure is not None:
+            raise failure  # nothing deleted: the state this run leaves still names them
+        # A changed sample's old read set goes only once its new one exists.
+        gone = [
+            old
+            for k, old in superseded.items()
+            if old and state.samples[k].read_set_id not in (None, old)
+        ]
+        gone += [str(s.read_set_id) for s in removed.values() if s.has_read_set]
+        gone += replaced
         remove_read_sets(
             api,
-            [i for i in gone if i],
+            list(dict.fromkeys(gone)),
             store=store,
             delete=bool(props.get("delete_removed_read_sets")),
             progress=progress,
         )
-        if failure is not None:
-            raise failure
         state.ledger.record_sources(declared)
         return state.outputs(props)
 
@@ -274,12 +295,15 @@ class CohortImportBehaviour(ResourceBehaviour):
         self,
         progress: Progress,
         props: Mapping[str, Any],
+        *,
         state: CohortState,
         run: CohortRun,
         old_roles: Collection[str],
-    ) -> None:
+        declared: Declared,
+    ) -> list[str]:
         """Find this cohort's jobs that the state does not hold (an earlier run failed or
-        was interrupted), wait for those still running, and take their results in."""
+        was interrupted), wait for those still running (with ``wait``), and take their
+        results in; the read sets they show superseded."""
         store = str(props["sequence_store_id"])
         cohort = identity.cohort_hash(props.get(SCOPE_PROPERTY))
         now = datetime.fromtimestamp(self.runtime.clock.time(), tz=UTC)
@@ -292,14 +316,16 @@ class CohortImportBehaviour(ResourceBehaviour):
             known=set(state.jobs),
         )
         if not jobs:
-            return
+            return []
         running = [j for j in jobs if j.get("status") not in limits.TERMINAL_JOB_STATUSES]
         stopped: str | None = None
         if running:
             waited, stopped = run.wait_for(running)
             by_id = {str(j["id"]): j for j in waited}
             jobs = [by_id.get(str(j["id"]), j) for j in jobs]
-        keys = absorb(state, jobs, cohort)
+        signatures = {k: import_signature(declared.sources[k]) for k in declared.keys}
+        found = absorb(state, jobs, cohort, signatures)
+        keys = found.keys
         # A read set the job made may be gone since: such a sample is imported again.
         made = [s.read_set_id for k in keys if (s := state.samples[k]).read_set_id]
         infos = self.runtime.scheduler().api.read_sets(store, made, created_after=state.since)
@@ -319,6 +345,7 @@ class CohortImportBehaviour(ResourceBehaviour):
                 f"{progress.resource}: {stopped}. Run `pulumi up` again to keep waiting: "
                 "the job is found again and nothing is imported twice."
             )
+        return found.superseded
 
     def _declared(self, progress: Progress, props: Mapping[str, Any]) -> Declared:
         problems = cohort_problems(props)

@@ -23,18 +23,19 @@ budget for import jobs.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from omics_resources.core.api import OmicsApi
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import Assignment, source_key
 from omics_resources.core.cohort.run import BATCH_KIND, job_samples
-from omics_resources.core.cohort.state import CohortState, import_signature
+from omics_resources.core.cohort.state import SAMPLE_FAILED, CohortState, import_signature
 from omics_resources.core.fields import from_api
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS
 
-__all__ = ["LOOKBACK", "absorb", "find_jobs", "window_start"]
+__all__ = ["LOOKBACK", "Absorbed", "absorb", "find_jobs", "window_start"]
 
 Props = dict[str, Any]
 
@@ -77,53 +78,90 @@ def find_jobs(
             sources = job.get("sources") or []
             if any(identity.batch_of(s.get("tags"), cohort) for s in sources):
                 found.append(job)
-    return sorted(found, key=lambda j: (_created(j) or datetime.min, str(j["id"])))
+    earliest = datetime.min.replace(tzinfo=UTC)
+    return sorted(found, key=lambda j: (_created(j) or earliest, str(j["id"])))
 
 
-def absorb(state: CohortState, jobs: Sequence[Mapping[str, Any]], cohort: str) -> list[str]:
+@dataclass
+class Absorbed:
+    """What :func:`absorb` took in: the keys, and the read sets it found replaced."""
+
+    keys: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
+    """Read sets of the cohort that a later import of the same key replaced (or that an
+    import of content the user has since reverted made): the user's setting decides
+    whether they are deleted, as for any superseded read set."""
+
+
+def absorb(
+    state: CohortState,
+    jobs: Sequence[Mapping[str, Any]],
+    cohort: str,
+    declared: Mapping[str, str],
+) -> Absorbed:
     """Take ``jobs`` (this cohort's, oldest first) into ``state`` as if the runs that
-    started them had written it: each key's batch, job, result, signature and tags. A
-    later job's result for a key replaces an earlier one's, unless the later one failed
-    where the earlier one made a read set. Returns the keys taken in."""
+    started them had written it: each key's batch, job, result, signature and tags.
+
+    A later job's result for a key replaces an earlier one's read set (which is then
+    superseded), unless the later import failed (it undoes nothing), or it imported
+    content that the declared source (``declared``: key -> import signature) no longer
+    has while the earlier read set matches it (the user reverted the change: that import
+    is superseded instead). A job left running with such an import is not recorded, so the
+    next run looks at it again once it has made its read set."""
     batches = {b: list(keys) for b, keys in state.ledger.assignment.batches.items()}
     next_batch = state.ledger.assignment.next_batch
-    taken: list[str] = []
+    found = Absorbed()
     for job in jobs:
         sources = list(job.get("sources") or [])
         props = [from_api(SOURCE_FIELDS, s) for s in sources]
         keys = [source_key(p) for p in props]
         results = job_samples(job, keys)
+        revisit = False
         for source, prop, key in zip(sources, props, keys, strict=True):
             batch = identity.batch_of(source.get("tags"), cohort)
             if key is None or batch is None:
                 continue
-            result = results[key]
+            result, signature = results[key], import_signature(prop)
             known = state.samples.get(key)
-            if known is not None and known.has_read_set and not result.read_set_id:
-                continue  # a retry that failed does not undo the read set made before
+            if known is not None and known.has_read_set:
+                if result.read_set_id == known.read_set_id:
+                    continue
+                if result.status == SAMPLE_FAILED:
+                    continue  # a retry that failed does not undo the read set made before
+                known_signature = state.ledger.signatures.get(key)
+                if declared.get(key) == known_signature != signature:
+                    if result.read_set_id:
+                        found.superseded.append(result.read_set_id)
+                    else:
+                        revisit = True
+                    continue
+                found.superseded.append(str(known.read_set_id))
             for members in batches.values():
                 if key in members:
                     members.remove(key)
             batches.setdefault(batch, []).append(key)
-            next_batch = max(next_batch, int(batch) + 1)
             state.samples[key] = result
-            state.ledger.signatures[key] = import_signature(prop)
+            state.ledger.signatures[key] = signature
             tags = identity.user_tags(prop.get("tags"))
             if tags:
                 state.ledger.tags[key] = tags
             else:
                 state.ledger.tags.pop(key, None)
-            taken.append(key)
-        state.record_jobs(
-            _batch_of_job(job, cohort),
-            [(str(job["id"]), str(job["status"]))],
-            job.get("creationTime"),
-        )
+            found.keys.append(key)
+        # The job's batch id is used, whatever was taken from it: never planned again.
+        next_batch = max(next_batch, int(_batch_of_job(job, cohort)) + 1)
+        if not revisit:
+            state.record_jobs(
+                _batch_of_job(job, cohort),
+                [(str(job["id"]), str(job["status"]))],
+                job.get("creationTime"),
+            )
     state.ledger.assignment = Assignment(
         {b: tuple(k) for b, k in sorted(batches.items(), key=lambda i: int(i[0])) if k},
         next_batch,
     )
-    return list(dict.fromkeys(taken))
+    found.keys = list(dict.fromkeys(found.keys))
+    return found
 
 
 def _batch_of_job(job: Mapping[str, Any], cohort: str) -> str:

@@ -262,7 +262,8 @@ class CohortRun:
                     watcher.wait(job, deadline=deadline, cancel=self.cancel, on_error=self._fatal)
                 )
             except WatchEndedError as stop:
-                rest = [j for j in jobs if j is not job and j not in seen]
+                waited = {str(j["id"]) for j in seen} | {str(job["id"])}
+                rest = [j for j in jobs if str(j["id"]) not in waited]
                 return [*seen, stop.job, *rest], (
                     f"import job {stop.job['id']}, started by an earlier run, is still "
                     f"{stop.job.get('status')} ({stop.reason} after {stop.waited:.0f} s)"

@@ -147,3 +147,11 @@ def test_the_id_is_stable_per_stack_and_name() -> None:
     assert cohort_id("1234567890", scope) == cohort_id("1234567890", dict(scope))
     assert cohort_id("1234567890", scope).startswith("1234567890/cohort/")
     assert cohort_id("1234567890", scope) != cohort_id("1234567890", dict(scope, stack="t"))
+
+
+def test_the_cohorts_own_tag_key_is_refused_at_preview() -> None:
+    props = cohort_props(3)
+    props["sources"][2]["tags"] = {"omics-resources:cohort": "mine"}
+    assert failures(props) == [
+        ("sources[2].tags", "is the tag key the cohort keeps for itself (its identity); use "
+                            "another key (got 'omics-resources:cohort')")]

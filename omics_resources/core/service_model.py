@@ -108,6 +108,12 @@ FILE_TYPES_WITH_SOURCE2 = frozenset({"FASTQ"})
 
 
 @functools.cache
+def file_types() -> frozenset[str]:
+    """Every ``sourceFileType`` the model knows (FASTQ, BAM, CRAM, UBAM)."""
+    return frozenset(service_model().shape_for("FileType").metadata["enum"])
+
+
+@functools.cache
 def _compiled(pattern: str) -> regex.Pattern[str]:
     # The model's patterns use \p{..} classes, which only the `regex` package knows.
     return regex.compile(pattern)

@@ -21,8 +21,9 @@ from omics_resources.core.progress import Progress
 from omics_resources.core.service_model import (
     FILE_TYPES_NEEDING_REFERENCE,
     FILE_TYPES_WITH_SOURCE2,
+    file_types,
 )
-from omics_resources.core.validation import Problem, SettingRule, is_unknown
+from omics_resources.core.validation import Problem, SettingRule
 
 __all__ = [
     "IMPORT_FIELDS",
@@ -139,7 +140,9 @@ class ImportKind(JobKind):
                         )
                     )
             file_type = source.get("source_file_type")
-            if not isinstance(file_type, str) or is_unknown(file_type):
+            # An unknown or mistyped file type is the API rule's problem alone: rules that
+            # hang on the type would only repeat it.
+            if file_type not in file_types():
                 continue
             if source.get("source2") is not None and file_type not in FILE_TYPES_WITH_SOURCE2:
                 found.append(

@@ -206,3 +206,13 @@ def test_the_service_side_keeps_the_raw_pattern() -> None:
     )
     assert violation.rule == "must match the pattern [0-9]+"
     assert violation.pattern == "[0-9]+"
+
+
+def test_a_mistyped_file_type_is_one_problem_not_a_second_about_source2(
+    valid_import_props: dict[str, Any],
+) -> None:
+    """The demo's typo: FASTQQ on a paired row is named once, by the file-type rule."""
+    source = valid_import_props["sources"][0]
+    source.update(source_file_type="FASTQQ", source2="s3://bucket/reads_R2.fastq")
+    found = failures("import", valid_import_props)
+    assert [path for path, _ in found] == ["sources[0].source_file_type"], found

@@ -127,6 +127,16 @@ class _BatchRun(JobRun):
             self.newest = created
         self.jobs = [j for j in self.jobs if j[0] != job["id"]] + [(job["id"], job["status"])]
 
+    def result(self, batch: str, job: Mapping[str, Any] | None, **how: Any) -> BatchResult:
+        """How the batch ended in this run: each key as ``job`` (None: not started) left it,
+        the keys an earlier job imported, the jobs seen; ``how`` says why it stopped early."""
+        left = (
+            job_samples(job, self.keys) if job else {k: Sample(SAMPLE_PENDING) for k in self.keys}
+        )
+        return BatchResult(
+            batch, {**left, **self.done}, self.jobs, self.created, self.newest, **how
+        )
+
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
         """Keep what ``job`` imported (read sets that still exist); retry the rest alone."""
         self.saw(job)
@@ -311,9 +321,9 @@ class CohortRun:
             slots.acquire(deadline=run.deadline, cancel=self.cancel)
         except SlotWaitEndedError as stop:
             tally.update(batch)
-            return BatchResult(
+            return run.result(
                 batch,
-                {k: Sample(SAMPLE_PENDING) for k in run.keys},
+                None,
                 problem=f"batch {batch} ({len(run.keys)} sources) was not started: {stop}",
                 cancelled=stop.reason == "cancelled",
             )
@@ -322,12 +332,9 @@ class CohortRun:
                 job = run.start_or_reattach()
             except (OmicsResourceError, botocore.exceptions.ClientError) as error:
                 tally.update(batch)
-                return BatchResult(
+                return run.result(
                     batch,
-                    {**{k: Sample(SAMPLE_PENDING) for k in run.keys}, **run.done},
-                    run.jobs,
-                    run.created,
-                    run.newest,
+                    None,
                     problem=f"batch {batch}: {_message(error)}",
                     resumable=not isinstance(error, botocore.exceptions.ClientError)
                     or run.api.is_transient(error),
@@ -343,12 +350,9 @@ class CohortRun:
                 except WatchEndedError as stop:
                     run.saw(stop.job)
                     tally.update(batch)
-                    return BatchResult(
+                    return run.result(
                         batch,
-                        {**job_samples(stop.job, run.keys), **run.done},
-                        run.jobs,
-                        run.created,
-                        run.newest,
+                        stop.job,
                         problem=(
                             f"import job {stop.job['id']} (batch {batch}) is still "
                             f"{stop.job.get('status')} ({stop.reason} after {stop.waited:.0f} s)"
@@ -358,21 +362,18 @@ class CohortRun:
                 except WatchFailedError as failed:
                     # This batch's own problem: the other batches go on and are recorded.
                     tally.update(batch)
-                    return BatchResult(
+                    return run.result(
                         batch,
-                        {**job_samples(failed.job, run.keys), **run.done},
-                        run.jobs,
-                        run.created,
-                        run.newest,
+                        failed.job,
                         problem=f"batch {batch}: {failed.detail}",
                         resumable=False,
                     )
                 run.saw(job)
         finally:
             slots.release()
-        samples = {**job_samples(job, run.keys), **run.done}
-        tally.update(batch, samples=samples)
-        return BatchResult(batch, samples, run.jobs, run.created, run.newest)
+        result = run.result(batch, job)
+        tally.update(batch, samples=result.samples)
+        return result
 
     def _wait(self, run: _BatchRun, job: Props, batch: str, tally: _Tally) -> Props:
         watcher = self.scheduler.watcher(BATCH_KIND.operations, self.store)

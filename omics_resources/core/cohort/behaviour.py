@@ -50,7 +50,7 @@ from omics_resources.core.cohort.state import (
 from omics_resources.core.cohort.upkeep import mark_duplicates, remove_read_sets, retag, settle
 from omics_resources.core.cohort.verdict import CohortImportError, verdict
 from omics_resources.core.errors import InvalidInputError, ReadSetDeletionError
-from omics_resources.core.fields import Change, Field
+from omics_resources.core.fields import Change, Field, Output
 from omics_resources.core.jobs.import_job import IMPORT_FIELDS, delete_read_sets
 from omics_resources.core.progress import Progress
 from omics_resources.core.resource import (
@@ -78,18 +78,76 @@ def _import_field(name: str, **changes: Any) -> Field:
 #: Every property: the import job's, less its client token (each batch derives its own),
 #: with the role and the sources changed in place, plus delete_removed_read_sets.
 COHORT_FIELDS: Final = (
-    _import_field("sequence_store_id"),
-    _import_field("role_arn", change=Change.UPDATE),
-    _import_field("sources", change=Change.UPDATE),
-    _import_field("wait"),
-    _import_field("wait_timeout"),
-    _import_field("allow_partial"),
-    _import_field("delete_read_sets_on_destroy"),
-    Field("delete_removed_read_sets", change=Change.SETTING, setting=SettingRule(bool, False)),
+    _import_field(
+        "sequence_store_id",
+        doc="The sequence store to import into (10 to 36 digits); a change replaces the cohort.",
+    ),
+    _import_field(
+        "role_arn",
+        change=Change.UPDATE,
+        doc="A service role HealthOmics assumes to read the sources; a change applies to new jobs.",
+    ),
+    _import_field(
+        "sources",
+        change=Change.UPDATE,
+        doc="Any number of sources, each a read set; a source's key is its ``name``, else its "
+        "``sample_id`` and files (see :mod:`omics_resources.core.cohort.batching`).",
+    ),
+    _import_field(
+        "wait",
+        doc="Wait for the jobs to end during ``pulumi up`` (else refresh reports them).",
+    ),
+    _import_field(
+        "wait_timeout",
+        doc="Seconds to wait for all jobs of one ``pulumi up`` (default 12 hours).",
+    ),
+    _import_field(
+        "allow_partial",
+        doc="Accept failed sources (listed in the outputs; the next ``pulumi up`` retries them).",
+    ),
+    _import_field(
+        "delete_read_sets_on_destroy",
+        doc="Delete every read set of the cohort when it is destroyed (default: keep them).",
+    ),
+    Field(
+        "delete_removed_read_sets",
+        change=Change.SETTING,
+        setting=SettingRule(bool, False),
+        doc="Delete the read set of a sample removed from ``sources``, or of one whose files "
+        "changed and was imported again (default: keep them).",
+    ),
 )
 SETTINGS: Final = fields.settings(COHORT_FIELDS)
 #: Outputs besides the inputs (each needs a key in the props, or it is no attribute).
-OUTPUT_NAMES: Final = ("read_set_ids", "samples", "jobs", "counts")
+OUTPUTS: Final = (
+    Output(
+        "read_set_ids", "Sample key -> its read set's id (samples with a read set).", many="map"
+    ),
+    Output(
+        "samples",
+        "Sample key -> ``status``, ``read_set_id``, ``job_id``, ``status_message`` (if any).",
+        kind="object",
+        many="map",
+        members=(
+            Output("status", "PENDING, FAILED, or its read set's status (ACTIVE ...)."),
+            Output("read_set_id", "Its read set, if any."),
+            Output("job_id", "The import job that imported it (or tried it last)."),
+            Output("status_message", "Why its import failed, if it did."),
+            Output(
+                "duplicate_of",
+                "Read sets of the cohort holding the same data (by ETag), as a refresh found.",
+                many="list",
+            ),
+        ),
+    ),
+    Output("jobs", "Import job id -> its status.", many="map"),
+    Output(
+        "counts",
+        "``imported``, ``failed``, ``pending`` and ``deleted`` samples.",
+        kind="integer",
+        many="map",
+    ),
+)
 _OPERATION = BATCH_KIND.operations.start
 
 
@@ -149,8 +207,14 @@ class CohortImportBehaviour(ResourceBehaviour):
     """``CohortImport``: every engine call, over plain dicts (see the module)."""
 
     type_name = "CohortImport"
+    summary = (
+        "A cohort of samples as read sets of one sequence store, imported in as many jobs as "
+        "it takes and kept up to date by delta: added samples are imported, failed ones "
+        "retried, none imported twice. Destroying it keeps the read sets unless asked."
+    )
     fields = COHORT_FIELDS
-    output_names = OUTPUT_NAMES
+    outputs = OUTPUTS
+    operation = _OPERATION
 
     # -- preview --------------------------------------------------------------------------
 

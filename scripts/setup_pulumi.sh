@@ -64,7 +64,7 @@ else
   cp "$cached_bin/pulumi" "$tools_bin/pulumi"
 fi
 # The plugins the engine looks for next to the CLI: our language host and provider shim.
-for plugin in pulumi-language-python pulumi-resource-pulumi-python; do
+for plugin in pulumi-language-python pulumi-resource-pulumi-python pulumi-resource-omics; do
   ln -sf "$root/bin/$plugin" "$tools_bin/$plugin"
 done
 log "pulumi $(version_of "$tools_bin/pulumi") ready in $((SECONDS - started)) s"

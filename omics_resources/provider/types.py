@@ -19,7 +19,7 @@ from omics_resources.core.fields import Field, Output
 from omics_resources.core.resource import ResourceBehaviour
 from omics_resources.core.service_model import operation_model
 
-__all__ = ["Prop", "Type", "resource_type", "state_type"]
+__all__ = ["ANY", "Prop", "Type", "as_declared", "only_inputs", "resource_type", "state_type"]
 
 #: The kinds of a Python setting's values.
 _SETTING_KINDS = {bool: "boolean", float: "number", int: "integer", str: "string"}
@@ -137,3 +137,35 @@ def state_type(behaviour: type[ResourceBehaviour]) -> Type:
     """One type for every value of the resource (inputs, outputs, state): the outputs' (a
     superset of the inputs'), which the value mapping walks."""
     return resource_type(behaviour)[1]
+
+
+def only_inputs(value: Any, type_: Type) -> Any:
+    """``value`` (snake_case) without what ``type_`` does not declare, at any depth: the
+    inputs among a resource's outputs (a source's fields without its results)."""
+    if isinstance(value, Mapping) and type_.kind == "object":
+        return {
+            k: only_inputs(v, type_.props[k].type) for k, v in value.items() if k in type_.props
+        }
+    if isinstance(value, Mapping) and type_.kind == "map" and type_.items is not None:
+        return {k: only_inputs(v, type_.items) for k, v in value.items()}
+    if isinstance(value, list) and type_.kind == "array" and type_.items is not None:
+        return [only_inputs(v, type_.items) for v in value]
+    return value
+
+
+def as_declared(value: Any, type_: Type) -> Any:
+    """``value`` with each whole number where ``type_`` declares a string as that string:
+    a YAML program's config that looks like a number (a store id) reaches the provider as
+    one (integers above 2**53 cannot come through a JSON number intact anyway)."""
+    if type_.kind == "string" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Mapping) and type_.kind in ("object", "map"):
+        return {
+            k: as_declared(
+                v, type_.member(k) or ANY if type_.kind == "object" else type_.items or ANY
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list) and type_.kind == "array":
+        return [as_declared(v, type_.items or ANY) for v in value]
+    return value

@@ -88,7 +88,7 @@ async def serve(provider: OmicsProvider, engine: str, args: list[str]) -> None:
     server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
     version = metadata.version("omics-resources")
     servicer = OmicsServicer(args, version, provider, engine)
-    provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     sys.stdout.write(f"{port}\n")

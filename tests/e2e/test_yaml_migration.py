@@ -19,7 +19,7 @@ from tests.support.cohort import read_sets_by_sample
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import PulumiStack
 from tests.support.scenario import ROLE_ARN
-from tests.support.yaml_program import YamlProgram
+from harness.yaml_program import YamlProgram
 
 #: The type of the dynamic CohortImport in a URN.
 DYNAMIC_TYPE = "pulumi-python:dynamic/omics:CohortImport"

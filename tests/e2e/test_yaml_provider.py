@@ -19,7 +19,7 @@ from tests.support.cohort import read_sets_by_sample
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import TOOLS_BIN, PulumiStack, interrupt
 from tests.support.scenario import ROLE_ARN
-from tests.support.yaml_program import REPO, YamlProgram, recording_plugin
+from harness.yaml_program import REPO, YamlProgram, recording_plugin
 
 COHORT = "omics:index:CohortImport"
 #: How a state file marks a secret value: {SECRET_SIG: SECRET_VALUE, "plaintext" or "ciphertext"}.

@@ -14,21 +14,17 @@ host, the plugin and the values' mapping.
 
 from __future__ import annotations
 
-import argparse
 import math
-import os
-import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.cohort import BUCKET, sample_sheet, stack_for
+from benchmarks.cohort import BUCKET, cohort_world, sizes, stack_for
 from benchmarks.report import table
 from benchmarks.stacks import CREDENTIALS
 from harness.clients import ROLE_ARN, aws_client
 from harness.pulumi_cli import PulumiStack
 from harness.yaml_program import YamlProgram
 from omics_resources.core.cohort.sheets import sources_from_sample_sheet
-from omics_resources.emulator import Durations, EmulatorServer
 from omics_resources.provider.names import camel
 
 GOAL = 1.1
@@ -63,24 +59,9 @@ def timed_up(stack: PulumiStack, samples: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true", help="120 samples, for CI")
-    parser.add_argument("--samples", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=20.0, help="each source's import time")
-    args = parser.parse_args(argv)
-    samples, seconds = (120, 1.0) if args.smoke else (args.samples, args.seconds)
-    os.environ.update(CREDENTIALS)
-    durations = Durations(submit_seconds=0.0, import_seconds=seconds)
-    with EmulatorServer(port=0, durations=durations) as emulator, \
-            tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        s3, omics = aws_client("s3", emulator.url), aws_client("omics", emulator.url)
-        s3.create_bucket(Bucket=BUCKET)
-        for i in range(samples):
-            s3.put_object(Bucket=BUCKET, Key=f"cohort/S{i:05d}_R1.fastq.gz",
-                          Body=f"@S{i}/1\nACGT\n+\nIIII\n".encode())
-        sheet = sample_sheet(root / "cohort.csv", samples)
+    samples, seconds = sizes(argv, __doc__)
+    with cohort_world(samples, seconds) as (emulator, root, sheet):
+        omics = aws_client("omics", emulator.url)
         python = stack_for(emulator.url, root, "python", sheet,
                            omics.create_sequence_store(name="python")["id"])
         python_s = timed_up(python, samples)

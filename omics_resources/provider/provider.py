@@ -10,6 +10,7 @@ the loop stays free for ``Cancel``, which sets the event every wait watches.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,11 @@ USER_ERRORS = (
     botocore.exceptions.ClientError,
     botocore.exceptions.BotoCoreError,
 )
+
+
+def _top(path: str) -> str:
+    """The top-level property of a path (``sources[3].tags`` -> ``sources``)."""
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
 class ProviderError(Exception):
@@ -160,10 +166,9 @@ class OmicsProvider(rpc.Provider):
             changes=diff.changes,
             replaces=[call.path(p) for p in diff.replaces],
             delete_before_replace=diff.delete_before_replace,
-            diffs=sorted({call.path(p.split(".")[0].split("[")[0]) for p, _ in kinds}),
+            diffs=sorted({call.path(_top(p)) for p, _ in kinds}),
             detailed_diff={
-                call.path(p): rpc.PropertyDiff(kind, call.input_name(p.split(".")[0].split("[")[0]))
-                for p, kind in kinds
+                call.path(p): rpc.PropertyDiff(kind, call.input_name(_top(p))) for p, kind in kinds
             },
         )
 

@@ -3,11 +3,15 @@ derived from a secret marked, secrets masked in messages."""
 
 from __future__ import annotations
 
+import asyncio
+
+from pulumi.provider.experimental import provider as engine
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import rpc
 
 from omics_resources.core.validation import UNKNOWN
 from omics_resources.provider.calls import ResourceCall
+from omics_resources.provider.provider import OmicsProvider
 from omics_resources.provider.values import (
     from_plain,
     mark_secrets,
@@ -69,3 +73,22 @@ def test_whole_numbers_where_a_string_is_declared() -> None:
     sent = {"sequenceStoreId": PropertyValue(1234567890.0), "waitTimeout": PropertyValue(60.0)}
     core = ResourceCall.of(URN, sent).core(sent)
     assert core["sequence_store_id"] == "1234567890" and core["wait_timeout"] == 60.0
+
+
+def test_diff_names_what_replaces_and_what_updates() -> None:
+    urn = "urn:pulumi:dev::genomics::omics:index:ReadSetImportJob::reads"
+    olds = from_plain({"sequenceStoreId": "1234567890", "roleArn": "arn:aws:iam::1:role/r",
+                       "sources": [{"sourceFileType": "FASTQ", "source1": "s3://b/k",
+                                    "subjectId": "s", "sampleId": "x", "tags": {"a": "1"},
+                                    "status": "FINISHED"}], "waitTimeout": 60.0})
+    news = dict(olds.value)  # type: ignore[arg-type]
+    news["sources"] = from_plain([{"sourceFileType": "FASTQ", "source1": "s3://b/k",
+                                   "subjectId": "s", "sampleId": "x", "tags": {"a": "2"}}])
+    request = engine.DiffRequest(urn, "1234567890/1", dict(olds.value), news, [])  # type: ignore[arg-type]
+    answer = asyncio.run(OmicsProvider().diff(request))
+    assert answer.changes and answer.replaces == []
+    assert {k: v.kind for k, v in answer.detailed_diff.items()} == {
+        "sources[0].tags": engine.PropertyDiffKind.UPDATE}
+    news["sequenceStoreId"] = PropertyValue("9999999999")
+    answer = asyncio.run(OmicsProvider().diff(engine.DiffRequest(urn, "x", dict(olds.value), news, [])))  # type: ignore[arg-type]
+    assert answer.replaces == ["sequenceStoreId"] and answer.diffs == ["sequenceStoreId", "sources"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from harness.yaml_program import YamlProgram
 from omics_resources.core.cohort.sheets import sources_from_sample_sheet
 from omics_resources.provider.names import camel
 from tests.e2e.conftest import START, World
@@ -19,7 +20,6 @@ from tests.support.cohort import read_sets_by_sample
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import PulumiStack
 from tests.support.scenario import ROLE_ARN
-from harness.yaml_program import YamlProgram
 
 #: The type of the dynamic CohortImport in a URN.
 DYNAMIC_TYPE = "pulumi-python:dynamic/omics:CohortImport"

@@ -14,12 +14,12 @@ from typing import Any
 
 import yaml
 
+from harness.yaml_program import REPO, YamlProgram, recording_plugin
 from tests.e2e.conftest import BUCKET, START, World, wait_until
 from tests.support.cohort import read_sets_by_sample
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import TOOLS_BIN, PulumiStack, interrupt
 from tests.support.scenario import ROLE_ARN
-from harness.yaml_program import REPO, YamlProgram, recording_plugin
 
 COHORT = "omics:index:CohortImport"
 #: How a state file marks a secret value: {SECRET_SIG: SECRET_VALUE, "plaintext" or "ciphertext"}.

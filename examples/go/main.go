@@ -48,8 +48,9 @@ func main() {
 	})
 }
 
-// sampleSheet reads the cohort's sample sheet: one source per row.
-func sampleSheet(path string) (omics.CohortSourceArray, error) {
+// sampleSheet reads the sample sheet, one source per row: a header of source fields
+// (snake_case) and tag:<key> columns.
+func sampleSheet(path string) (omics.CohortImportSourceArray, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -61,15 +62,25 @@ func sampleSheet(path string) (omics.CohortSourceArray, error) {
 	if err != nil {
 		return nil, err
 	}
-	sources := omics.CohortSourceArray{}
+	header := map[string]int{}
+	for i, column := range rows[0] {
+		header[column] = i
+	}
+	sources := omics.CohortImportSourceArray{}
 	for _, row := range rows[1:] {
-		sources = append(sources, omics.CohortSourceArgs{
-			SampleId:       pulumi.String(row[0]),
-			SubjectId:      pulumi.String(row[1]),
-			SourceFileType: pulumi.String(row[2]),
-			Source1:        pulumi.String(row[3]),
-			Source2:        pulumi.String(row[4]),
-		})
+		cell := func(column string) string { return row[header[column]] }
+		source := omics.CohortImportSourceArgs{
+			SampleId:       pulumi.String(cell("sample_id")),
+			SubjectId:      pulumi.String(cell("subject_id")),
+			SourceFileType: omics.FileType(cell("source_file_type")),
+			Source1:        pulumi.String(cell("source1")),
+			Name:           pulumi.String(cell("name")),
+			Tags:           pulumi.StringMap{"project": pulumi.String(cell("tag:project"))},
+		}
+		if cell("source2") != "" {
+			source.Source2 = pulumi.String(cell("source2"))
+		}
+		sources = append(sources, source)
 	}
 	return sources, nil
 }

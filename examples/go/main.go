@@ -2,8 +2,9 @@ package main
 
 import (
 	"encoding/csv"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 
 	"github.com/omics-resources/omics-resources/sdk/go/omics"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,14 +26,9 @@ func main() {
 		}
 		// sample key -> read set id; sorted by sample, so the list changes only with the cohort
 		ids := cohort.ReadSetIds.ApplyT(func(ids map[string]string) []string {
-			keys := make([]string, 0, len(ids))
-			for key := range ids {
-				keys = append(keys, key)
-			}
-			sort.Strings(keys)
-			list := make([]string, len(keys))
-			for i, key := range keys {
-				list[i] = ids[key]
+			list := []string{}
+			for _, key := range slices.Sorted(maps.Keys(ids)) {
+				list = append(list, ids[key])
 			}
 			return list
 		}).(pulumi.StringArrayOutput)

@@ -24,6 +24,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support.pulumi_cli import REPO
 
@@ -192,3 +193,18 @@ def test_go_build_catches_a_misspelt_input(tools: dict[str, str], tmp_path: Path
                 GO_EXAMPLE, go_env(tools))
     assert built.returncode != 0
     assert "unknown field RoleARN" in built.stderr, built.stderr
+
+
+# --- the example projects ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("example", "runtime"), [(TS_EXAMPLE, "nodejs"), (GO_EXAMPLE, "go")])
+def test_example_project_names_its_runtime_and_the_provider_plugin(example: Path, runtime: str) -> None:
+    """The project's Pulumi.yaml finds `pulumi-resource-omics` by its plugins entry, as
+    docs/languages.md says (the engine would run it from there)."""
+    project = yaml.safe_load((example / "Pulumi.yaml").read_text())
+    assert project["runtime"] == runtime
+    [entry] = project["plugins"]["providers"]
+    assert entry["name"] == "omics"
+    plugin = (example / entry["path"] / "pulumi-resource-omics").resolve()
+    assert plugin.is_file() and os.access(plugin, os.X_OK), plugin

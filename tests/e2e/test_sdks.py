@@ -5,14 +5,12 @@ usage examples in examples/typescript and examples/go.
 
 What runs here is what a user would run: the TypeScript SDK is built with its own
 tsconfig (`npm run build`), installed, and the example type-checked against it with
-`tsc --noEmit`; the Go SDK and the Go example are built with `go build`. The Node.js
-language host is not served to these machines, so the TypeScript program is
-type-checked, never run; the Go program is built, not run (no provider plugin of ours
-runs it here).
+`tsc --noEmit`; the Go SDK and the Go example are built with `go build`. Neither
+program runs: Pulumi's Node.js and Go language hosts are not served to these machines.
 
 scripts/setup_sdks.sh (run by scripts/setup.sh) builds the generator and fills the npm
-and Go caches; these tests run it too (a second each when warm) for its paths, and build
-with the Go proxy off, so they never reach the network.
+and Go caches; these tests run it too (a tenth of a second when warm) for its paths, and
+build with the Go proxy off, so they never reach the network.
 """
 
 from __future__ import annotations

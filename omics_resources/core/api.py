@@ -158,17 +158,29 @@ class OmicsApi:
         wanted: Sequence[str],
         created_after: datetime | None,
     ) -> dict[str, str]:
-        """The status of each ``wanted`` job of the store, read from List*Jobs pages (newest
-        first is not promised, so pages are read until every wanted job was seen)."""
+        """The status of each ``wanted`` job of the store (see :meth:`listed_jobs`)."""
+        listed = self.listed_jobs(operations, store, wanted, created_after)
+        return {job_id: str(item.get("status")) for job_id, item in listed.items()}
+
+    def listed_jobs(
+        self,
+        operations: JobOperations,
+        store: str,
+        wanted: Sequence[str],
+        created_after: datetime | None,
+    ) -> dict[str, Props]:
+        """Each ``wanted`` job of the store as List*Jobs shows it (id, status, creation and
+        completion times), read from its pages (newest first is not promised, so pages are
+        read until every wanted job was seen)."""
         missing = set(wanted)
-        found: dict[str, str] = {}
+        found: dict[str, Props] = {}
         query: Props = {"sequenceStoreId": store}
         if created_after is not None:
             query["filter"] = {"createdAfter": created_after}
         for page in self.pages(operations.list, **query):
             for item in page:
                 if item.get("id") in missing:
-                    found[str(item["id"])] = str(item.get("status"))
+                    found[str(item["id"])] = item
                     missing.discard(str(item["id"]))
             if not missing:
                 break

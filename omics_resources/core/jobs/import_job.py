@@ -77,6 +77,7 @@ class ImportKind(JobKind):
     )
     slot = "import"
     fields = IMPORT_FIELDS
+    results_from_read_sets = True
     retry_words = (
         "a new job will import only the failed sources (the others keep their read sets) "
         "while the sources stay as declared, so fix the cause outside the program (upload the "

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
@@ -48,7 +47,15 @@ from omics_resources.core.watch_errors import (
     WatchEndedError,
     WatchFailedError,
 )
-from omics_resources.core.watch_pace import OpenJob, Pace
+from omics_resources.core.watch_pace import Pace
+from omics_resources.core.watch_state import (
+    WaitFor,
+    Waiting,
+    Watched,
+    duration,
+    ended_early,
+    summary,
+)
 
 __all__ = ["WaitFor", "Watcher"]
 
@@ -58,56 +65,10 @@ _PROGRESS_GETS_PER_POLL: Final = 2
 # With no news a waiter still wakes this often (a few threads, bounded by the job slots):
 # its heartbeat line (every PROGRESS_HEARTBEAT_SECONDS) is at most this late.
 _QUIET_WAKE_SECONDS: Final = limits.PROGRESS_HEARTBEAT_SECONDS / 30
-
-
-@dataclass
-class _Watched:
-    job: Props  # the latest description: a Start answer, a List item over it, or a Get answer
-    since: float  # when the job was created, wall clock (to size the polling interval)
-    sources: list[Props] | None = None  # as the Start request sent them (None: unknown)
-    ended: bool = False  # its end is known (from the List or a Get)
-    final: bool = False  # its full answer is known
-    ended_at: float = 0.0  # when the end was seen (monotonic)
-    get_instead: bool = False  # its read sets could not tell: its Get*Job gives the answer
-    waiters: int = 0
-    failures: Failures = field(default_factory=Failures)  # of this job's own Gets
-
-    @classmethod
-    def of(cls, job: Props, clock: Clock) -> _Watched:
-        created = job.get("creationTime")
-        since = created.timestamp() if isinstance(created, datetime) else clock.time()
-        ended = job.get("status") in limits.TERMINAL_JOB_STATUSES
-        # Get*Job answers carry the sources; a Start answer or a List item does not.
-        return cls(
-            job, since, ended=ended, final=ended and "sources" in job, ended_at=clock.monotonic()
-        )
-
-    def open_job(self) -> OpenJob:
-        return OpenJob(self.since, None if self.sources is None else len(self.sources))
-
-
-@dataclass(frozen=True)
-class WaitFor:
-    """One job to wait for (see :meth:`Watcher.wait` for each member)."""
-
-    job: Props
-    sources: Sequence[Mapping[str, Any]] | None = None
-    on_change: Callable[[Props], None] = lambda _job: None
-    on_error: Callable[[BaseException], None] = lambda _e: None
-    until_end: bool = False
-
-
-@dataclass
-class _Wait:
-    """One job a waiter waits for: what it asked, what it has seen, how it ended."""
-
-    wanted: WaitFor
-    job_id: str
-    entry: _Watched
-    store_seen: int  # bookmarks in the store's failures and the job's
-    job_seen: int
-    seen: Props | None = None
-    outcome: Props | Exception | None = None
+# A List put off for want of a spare turn is tried again this soon (a try costs no call);
+# after this long put off, it waits in line like any call.
+_BUSY_RETRY_SECONDS: Final = 0.1
+_BUSY_PATIENCE_SECONDS: Final = 5.0
 
 
 class Watcher:
@@ -137,10 +98,11 @@ class Watcher:
         self._calling = operations.list  # the poll's call under way (the leader's only)
         self._list_denied = False
         self._read_sets_denied = False
-        self._jobs: dict[str, _Watched] = {}
+        self._jobs: dict[str, Watched] = {}
         self._polling = False
         self._resolving = False
         self._next_poll = 0.0
+        self._busy_since: float | None = None  # since when Lists were put off
         #: Calls made by this watcher, by operation (for tests and benchmarks).
         self.calls: dict[str, int] = {}
 
@@ -191,14 +153,14 @@ class Watcher:
                 job_id = str(wanted.job["id"])
                 entry = self._jobs.get(job_id)
                 if entry is None:
-                    entry = _Watched.of(wanted.job, self._clock)
+                    entry = Watched.of(wanted.job, self._clock)
                     self._jobs[job_id] = entry
                     self._joined(entry, began)
                 if wanted.sources is not None and entry.sources is None:
                     entry.sources = [dict(s) for s in wanted.sources]
                 entry.waiters += 1
                 waits.append(
-                    _Wait(wanted, job_id, entry, self._failures.count, entry.failures.count)
+                    Waiting(wanted, job_id, entry, self._failures.count, entry.failures.count)
                 )
         try:
             with woken_by(cancel, self._cond) as longest:
@@ -212,7 +174,7 @@ class Watcher:
                         if any(self._news(one) for one in waits if one.outcome is None):
                             continue  # a poll brought news while the callbacks ran
                         now = self._clock.monotonic()
-                        ended = _ended_early(cancel, deadline, now)
+                        ended = ended_early(cancel, deadline, now)
                         if ended is not None:
                             for one in waits:
                                 if one.outcome is None:
@@ -233,7 +195,7 @@ class Watcher:
                     if one.entry.waiters == 0:
                         self._jobs.pop(one.job_id, None)
 
-    def _news(self, one: _Wait) -> bool:
+    def _news(self, one: Waiting) -> bool:
         """Whether anything changed since ``one`` last looked (under the lock)."""
         return (
             one.seen is not one.entry.job
@@ -241,7 +203,7 @@ class Watcher:
             or one.entry.failures.count != one.job_seen
         )
 
-    def _look(self, one: _Wait) -> None:
+    def _look(self, one: Waiting) -> None:
         """Hand one waiter its news (outside the lock): errors to judge, the description."""
         entry = one.entry
         with self._cond:
@@ -261,7 +223,7 @@ class Watcher:
 
     # -- whose turn ------------------------------------------------------------------------
 
-    def _joined(self, entry: _Watched, now: float) -> None:
+    def _joined(self, entry: Watched, now: float) -> None:
         """A job joined the watch: poll sooner if it needs it (under the lock)."""
         if not entry.ended:
             # The interval follows the youngest job's age: a job younger than every other is
@@ -271,7 +233,7 @@ class Watcher:
         elif not entry.final and not self._resolvable(entry):
             self._next_poll = now  # a Get is all it needs
 
-    def _resolvable(self, entry: _Watched) -> bool:
+    def _resolvable(self, entry: Watched) -> bool:
         return (
             entry.sources is not None
             and not entry.get_instead
@@ -332,8 +294,9 @@ class Watcher:
 
     def _poll_for_all(self) -> None:
         began = self._clock.monotonic()
+        listed = True
         try:
-            self._poll()
+            listed = self._poll(began)
         except Exception as error:  # every waiter of the store judges it (see wait)
             with self._cond:
                 self._failures.add(Failure(error, self._calling))
@@ -344,10 +307,14 @@ class Watcher:
                 elapsed = self._clock.monotonic() - began
                 # Counted from the poll's start: the Gets a poll makes do not stretch the
                 # interval (a wave of jobs ending together would otherwise be seen late).
-                self._next_poll = began + self._pace.delay(self._clock.time(), elapsed, still)
+                delay = self._pace.delay(self._clock.time(), elapsed, still)
+                if not listed:
+                    delay = min(delay, elapsed + _BUSY_RETRY_SECONDS)
+                self._next_poll = began + delay
                 self._cond.notify_all()
 
-    def _poll(self) -> None:
+    def _poll(self, now: float) -> bool:
+        """One poll; False if the List was put off (its budget's turns are all taken)."""
         with self._cond:
             open_jobs = {i: e for i, e in self._jobs.items() if not e.ended}
             to_get = {
@@ -355,15 +322,26 @@ class Watcher:
                 for i, e in self._jobs.items()
                 if e.ended and not e.final and not self._resolvable(e)
             }
-        listed = {} if self._list_denied or not open_jobs else self._listed(open_jobs)
+        listed: dict[str, Props] | None = {}
+        if open_jobs and not self._list_denied:
+            # A List while Starts wait for their turn frees no slot sooner (slots are free
+            # already: that is why they wait): it waits for a spare turn, unless put off
+            # for long (other callers of the budget must not starve the watch).
+            patient = self._busy_since is None or now - self._busy_since < _BUSY_PATIENCE_SECONDS
+            listed = self._listed(open_jobs, if_idle=patient)
+            if listed is None:
+                self._busy_since = now if self._busy_since is None else self._busy_since
+                open_jobs = {}
+            else:
+                self._busy_since = None
         moved = []
         for job_id, entry in open_jobs.items():
-            item = listed.get(job_id)
+            item = (listed or {}).get(job_id)
             status = None if item is None else item.get("status")
             if item is None:
                 to_get[job_id] = entry  # not listed (yet): the full answer
             elif status in limits.TERMINAL_JOB_STATUSES:
-                self._update(entry, _summary(entry.job, item), full=False)  # until_end: go
+                self._update(entry, summary(entry.job, item), full=False)  # until_end: go
                 if not self._resolvable(entry):
                     to_get[job_id] = entry
             elif status != entry.job.get("status"):
@@ -382,10 +360,11 @@ class Watcher:
                 self._update(entry, full, full=True)
             else:
                 self._update(entry, {**entry.job, **item}, full=False)
+        return listed is not None
 
     def _get(
         self,
-        entry: _Watched,
+        entry: Watched,
         job_id: str,
         get: Callable[[JobOperations, str, str], Props | None],
     ) -> Props | None:
@@ -405,13 +384,13 @@ class Watcher:
             self._count(self._calling)
         return job
 
-    def _update(self, entry: _Watched, job: Props, *, full: bool) -> None:
+    def _update(self, entry: Watched, job: Props, *, full: bool) -> None:
         """A new description of the job: ``full`` for a Get*Job answer, not a List item."""
         with self._cond:
             ended = job.get("status") in limits.TERMINAL_JOB_STATUSES
             if ended and not entry.ended:
                 entry.ended_at = self._clock.monotonic()
-                took = _duration(job, entry.since)
+                took = duration(job, entry.since)
                 if took is not None:
                     self._pace.ended(entry.open_job().sources, took)
             entry.job = job
@@ -419,18 +398,25 @@ class Watcher:
             entry.final = ended and full
             self._cond.notify_all()
 
-    def _listed(self, open_jobs: Mapping[str, _Watched]) -> dict[str, Props]:
+    def _listed(
+        self, open_jobs: Mapping[str, Watched], *, if_idle: bool
+    ) -> dict[str, Props] | None:
         oldest = min(e.since for e in open_jobs.values())
         after = datetime.fromtimestamp(oldest - 1.0).astimezone()
         self._calling = self._operations.list
-        self._count(self._calling)
         try:
-            return self._api.listed_jobs(self._operations, self._store, list(open_jobs), after)
+            listed = self._api.listed_jobs(
+                self._operations, self._store, list(open_jobs), after, if_idle=if_idle
+            )
+            if listed is not None:
+                self._count(self._calling)
+            return listed
         except botocore.exceptions.ClientError as error:
             if aws.error_code(error) != limits.ACCESS_DENIED_ERROR_CODE:
                 raise
             # A role allowed Get*Job but not List*Jobs (our README's older permission list):
             # one Get per job and interval still works, at a higher cost in calls.
+            self._count(self._calling)
             self._list_denied = True
             return {}
 
@@ -471,22 +457,3 @@ class Watcher:
 
     def _count(self, operation: str) -> None:
         self.calls[operation] = self.calls.get(operation, 0) + 1
-
-
-def _ended_early(cancel: threading.Event | None, deadline: float | None, now: float) -> str | None:
-    if cancel is not None and cancel.is_set():
-        return "cancelled"
-    if deadline is not None and now >= deadline:
-        return "timeout"
-    return None
-
-
-def _duration(job: Mapping[str, Any], since: float) -> float | None:
-    ended = job.get("completionTime")
-    return ended.timestamp() - since if isinstance(ended, datetime) else None
-
-
-def _summary(job: Mapping[str, Any], item: Mapping[str, Any]) -> Props:
-    """``job`` as a List ``item`` shows it now: its sources, if an earlier Get gave them,
-    are out of date (the full answer comes from read sets or a Get)."""
-    return {**{k: v for k, v in job.items() if k != "sources"}, **item}

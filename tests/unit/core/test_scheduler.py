@@ -187,8 +187,8 @@ class StubStore:
                 "status": "COMPLETED" if done else "IN_PROGRESS",
                 "creationTime": datetime.fromtimestamp(EPOCH_AT_ZERO, tz=UTC)}
 
-    def listed_jobs(self, operations: Any, store: str, wanted: Any,
-                    created_after: Any) -> dict[str, dict[str, Any]]:
+    def listed_jobs(self, operations: Any, store: str, wanted: Any, created_after: Any, *,
+                    if_idle: bool = False) -> dict[str, dict[str, Any]]:
         if self.list_error is not None and self.clock.monotonic() >= self.list_fails_from:
             raise self.list_error
         return {i: {k: v for k, v in self.job(i).items() if k != "sources"} for i in wanted}

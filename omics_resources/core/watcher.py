@@ -25,22 +25,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from typing import Any, Final
 
 import botocore.exceptions
 
-from omics_resources.core import aws, limits
+from omics_resources.core import limits
 from omics_resources.core.api import JobOperations, OmicsApi
 from omics_resources.core.errors import OmicsResourceError
-from omics_resources.core.import_results import (
-    READ_SET_LIST,
-    Asked,
-    answers_from_read_sets,
-    resolvable,
-)
+from omics_resources.core.import_results import Asked, resolvable
 from omics_resources.core.polling import Clock, PollState, SystemClock, Wait, wait_proportional
 from omics_resources.core.wakeup import woken_by
+from omics_resources.core.watch_calls import BUSY_RETRY_SECONDS, StoreCalls
 from omics_resources.core.watch_errors import (
     Failure,
     Failures,
@@ -65,10 +60,6 @@ _PROGRESS_GETS_PER_POLL: Final = 2
 # With no news a waiter still wakes this often (a few threads, bounded by the job slots):
 # its heartbeat line (every PROGRESS_HEARTBEAT_SECONDS) is at most this late.
 _QUIET_WAKE_SECONDS: Final = limits.PROGRESS_HEARTBEAT_SECONDS / 30
-# A List put off for want of a spare turn is tried again this soon (a try costs no call);
-# after this long put off, it waits in line like any call.
-_BUSY_RETRY_SECONDS: Final = 0.1
-_BUSY_PATIENCE_SECONDS: Final = 5.0
 
 
 class Watcher:
@@ -83,8 +74,7 @@ class Watcher:
         clock: Clock | None = None,
         interval: Wait | None = None,
     ) -> None:
-        self._api = api
-        self._operations = operations
+        self._calls = StoreCalls(api, operations, store)
         self._store = store
         self._clock = clock or SystemClock()
         self._interval = interval or wait_proportional(
@@ -95,16 +85,15 @@ class Watcher:
         self._pace = Pace(self._interval)
         self._cond = threading.Condition()
         self._failures = Failures()  # of the store: its List, or a call nothing answered
-        self._calling = operations.list  # the poll's call under way (the leader's only)
-        self._list_denied = False
-        self._read_sets_denied = False
         self._jobs: dict[str, Watched] = {}
         self._polling = False
         self._resolving = False
         self._next_poll = 0.0
-        self._busy_since: float | None = None  # since when Lists were put off
-        #: Calls made by this watcher, by operation (for tests and benchmarks).
-        self.calls: dict[str, int] = {}
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """Calls made by this watcher, by operation (for tests and benchmarks)."""
+        return self._calls.counts
 
     def wait(
         self,
@@ -237,7 +226,7 @@ class Watcher:
         return (
             entry.sources is not None
             and not entry.get_instead
-            and not self._read_sets_denied
+            and not self._calls.read_sets_denied
             and resolvable(entry.job)
         )
 
@@ -299,7 +288,7 @@ class Watcher:
             listed = self._poll(began)
         except Exception as error:  # every waiter of the store judges it (see wait)
             with self._cond:
-                self._failures.add(Failure(error, self._calling))
+                self._failures.add(Failure(error, self._calls.calling))
         finally:
             with self._cond:
                 self._polling = False
@@ -309,7 +298,7 @@ class Watcher:
                 # interval (a wave of jobs ending together would otherwise be seen late).
                 delay = self._pace.delay(self._clock.time(), elapsed, still)
                 if not listed:
-                    delay = min(delay, elapsed + _BUSY_RETRY_SECONDS)
+                    delay = min(delay, elapsed + BUSY_RETRY_SECONDS)
                 self._next_poll = began + delay
                 self._cond.notify_all()
 
@@ -323,66 +312,55 @@ class Watcher:
                 if e.ended and not e.final and not self._resolvable(e)
             }
         listed: dict[str, Props] | None = {}
-        if open_jobs and not self._list_denied:
-            # A List while Starts wait for their turn frees no slot sooner (slots are free
-            # already: that is why they wait): it waits for a spare turn, unless put off
-            # for long (other callers of the budget must not starve the watch).
-            patient = self._busy_since is None or now - self._busy_since < _BUSY_PATIENCE_SECONDS
-            listed = self._listed(open_jobs, if_idle=patient)
+        if open_jobs:
+            oldest = min(e.since for e in open_jobs.values())
+            listed = self._calls.listed(list(open_jobs), oldest, now)
             if listed is None:
-                self._busy_since = now if self._busy_since is None else self._busy_since
-                open_jobs = {}
-            else:
-                self._busy_since = None
+                open_jobs = {}  # put off: Starts have the budget's turns
         moved = []
+        ended = False
         for job_id, entry in open_jobs.items():
             item = (listed or {}).get(job_id)
             status = None if item is None else item.get("status")
             if item is None:
                 to_get[job_id] = entry  # not listed (yet): the full answer
             elif status in limits.TERMINAL_JOB_STATUSES:
+                ended = True
                 self._update(entry, summary(entry.job, item), full=False)  # until_end: go
                 if not self._resolvable(entry):
                     to_get[job_id] = entry
             elif status != entry.job.get("status"):
                 moved.append((job_id, entry, item))
         for job_id, entry in to_get.items():
-            job = self._get(entry, job_id, self._api.get_job)
+            job = self._get(entry, job_id)
             if job is not None:
                 self._update(entry, job, full=True)
         for count, (job_id, entry, item) in enumerate(moved):
-            # A step on the way (SUBMITTED -> IN_PROGRESS): its source counts only while
-            # the budget is idle and for a few jobs a poll (Starts and final answers share it).
+            # A step on the way (SUBMITTED -> IN_PROGRESS): its source counts only while the
+            # budget is idle, for a few jobs a poll, and never when jobs just ended (their
+            # slots' next Starts want the budget's next turns); a job of one source has no
+            # count worth a call (0/1 until it ends).
             full: Props | None = None
-            if count < _PROGRESS_GETS_PER_POLL:
-                full = self._get(entry, job_id, self._api.get_job_if_idle)
+            counts = entry.sources is None or len(entry.sources) > 1
+            if count < _PROGRESS_GETS_PER_POLL and counts and not ended:
+                full = self._get(entry, job_id, if_idle=True)
             if full is not None:
                 self._update(entry, full, full=True)
             else:
                 self._update(entry, {**entry.job, **item}, full=False)
         return listed is not None
 
-    def _get(
-        self,
-        entry: Watched,
-        job_id: str,
-        get: Callable[[JobOperations, str, str], Props | None],
-    ) -> Props | None:
+    def _get(self, entry: Watched, job_id: str, *, if_idle: bool = False) -> Props | None:
         """One job's Get*Job. An error the service answered with concerns that job alone:
         kept for its waiters, and the poll goes on with the other jobs. Any other error (no
         answer, a call cut short) ends the poll: it concerns the whole store."""
-        self._calling = self._operations.get
         try:
-            job = get(self._operations, self._store, job_id)
+            return self._calls.get(job_id, if_idle=if_idle)
         except botocore.exceptions.ClientError as error:
-            self._count(self._calling)
             with self._cond:
-                entry.failures.add(Failure(error, self._calling, job_id))
+                entry.failures.add(Failure(error, self._calls.calling, job_id))
                 self._cond.notify_all()
             return None
-        if job is not None:
-            self._count(self._calling)
-        return job
 
     def _update(self, entry: Watched, job: Props, *, full: bool) -> None:
         """A new description of the job: ``full`` for a Get*Job answer, not a List item."""
@@ -398,28 +376,6 @@ class Watcher:
             entry.final = ended and full
             self._cond.notify_all()
 
-    def _listed(
-        self, open_jobs: Mapping[str, Watched], *, if_idle: bool
-    ) -> dict[str, Props] | None:
-        oldest = min(e.since for e in open_jobs.values())
-        after = datetime.fromtimestamp(oldest - 1.0).astimezone()
-        self._calling = self._operations.list
-        try:
-            listed = self._api.listed_jobs(
-                self._operations, self._store, list(open_jobs), after, if_idle=if_idle
-            )
-            if listed is not None:
-                self._count(self._calling)
-            return listed
-        except botocore.exceptions.ClientError as error:
-            if aws.error_code(error) != limits.ACCESS_DENIED_ERROR_CODE:
-                raise
-            # A role allowed Get*Job but not List*Jobs (our README's older permission list):
-            # one Get per job and interval still works, at a higher cost in calls.
-            self._count(self._calling)
-            self._list_denied = True
-            return {}
-
     # -- results from read sets --------------------------------------------------------------
 
     def _resolve_for_all(self) -> None:
@@ -433,16 +389,7 @@ class Watcher:
             }
         answers: dict[str, Props] = {}
         try:
-            asked = [Asked(e.job, e.sources or []) for e in pending.values()]
-            found = answers_from_read_sets(self._api, self._store, asked)
-            self.calls[READ_SET_LIST] = self.calls.get(READ_SET_LIST, 0) + found.pages
-            answers = found.answers
-        except botocore.exceptions.ClientError as error:
-            self._count(READ_SET_LIST)
-            if aws.error_code(error) == limits.ACCESS_DENIED_ERROR_CODE:
-                self._read_sets_denied = True  # a role without ListReadSets: Gets, as before
-        except Exception:
-            self._count(READ_SET_LIST)
+            answers = self._calls.results([Asked(e.job, e.sources or []) for e in pending.values()])
         finally:
             with self._cond:
                 for job_id, entry in pending.items():
@@ -454,6 +401,3 @@ class Watcher:
                     self._next_poll = self._clock.monotonic()
                 self._resolving = False
                 self._cond.notify_all()
-
-    def _count(self, operation: str) -> None:
-        self.calls[operation] = self.calls.get(operation, 0) + 1

@@ -356,7 +356,7 @@ class JobRun:
                 job,
                 deadline=self.deadline,
                 cancel=self.cancel,
-                on_change=lambda seen: self.progress.status(job_id, describe(seen)),
+                on_change=lambda seen: self._changed(job_id, seen),
                 on_error=on_error,
                 sources=self.sources,
                 until_end=until_end,
@@ -375,6 +375,11 @@ class JobRun:
                 f"{self.progress.resource}: stopped waiting for {self.kind.noun} {job_id}: "
                 f"{failed.detail}. Fix the cause and run `pulumi up` again."
             ) from failed.__cause__
+
+    def _changed(self, job_id: str, seen: Mapping[str, Any]) -> None:
+        # The List's word of an end has no source counts: the full answer's line says it.
+        if "sources" in seen or seen.get("status") not in limits.TERMINAL_JOB_STATUSES:
+            self.progress.status(job_id, describe(seen))
 
     # -- verdict ----------------------------------------------------------------------------
 

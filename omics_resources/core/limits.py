@@ -76,10 +76,6 @@ WATCH_SHARED_FLOOR_SECONDS: Final = 1.0
 # end together), it is polled this often, so a freed slot's next job starts about this long
 # after the end (see core/watch_pace.py).
 WATCH_CLOSE_SECONDS: Final = 0.5
-# An ended import job's results are read from ListReadSets pages (see core/import_results.py)
-# for every job that ended within this long of each other, in one pass; at once when no job
-# of the store is still open.
-RESULTS_GROUP_SECONDS: Final = 1.0
 # How long to keep trying an endpoint that has never answered (connection refused, DNS,
 # timeouts) before failing with its address: a typo should not wait for wait_timeout.
 NO_ANSWER_GIVE_UP_SECONDS: Final = 90.0

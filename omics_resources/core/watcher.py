@@ -235,27 +235,18 @@ class Watcher:
             not e.ended or (not e.final and not self._resolvable(e)) for e in self._jobs.values()
         )
 
-    def _resolve_at(self) -> float | None:
-        """When the pending results are due to be read (None: none pending)."""
-        pending = [
-            e.ended_at
-            for e in self._jobs.values()
-            if not e.final and e.ended and self._resolvable(e)
-        ]
-        if not pending:
-            return None
-        if all(e.ended for e in self._jobs.values()):
-            return 0.0  # nothing else to wait for
-        return min(pending) + limits.RESULTS_GROUP_SECONDS
+    def _pending(self) -> bool:
+        """Whether ended jobs wait for results from read sets (read at once: while one pass
+        over the pages runs, the jobs that end meanwhile gather for the next)."""
+        return any(e.ended and not e.final and self._resolvable(e) for e in self._jobs.values())
 
     def _due(self, now: float) -> float:
         """When a turn may next be due, for a waiter to sleep until (under the lock)."""
         due = now + _QUIET_WAKE_SECONDS  # news (a poll's, a cancel) wakes waiters sooner
         if not self._polling and self._needs_poll():
             due = min(due, self._next_poll)
-        resolve_at = None if self._resolving else self._resolve_at()
-        if resolve_at is not None:
-            due = min(due, resolve_at)
+        if not self._resolving and self._pending():
+            due = now
         return due
 
     def _turn(self, now: float) -> Callable[[], None] | None:
@@ -263,8 +254,7 @@ class Watcher:
         if not self._polling and now >= self._next_poll and self._needs_poll():
             self._polling = True
             return self._poll_for_all
-        resolve_at = None if self._resolving else self._resolve_at()
-        if resolve_at is not None and now >= resolve_at:
+        if not self._resolving and self._pending():
             self._resolving = True
             return self._resolve_for_all
         return None

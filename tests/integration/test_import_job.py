@@ -38,14 +38,16 @@ def test_create_imports_every_source_once(scenario: Scenario, control: EmulatorC
 
 def test_progress_lines_name_resource_and_job(scenario: Scenario, control: EmulatorControl) -> None:
     control.durations(importSeconds=2.5)
-    _, outs = scenario.create(scenario.import_resource("progress"), scenario.import_props())
+    props = scenario.import_props(["p1", "p2"])
+    _, outs = scenario.create(scenario.import_resource("progress"), props)
     lines = [line for line in scenario.server.output if line.startswith("[progress] import job")]
     job = outs["job_id"]
     assert any(f"import job {job}: started" in line for line in lines), lines
-    assert any(f"import job {job}: IN_PROGRESS (0/1 sources finished)" in line for line in lines), lines
-    # Each status is said once: the final poll and the verdict do not repeat each other.
-    assert sum(f"import job {job}: COMPLETED (1/1 sources finished)" in line
-               for line in lines) == 1, lines
+    assert any(f"import job {job}: IN_PROGRESS (0/2 sources finished)" in line for line in lines), lines
+    # Each status is said once: the List's word of the end, the full answer and the verdict
+    # do not repeat each other.
+    ended = [line for line in lines if f"import job {job}: COMPLETED" in line]
+    assert ended == [f"[progress] import job {job}: COMPLETED (2/2 sources finished)"], lines
 
 
 def test_missing_object_fails_naming_source_message_and_job(

@@ -82,7 +82,7 @@ def measure(batches: int, seconds: float, provider_path: str | None) -> dict[str
     """One run: peak threads, CPU seconds and wall of the child, and the emulator's counts."""
     os.environ.update(CREDENTIALS)
     env = dict(os.environ)
-    emulator = subprocess.Popen(
+    emulator = subprocess.Popen(  # noqa: S603 - our interpreter, our module
         [sys.executable, "-m", "omics_resources.emulator", "--port", "0", "--submit-seconds",
          "0", "--import-seconds", str(seconds)],
         stdout=subprocess.PIPE, text=True, env=env)
@@ -96,7 +96,7 @@ def measure(batches: int, seconds: float, provider_path: str | None) -> dict[str
         store = omics.create_sequence_store(name="waits")["id"]
         if provider_path:
             env["PYTHONPATH"] = os.pathsep.join([provider_path, env.get("PYTHONPATH", "")])
-        child = subprocess.Popen(
+        child = subprocess.Popen(  # noqa: S603 - our interpreter, our module
             [sys.executable, "-m", "benchmarks.waits", "--child", url, store, str(batches)],
             stdout=subprocess.PIPE, text=True, env=env)
         peak = 0

@@ -42,6 +42,7 @@ class Row:
     peak_jobs: int
     physical: float
     single: float
+    budget_calls: dict[str, int]
 
     def cells(self) -> list[str]:
         peaks = ", ".join(f"{b} {r:g}" for b, r in sorted(self.peak_rates.items()))
@@ -58,6 +59,7 @@ class Row:
             str(self.throttled),
             str(self.quota_exceeded),
             f"{self.calls_per_job:.1f}",
+            ", ".join(f"{b} {n}" for b, n in sorted(self.budget_calls.items())),
         ]
 
 
@@ -74,6 +76,7 @@ HEADER = [
     "throttled",
     "402s",
     "calls/job",
+    "calls per budget",
 ]
 
 
@@ -130,6 +133,7 @@ def measure(
                 peak_jobs=peak_overlap([r["outputs"] for r in run.resources]),
                 physical=physical,
                 single=single,
+                budget_calls={b: v["requests"] for b, v in budgets.items() if v["requests"]},
             )
         )
     return ideal, rows

@@ -27,13 +27,24 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from omics_resources.core import limits
-from omics_resources.core.api import OmicsApi
+from omics_resources.core.api import OmicsApi, ReadSetInfo
 
-__all__ = ["READ_SET_LIST", "Asked", "Found", "answers_from_read_sets", "resolvable"]
+__all__ = [
+    "READ_SETS_SEEN",
+    "READ_SET_LIST",
+    "Asked",
+    "Found",
+    "answers_from_read_sets",
+    "resolvable",
+    "seen_read_sets",
+]
 
 Props = dict[str, Any]
 #: The call these answers cost (on the readSets budget).
 READ_SET_LIST: Final = "ListReadSets"
+#: Our own member of such an answer: what the pages said of each read set (id ->
+#: :class:`~omics_resources.core.api.ReadSetInfo`), so nobody asks again.
+READ_SETS_SEEN: Final = "readSetsSeen"
 # A read set is created after its job; the service does not say how its clocks compare.
 _MARGIN: Final = timedelta(seconds=1)
 # (source field, read-set list item field path): compared where the source declares it.
@@ -132,12 +143,24 @@ def _declared_same(source: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
     return True
 
 
+def seen_read_sets(job: Mapping[str, Any]) -> dict[str, ReadSetInfo]:
+    """What the ListReadSets pages that answered ``job`` said of its read sets (empty for
+    an answer that came from its Get)."""
+    return dict(job.get(READ_SETS_SEEN) or {})
+
+
 def _answer(asked: Asked, items: Sequence[Mapping[str, Any]]) -> Props:
     sources = [
         {**source, "status": limits.SOURCE_FINISHED, "readSetId": item["id"]}
         for source, item in zip(asked.sources, items, strict=True)
     ]
-    return {**asked.job, "sources": sources}
+    seen = {
+        str(item["id"]): ReadSetInfo(
+            status=str(item.get("status")), arn=item.get("arn"), etag=item.get("etag")
+        )
+        for item in items
+    }
+    return {**asked.job, "sources": sources, READ_SETS_SEEN: seen}
 
 
 def _created(item: Mapping[str, Any]) -> datetime | None:

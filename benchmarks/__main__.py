@@ -8,7 +8,8 @@ Table 1: N one-source import jobs as N resources in one `pulumi up`, our provide
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
 (:mod:`benchmarks.poll_lag`). Then a cohort of samples in one `CohortImport`
-(:mod:`benchmarks.cohort`) and read sets kept active (:mod:`benchmarks.active`).
+(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), and the
+threads and CPU time of a cohort of 1,000 batches waiting (:mod:`benchmarks.waits`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import active, cohort, poll_lag, service_limits
+from benchmarks import active, cohort, poll_lag, service_limits, waits
 from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
@@ -55,7 +56,8 @@ def main() -> int:
         )
         print(f"\n{jobs} import jobs of {seconds:g} s in one `pulumi up --parallel {jobs}`, "
               f"emulator limits on; ideal schedule {ideal:.1f} s, CLI alone "
-              f"{rows[0].overhead:.1f} s\n")
+              f"{rows[0].overhead:.1f} s; physical schedule: one job's `up` + "
+              f"{seconds:g} s per further wave + the last wave's Starts\n")
         print(table(service_limits.HEADER, [r.cells() for r in rows]))
         lag_rows = []
         for job_seconds in lag_jobs:
@@ -74,7 +76,7 @@ def main() -> int:
     if args.only_jobs:
         return 0
     sizes = ["--smoke"] if args.smoke else []
-    return cohort.main(sizes) or active.main(sizes)
+    return cohort.main(sizes) or active.main(sizes) or waits.main(sizes)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,8 @@ def measure(batches: int, seconds: float, provider_path: str | None) -> dict[str
         assert child.stdout is not None and child.returncode == 0, child.returncode
         found: dict[str, Any] = json.loads(child.stdout.read().strip().splitlines()[-1])
         log = json.loads(_control(url, "log"))
-        found.update(peak_threads=peak, calls=sum(log["counts"].values()),
+        counts = {op: n for op, n in log["counts"].items() if op != "CreateSequenceStore"}
+        found.update(peak_threads=peak, calls=sum(counts.values()), counts=counts,
                      throttled=sum(b["throttled"] for b in log["budgets"].values()))
         return found
     finally:
@@ -141,11 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     assert found["imported"] == batches, found
     print(f"\nA cohort create of {batches} batches (one sample each, jobs of {args.seconds:g} s), "
           "emulator limits on\n")
+    calls = ", ".join(f"{op} {n}" for op, n in sorted(found["counts"].items()))
     print(table(["batches", "peak threads", "CPU s", "wall s", "CPU s per wall s", "API calls",
-                 "throttled"],
+                 "throttled", "calls by operation"],
                 [[str(batches), str(found["peak_threads"]), f"{found['cpu']:.1f}",
                   f"{found['wall']:.1f}", f"{found['cpu'] / found['wall']:.3f}",
-                  str(found["calls"]), str(found["throttled"])]]))
+                  str(found["calls"]), str(found["throttled"]), calls]]))
     return 0
 
 

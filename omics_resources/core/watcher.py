@@ -11,7 +11,9 @@
                       ended meanwhile), else Get*Job
                     any other end, a job the list does not show -> Get*Job
                -> a step on the way (SUBMITTED -> IN_PROGRESS) -> Get*Job for its source
-                  counts, only while the budget is idle
+                  counts, only while the budget is idle, never for a job of one source
+                  and never in a poll that saw ends (the freed slots' Starts come first)
+    The List itself waits for a spare turn while Starts wait for theirs (watch_calls).
 
 Waiting creates take turns doing the work (the first whose turn is due polls, or reads the
 results, for all; the others sleep on a condition and are woken by its news, the engine's

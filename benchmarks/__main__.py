@@ -1,6 +1,6 @@
 """Benchmarks against the emulator with HealthOmics' published limits on.
 
-    python -m benchmarks            # the figures in docs/performance.md (about 5 minutes)
+    python -m benchmarks            # the figures in docs/performance.md (about 20 minutes)
     python -m benchmarks --smoke    # small sizes: a quick check that it all still runs (CI)
     python -m benchmarks --provider-path DIR   # the provider code in DIR (e.g. an old checkout)
 
@@ -8,8 +8,10 @@ Table 1: N one-source import jobs as N resources in one `pulumi up`, our provide
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
 (:mod:`benchmarks.poll_lag`). Then a cohort of samples in one `CohortImport`
-(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), and the
-cohort through a YAML program vs the Python dynamic resource (:mod:`benchmarks.languages`).
+(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), the
+cohort through a YAML program vs the Python dynamic resource (:mod:`benchmarks.languages`),
+waves of jobs through the scheduler alone on fake time (:mod:`benchmarks.waves`), and the
+threads and CPU time of a cohort of 1,000 batches waiting (:mod:`benchmarks.waits`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import active, cohort, languages, poll_lag, service_limits
+from benchmarks import active, cohort, languages, poll_lag, service_limits, waits, waves
 from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
@@ -56,7 +58,8 @@ def main() -> int:
         )
         print(f"\n{jobs} import jobs of {seconds:g} s in one `pulumi up --parallel {jobs}`, "
               f"emulator limits on; ideal schedule {ideal:.1f} s, CLI alone "
-              f"{rows[0].overhead:.1f} s\n")
+              f"{rows[0].overhead:.1f} s; physical schedule: one job's `up` + "
+              f"{seconds:g} s per further wave + the last wave's Starts\n")
         print(table(service_limits.HEADER, [r.cells() for r in rows]))
         lag_rows = []
         for job_seconds in lag_jobs:
@@ -75,7 +78,8 @@ def main() -> int:
     if args.only_jobs:
         return 0
     sizes = ["--smoke"] if args.smoke else []
-    return cohort.main(sizes) or active.main(sizes) or languages.main(sizes)
+    return (cohort.main(sizes) or active.main(sizes) or languages.main(sizes)
+            or waves.main(sizes) or waits.main(sizes))
 
 
 if __name__ == "__main__":

@@ -43,14 +43,17 @@ def _counted_client(url: str) -> tuple[Any, list[str]]:
     return client, calls
 
 
+def _source(label: str) -> dict[str, Any]:
+    return {"sourceFiles": {"source1": f"s3://{BUCKET}/{label}.fq"},
+            "sourceFileType": "FASTQ", "subjectId": "s", "sampleId": label}
+
+
 def _start(client: Any, url: str, label: str) -> dict[str, Any]:
     s3 = aws_client("s3", url)
     s3.put_object(Bucket=BUCKET, Key=f"{label}.fq", Body=b"@r/1\nACGT\n+\nIIII\n")
     store = client.create_sequence_store(name=label)["id"]
-    source = {"sourceFiles": {"source1": f"s3://{BUCKET}/{label}.fq"},
-              "sourceFileType": "FASTQ", "subjectId": "s", "sampleId": label}
     return dict(client.start_read_set_import_job(
-        sequenceStoreId=store, roleArn=ROLE_ARN, sources=[source]))
+        sequenceStoreId=store, roleArn=ROLE_ARN, sources=[_source(label)]))
 
 
 def ours(url: str, label: str, out: dict[str, Lag]) -> None:
@@ -59,7 +62,9 @@ def ours(url: str, label: str, out: dict[str, Lag]) -> None:
     api = OmicsApi(lambda: client, RateLimiter(limits.RATE_BUDGETS))
     job = api.get_job(OPERATIONS, started["sequenceStoreId"], started["id"])
     watcher = Watcher(api, OPERATIONS, started["sequenceStoreId"])
-    final = watcher.wait(job, deadline=None, cancel=None)
+    # As a create waits: with its request's sources, so a COMPLETED job's answer comes from
+    # its read sets (one ListReadSets page) rather than its Get.
+    final = watcher.wait(job, deadline=None, cancel=None, sources=[_source(label)])
     returned = time.time()
     polls = len(calls) - calls.count("CreateSequenceStore") - calls.count("StartReadSetImportJob")
     out["ours"] = Lag(returned - final["completionTime"].timestamp(), polls)

@@ -119,11 +119,20 @@ class OmicsApi:
 
     def pages(self, operation: str, **params: Any) -> Iterator[list[Props]]:
         """The items of a list operation, a full page per call, as long as the caller reads."""
+        return self._pages(operation, params, first_paid=False)
+
+    def _pages(
+        self, operation: str, params: Mapping[str, Any], *, first_paid: bool
+    ) -> Iterator[list[Props]]:
+        """:meth:`pages`; ``first_paid``: the first call's turn was taken already."""
         input_token, output_token, result_key, limit = _paging(operation)
         token: str | None = None
         while True:
             extra = {input_token: token} if token else {}
-            answer = self.call(operation, maxResults=limit, **params, **extra)
+            if first_paid and token is None:
+                answer = self._send(operation, {"maxResults": limit, **params})
+            else:
+                answer = self.call(operation, maxResults=limit, **params, **extra)
             yield list(answer.get(result_key) or [])
             token = answer.get(output_token)
             if not token:
@@ -158,17 +167,34 @@ class OmicsApi:
         wanted: Sequence[str],
         created_after: datetime | None,
     ) -> dict[str, str]:
-        """The status of each ``wanted`` job of the store, read from List*Jobs pages (newest
-        first is not promised, so pages are read until every wanted job was seen)."""
+        """The status of each ``wanted`` job of the store (see :meth:`listed_jobs`)."""
+        listed = self.listed_jobs(operations, store, wanted, created_after) or {}
+        return {job_id: str(item.get("status")) for job_id, item in listed.items()}
+
+    def listed_jobs(
+        self,
+        operations: JobOperations,
+        store: str,
+        wanted: Sequence[str],
+        created_after: datetime | None,
+        *,
+        if_idle: bool = False,
+    ) -> dict[str, Props] | None:
+        """Each ``wanted`` job of the store as List*Jobs shows it (id, status, creation and
+        completion times), read from its pages (newest first is not promised, so pages are
+        read until every wanted job was seen). With ``if_idle``, only if the budget has a
+        request to spare right now (see :meth:`call_if_idle`), else None."""
+        if if_idle and not self.limiter.try_acquire(operations.list):
+            return None
         missing = set(wanted)
-        found: dict[str, str] = {}
+        found: dict[str, Props] = {}
         query: Props = {"sequenceStoreId": store}
         if created_after is not None:
             query["filter"] = {"createdAfter": created_after}
-        for page in self.pages(operations.list, **query):
+        for page in self._pages(operations.list, query, first_paid=if_idle):
             for item in page:
                 if item.get("id") in missing:
-                    found[str(item["id"])] = str(item.get("status"))
+                    found[str(item["id"])] = item
                     missing.discard(str(item["id"]))
             if not missing:
                 break

@@ -127,6 +127,9 @@ class JobRun:
         #: Earlier runs' jobs this create moved past to a retry (token generations), oldest
         #: first: the job it ends with continues them (see ``JobKind.merged``).
         self.earlier: list[Props] = []
+        #: The sources of the request the job being waited for was started with, when
+        #: certain (its answer may then come from its read sets): set by start_or_reattach.
+        self.sources: list[Props] | None = None
 
     # -- the whole create ------------------------------------------------------------------
 
@@ -141,13 +144,20 @@ class JobRun:
                 f"while {slots.capacity} of this stack's {self.kind.noun}s were running "
                 f"(waited {stop.waited:.0f} s in the queue). Run `pulumi up` again."
             ) from None
+        held = True
         try:
             job = self.start_or_reattach()
             if not wait:
                 return self.api.get_job(self.kind.operations, job["sequenceStoreId"], job["id"])
+            job = self.wait(job, until_end=True)
+            # The service's slot is free from the end on: the next job need not wait for
+            # this one's full answer.
+            slots.release()
+            held = False
             job = self.wait(job)
         finally:
-            slots.release()
+            if held:
+                slots.release()
         self.judge(self.kind.merged([*self.earlier, job]))
         return job
 
@@ -266,6 +276,9 @@ class JobRun:
                     )
                     continue
             if started.get("status") not in limits.TERMINAL_JOB_STATUSES:
+                # A user's token may name a job of other inputs: its sources are unknown.
+                known = self.kind.results_from_read_sets and not (earlier and user_token)
+                self.sources = list(request.get("sources") or []) if known else None
                 self.progress.say(
                     f"reattached to the job an earlier run started at {iso(created)} "
                     f"(client token {token}); not starting another"
@@ -324,8 +337,10 @@ class JobRun:
 
     # -- wait -------------------------------------------------------------------------------
 
-    def wait(self, job: Props) -> Props:
-        """Wait for the job's end with every other job of its store, printing each change."""
+    def wait(self, job: Props, *, until_end: bool = False) -> Props:
+        """Wait for the job's end with every other job of its store, printing each change:
+        its full answer, or with ``until_end`` whatever first told of the end (see
+        :meth:`Watcher.wait <omics_resources.core.watcher.Watcher.wait>`)."""
         watcher = self.scheduler.watcher(self.kind.operations, job["sequenceStoreId"])
         job_id = str(job["id"])
 
@@ -341,12 +356,10 @@ class JobRun:
                 job,
                 deadline=self.deadline,
                 cancel=self.cancel,
-                on_change=lambda seen: self.progress.status(
-                    job_id,
-                    describe(seen),
-                    final=seen.get("status") in limits.TERMINAL_JOB_STATUSES,
-                ),
+                on_change=lambda seen: self._changed(job_id, seen),
                 on_error=on_error,
+                sources=self.sources,
+                until_end=until_end,
             )
         except WatchEndedError as stop:
             error = JobWaitCancelledError if stop.reason == "cancelled" else JobStillRunningError
@@ -362,6 +375,15 @@ class JobRun:
                 f"{self.progress.resource}: stopped waiting for {self.kind.noun} {job_id}: "
                 f"{failed.detail}. Fix the cause and run `pulumi up` again."
             ) from failed.__cause__
+
+    def _changed(self, job_id: str, seen: Mapping[str, Any]) -> None:
+        # The List's word of an end has no source counts: the full answer's line says it.
+        if "sources" in seen or seen.get("status") not in limits.TERMINAL_JOB_STATUSES:
+            self.progress.status(
+                job_id,
+                describe(seen),
+                final=seen.get("status") in limits.TERMINAL_JOB_STATUSES,
+            )
 
     # -- verdict ----------------------------------------------------------------------------
 

@@ -72,6 +72,10 @@ WATCH_MIN_INTERVAL_SECONDS: Final = 1.9
 WATCH_MAX_INTERVAL_SECONDS: Final = 300.0
 # With n jobs watched in one store the interval is divided by sqrt(n), down to this.
 WATCH_SHARED_FLOOR_SECONDS: Final = 1.0
+# While a store's jobs are due to end (predicted from its jobs that ended: jobs of like size
+# end together), it is polled this often, so a freed slot's next job starts about this long
+# after the end (see core/watch_pace.py).
+WATCH_CLOSE_SECONDS: Final = 0.5
 # How long to keep trying an endpoint that has never answered (connection refused, DNS,
 # timeouts) before failing with its address: a typo should not wait for wait_timeout.
 NO_ANSWER_GIVE_UP_SECONDS: Final = 90.0

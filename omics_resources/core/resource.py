@@ -27,6 +27,7 @@ from omics_resources.core.progress import Progress, Sink, print_line
 from omics_resources.core.scheduler import Scheduler
 from omics_resources.core.scheduling_config import SchedulingSettings, shared_scheduler
 from omics_resources.core.validation import Problem, SettingRule
+from omics_resources.core.wakeup import CancelSignal
 
 __all__ = [
     "SCOPE_PROPERTY",
@@ -93,7 +94,7 @@ class Runtime:
     every provider object with the same settings) unless one is given."""
 
     clock: Clock = field(default_factory=SystemClock)
-    cancel: threading.Event = field(default_factory=threading.Event)
+    cancel: threading.Event = field(default_factory=CancelSignal)
     policy: Callable[[float], PollPolicy] = default_policy
     settings: aws.AwsSettings = field(default_factory=aws.AwsSettings)
     scheduling: SchedulingSettings = field(default_factory=SchedulingSettings)

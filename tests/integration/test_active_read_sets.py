@@ -252,7 +252,11 @@ def test_the_list_changed_between_an_interrupted_create_and_its_rerun(
     first = scenario.checked(interrupted, inputs(scenario, ids[:5]))
 
     def cancel_once_running() -> None:
-        scenario.eventually(lambda: len(control.new_jobs(START)), lambda n: n == 1)
+        [job] = scenario.eventually(lambda: control.new_jobs(START), lambda j: len(j) == 1)
+        # Running, its read sets ACTIVATING (a cancel ends the wait at once: without this,
+        # the re-run could find the job still SUBMITTED and its read sets still ARCHIVED).
+        scenario.eventually(lambda: scenario.omics().get_read_set_activation_job(
+            sequenceStoreId=scenario.store_id, id=job)["status"], lambda s: s == "IN_PROGRESS")
         own_server.cancel()
 
     failure = Scenario.in_background(cancel_once_running, lambda: interrupted.create(first))

@@ -36,16 +36,37 @@ def test_create_imports_every_source_once(scenario: Scenario, control: EmulatorC
     assert meta["creationJobId"] == job_id
 
 
+def test_a_completed_job_is_answered_from_its_read_sets_not_its_get(
+    scenario: Scenario, control: EmulatorControl
+) -> None:
+    """The job's answer and its read sets' ARNs come from one ListReadSets page (the
+    readSets budget), not a GetReadSetImportJob (the budget the Starts need) nor a
+    GetReadSetMetadata per read set."""
+    _, outs = scenario.create(scenario.import_resource("answers"), scenario.import_props(["Z"]))
+    counts = control.log()["counts"]
+    assert outs["status"] == "COMPLETED"
+    assert counts.get("GetReadSetImportJob", 0) == 0, counts
+    assert counts.get("GetReadSetMetadata", 0) == 0, counts
+    assert counts["ListReadSets"] == 1, counts
+    [read_set] = outs["read_set_ids"]
+    meta = scenario.omics().get_read_set_metadata(sequenceStoreId=scenario.store_id, id=read_set)
+    assert outs["sources"][0]["read_set_arn"] == meta["arn"]
+    assert outs["read_set_statuses"] == {read_set: "ACTIVE"}
+    assert meta["creationJobId"] == outs["job_id"]
+
+
 def test_progress_lines_name_resource_and_job(scenario: Scenario, control: EmulatorControl) -> None:
     control.durations(importSeconds=2.5)
-    _, outs = scenario.create(scenario.import_resource("progress"), scenario.import_props())
+    props = scenario.import_props(["p1", "p2"])
+    _, outs = scenario.create(scenario.import_resource("progress"), props)
     lines = [line for line in scenario.server.output if line.startswith("[progress] import job")]
     job = outs["job_id"]
     assert any(f"import job {job}: started" in line for line in lines), lines
-    assert any(f"import job {job}: IN_PROGRESS (0/1 sources finished)" in line for line in lines), lines
-    # Each status is said once: the final poll and the verdict do not repeat each other.
-    assert sum(f"import job {job}: COMPLETED (1/1 sources finished)" in line
-               for line in lines) == 1, lines
+    assert any(f"import job {job}: IN_PROGRESS (0/2 sources finished)" in line for line in lines), lines
+    # Each status is said once: the List's word of the end, the full answer and the verdict
+    # do not repeat each other.
+    ended = [line for line in lines if f"import job {job}: COMPLETED" in line]
+    assert ended == [f"[progress] import job {job}: COMPLETED (2/2 sources finished)"], lines
 
 
 def test_missing_object_fails_naming_source_message_and_job(

@@ -41,6 +41,7 @@ from tests.support.sim_clock import SimClock
 
 KIND = ImportKind()
 LIST, GET, START = KIND.operations.list, KIND.operations.get, KIND.operations.start
+READ_SETS = "ListReadSets"
 #: The longest a paced call waits for its turn when it is next in line.
 TURN = turn(GET)
 STOCK, HOST = "pulumi.dynamic", "omics_resources.dynamic.provider_host"
@@ -79,9 +80,11 @@ def measure_ours(world: FakeWorld, sample: str) -> Measured:
     scheduler = world.scheduler()
     job = world.job_run(KIND, world.import_props(sample, resource=sample), scheduler).run(wait=True)
     calls = scheduler.watcher(KIND.operations, world.store_id).calls
-    assert calls[GET] == 2, calls  # IN_PROGRESS, then COMPLETED: each change once
+    # No Get: a one-source job's counts are worth no call (0/1 until it ends), and its
+    # answer comes from one ListReadSets page (the readSets budget, not the Starts').
+    assert GET not in calls and calls[READ_SETS] == 1, calls
     seconds = (job["completionTime"] - job["creationTime"]).total_seconds()
-    return Measured(seconds, lag_of(world.clock, job), calls[LIST] + calls[GET])
+    return Measured(seconds, lag_of(world.clock, job), calls[LIST] + calls[READ_SETS])
 
 
 def measure_waiter(world: FakeWorld, sample: str, clock: FakeClock,
@@ -140,13 +143,16 @@ def test_one_list_per_interval_serves_every_waiting_job_of_a_store(
     # Three creates waiting together list fewer times than three waiting alone would: one
     # List per poll serves them all.
     assert len(lists) < 3 * lists_alone, (len(lists), lists_alone)
-    # Get: each job's final answer, and at most one per status change (none while unchanged).
-    gets = len(requests(world.control, GET))
-    assert 3 <= gets <= 3 * 2
-    assert scheduler.watcher(KIND.operations, world.store_id).calls == {LIST: len(lists), GET: gets}
+    # No Get: the answers come from ListReadSets pages, at most one per job (one for all
+    # three when they end together).
+    assert requests(world.control, GET) == []
+    pages = len(requests(world.control, READ_SETS))
+    assert 1 <= pages <= 3
+    assert scheduler.watcher(KIND.operations, world.store_id).calls == {LIST: len(lists),
+                                                                        READ_SETS: pages}
     for job in jobs:
-        # Seen within an interval; the List may wait a turn, and the three final Gets queue.
-        assert 0 <= lag_of(clock, job) <= watch_bound(15) + 3 * TURN
+        # Seen within an interval; the List may wait a turn, and so may the read sets' page.
+        assert 0 <= lag_of(clock, job) <= watch_bound(15) + 2 * TURN
 
 
 def test_a_job_that_joins_late_is_polled_at_its_own_pace(fake_emulator: FakeTimeEmulator) -> None:

@@ -28,6 +28,12 @@ class SimClock:
         self._lock = threading.Lock()
         self._taking_part = 0
         self._wake_ups: dict[int, float] = {}
+        # Waits begun or ended so far, and the count each waiting thread last saw after a
+        # pause that nothing woke: a thread just notified still counts as waiting until it
+        # takes its turn, so time moves on only once every waiting thread has looked again
+        # since the last change and found nothing.
+        self._changes = 0
+        self._quiet: dict[int, int] = {}
 
     def monotonic(self) -> float:
         return self.now
@@ -40,7 +46,30 @@ class SimClock:
         return self._block(seconds, lambda: event.wait(_REAL_PAUSE))
 
     def wait(self, condition: threading.Condition, seconds: float) -> None:
-        self._block(seconds, lambda: condition.wait(_REAL_PAUSE))
+        # Called holding the condition, as Condition.wait is.
+        notified = self._notifications(condition)
+        seen = notified[0]
+        self._block(seconds, lambda: condition.wait(_REAL_PAUSE) or notified[0] != seen)
+
+    def _notifications(self, condition: threading.Condition) -> list[int]:
+        """A count of the condition's notify calls (from now on), each also a change. A wait
+        that times out as a notify comes may return False, the notify spent on it: waiters
+        re-check their state after any return, but a SimClock wait is many short real waits
+        in a row, and must not take such a one for silence."""
+        count: list[int] | None = getattr(condition, "_sim_notified", None)
+        if count is None:
+            count = [0]
+            notify = condition.notify
+
+            def counted(n: int = 1) -> None:
+                count[0] += 1
+                with self._lock:
+                    self._changes += 1
+                notify(n)
+
+            condition.notify = counted  # type: ignore[method-assign]
+            condition._sim_notified = count  # type: ignore[attr-defined]
+        return count
 
     def _block(self, seconds: float, pause: Callable[[], bool]) -> bool:
         """Wait until the time is ``seconds`` later or ``pause`` says we were woken."""
@@ -48,19 +77,26 @@ class SimClock:
         until = self.now + max(0.0, seconds)
         with self._lock:
             self._wake_ups[me] = until
+            self._changes += 1
         try:
             while self.now < until:
                 if pause():
                     return True
+                with self._lock:
+                    self._quiet[me] = self._changes
                 self._advance()
             return False
         finally:
             with self._lock:
                 del self._wake_ups[me]
+                self._quiet.pop(me, None)
+                self._changes += 1
 
     def _advance(self) -> None:
         with self._lock:
-            if self._wake_ups and len(self._wake_ups) >= self._taking_part:
+            if not self._wake_ups or len(self._wake_ups) < self._taking_part:
+                return
+            if all(self._quiet.get(t) == self._changes for t in self._wake_ups):
                 self.now = max(self.now, min(self._wake_ups.values()))
 
     def run(self, *targets: Callable[[], Any], timeout: float = 60.0) -> list[Any]:
@@ -77,6 +113,7 @@ class SimClock:
             finally:
                 with self._lock:
                     self._taking_part -= 1
+                    self._changes += 1
 
         with self._lock:
             self._taking_part += len(targets)

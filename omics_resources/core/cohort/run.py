@@ -1,7 +1,9 @@
-"""Importing a cohort's new batches in one create or update: a thread per batch, each a
+"""Importing a cohort's new batches in one create or update: each a
 :class:`~omics_resources.core.job_run.JobRun` on the process's shared scheduler (job slots in
-FIFO order, the rate limiter, one watcher polling every job of the store), and one
-progress line for the whole cohort whenever a count changes.
+FIFO order, the rate limiter, one watcher polling every job of the store), run by a pool
+of as many threads as there are job slots (:mod:`~omics_resources.core.cohort.pool`), the
+ended jobs' results read together in the engine's thread, and one progress line for the
+whole cohort whenever a count changes.
 
 Each batch has its own deterministic client token: project, stack, resource name, store,
 batch id and the batch's keys. A re-run after an interrupted or failed ``pulumi up`` plans
@@ -15,21 +17,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import botocore.exceptions
 
 from omics_resources.core import aws, limits
-from omics_resources.core.api import ReadSetInfo
 from omics_resources.core.cohort import identity
-from omics_resources.core.cohort.batching import source_key
-from omics_resources.core.cohort.state import SAMPLE_FAILED, SAMPLE_PENDING, Declared, Sample
+from omics_resources.core.cohort.batch_run import (
+    BATCH_KIND,
+    BatchResult,
+    BatchRun,
+    job_samples,
+    reported_keys,
+)
+from omics_resources.core.cohort.pool import BatchPool, Ended
+from omics_resources.core.cohort.state import SAMPLE_FAILED, Declared, Sample
 from omics_resources.core.errors import JobStartCancelledError, OmicsResourceError
-from omics_resources.core.fields import from_api
-from omics_resources.core.job_run import JobRun
-from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ImportKind
 from omics_resources.core.polling import Clock, PollPolicy
 from omics_resources.core.progress import Progress, Sink
 from omics_resources.core.scheduler import (
@@ -39,129 +43,11 @@ from omics_resources.core.scheduler import (
     WatchFailedError,
 )
 from omics_resources.core.tokens import TokenSeed
+from omics_resources.core.watcher import WaitFor
 
 __all__ = ["BATCH_KIND", "BatchResult", "CohortRun", "job_samples", "reported_keys"]
 
 Props = dict[str, Any]
-
-
-class _BatchKind(ImportKind):
-    """An import whose finished result holds only while its read sets exist."""
-
-    def result_holds(self, job: Mapping[str, Any], read_sets: Mapping[str, ReadSetInfo]) -> bool:
-        """No read set of the job is gone."""
-        return all(info["status"] != limits.READ_SET_DELETED for info in read_sets.values())
-
-
-BATCH_KIND = _BatchKind()
-
-
-def job_samples(job: Mapping[str, Any], keys: Sequence[str | None]) -> dict[str, Sample]:
-    """Each key's result in ``job`` (``keys[i]`` is the key of the job's i-th source)."""
-    reported = list(job.get("sources") or [])
-    ended = job.get("status") in limits.TERMINAL_JOB_STATUSES
-    found: dict[str, Sample] = {}
-    for index, key in enumerate(keys):
-        if key is None:
-            continue
-        source = reported[index] if index < len(reported) else {}
-        status = source.get("status")
-        read_set = source.get("readSetId")
-        if status == limits.SOURCE_FINISHED and read_set:
-            found[key] = Sample(limits.READ_SET_ACTIVE, read_set, job["id"])
-        elif status == limits.SOURCE_FAILED or ended:
-            message = (
-                source.get("statusMessage")
-                or job.get("statusMessage")
-                or f"import job ended {job.get('status')}"
-            )
-            found[key] = Sample(SAMPLE_FAILED, None, job["id"], str(message))
-        else:
-            found[key] = Sample(SAMPLE_PENDING, None, job["id"])
-    return found
-
-
-def reported_keys(job: Mapping[str, Any]) -> list[str | None]:
-    """The key of each source of a Get*Job answer (its fields are the request's)."""
-    return [source_key(from_api(SOURCE_FIELDS, s)) for s in job.get("sources") or []]
-
-
-@dataclass
-class BatchResult:
-    """How one batch ended in this run."""
-
-    batch: str
-    samples: dict[str, Sample]
-    jobs: list[tuple[str, str]] = field(default_factory=list)
-    """(job id, status) of each job of the batch this run saw, oldest first."""
-    created: datetime | None = None
-    """When its oldest job was created."""
-    newest: datetime | None = None
-    """When its newest job was created."""
-    problem: str | None = None
-    """Why the batch has not ended (not started, still running, the API refused)."""
-    cancelled: bool = False
-    resumable: bool = True
-    """Whether running ``pulumi up`` again as it is can finish the batch (False: the service
-    refused its request for a reason that stays until the user changes something)."""
-
-
-class _BatchRun(JobRun):
-    """One batch's JobRun: a retry (next token generation) after an earlier run's job keeps
-    the read sets that job made and imports only the rest."""
-
-    def __init__(self, keys: Sequence[str], **kwargs: Any) -> None:
-        super().__init__(BATCH_KIND, **kwargs)
-        self.keys = list(keys)
-        self.done: dict[str, Sample] = {}
-        self.jobs: list[tuple[str, str]] = []
-        self.created: datetime | None = None
-        self.newest: datetime | None = None
-
-    def saw(self, job: Mapping[str, Any]) -> None:
-        """Record a job of this batch (its id, status, creation time)."""
-        created = job.get("creationTime")
-        if isinstance(created, datetime) and (self.created is None or created < self.created):
-            self.created = created
-        if isinstance(created, datetime) and (self.newest is None or created > self.newest):
-            self.newest = created
-        self.jobs = [j for j in self.jobs if j[0] != job["id"]] + [(job["id"], job["status"])]
-
-    def result(self, batch: str, job: Mapping[str, Any] | None, **how: Any) -> BatchResult:
-        """How the batch ended in this run: each key as ``job`` (None: not started) left it,
-        the keys an earlier job imported, the jobs seen; ``how`` says why it stopped early."""
-        left = (
-            job_samples(job, self.keys) if job else {k: Sample(SAMPLE_PENDING) for k in self.keys}
-        )
-        return BatchResult(
-            batch, {**left, **self.done}, self.jobs, self.created, self.newest, **how
-        )
-
-    def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
-        """Keep what ``job`` imported (read sets that still exist); retry the rest alone."""
-        self.saw(job)
-        results = job_samples(job, self.keys)
-        made = [s.read_set_id for s in results.values() if s.read_set_id]
-        exists = self.api.read_sets(
-            job["sequenceStoreId"], made, created_after=self.kind.read_sets_created_after(job)
-        )
-        remaining = []
-        for index, key in enumerate(self.keys):
-            sample = results[key]
-            info = exists.get(sample.read_set_id or "")
-            if info and info["status"] != limits.READ_SET_DELETED:
-                self.done[key] = Sample(info["status"], sample.read_set_id, sample.job_id)
-            else:
-                remaining.append(index)
-        if not remaining:
-            return None
-        self.progress.say(
-            f"{len(self.done)} of its sources have read sets; importing the other "
-            f"{len(remaining)} again",
-            job["id"],
-        )
-        self.keys = [self.keys[i] for i in remaining]
-        return {**request, "sources": [request["sources"][i] for i in remaining]}
 
 
 class _Tally:
@@ -218,7 +104,9 @@ class CohortRun:
     sink: Sink | None = None
 
     def run(self, batches: Mapping[str, Sequence[str]]) -> list[BatchResult]:
-        """Import every batch (``batch id -> keys``) at once, each in its own thread."""
+        """Import every batch (``batch id -> keys``): as many at once as there are job
+        slots, each started as soon as a slot frees; the results of the jobs that ended are
+        read together meanwhile, in this (the engine's) thread."""
         if not batches:
             return []
         progress = Progress(self.resource, "cohort", sink=self.sink)
@@ -230,26 +118,31 @@ class CohortRun:
             + (f"(batch {ids[0]})" if len(ids) == 1 else f"(batches {ids[0]} to {ids[-1]})")
         )
         runs = {b: self._batch_run(b, keys) for b, keys in batches.items()}
-        results: dict[str, BatchResult] = {}
-        errors: list[BaseException] = []
+        # A slot's worth of threads: more could only queue for a slot (in any cohort size).
+        workers = min(len(batches), self.scheduler.slots[BATCH_KIND.slot].capacity)
+        pool: BatchPool[BatchResult] = BatchPool(batches, workers)
 
-        def work(batch: str) -> None:
-            try:
-                results[batch] = self._run_batch(batch, runs[batch], tally)
-            except BaseException as error:  # re-raised below, in the engine's thread
-                errors.append(error)
+        def run_batch(batch: str) -> BatchResult | Ended:
+            return self._run_batch(batch, runs[batch], tally)
 
         threads = [
-            threading.Thread(target=work, args=(b,), name=f"cohort-{b}", daemon=True)
-            for b in batches
+            threading.Thread(target=pool.serve, args=(run_batch,), name=f"cohort-{n}", daemon=True)
+            for n in range(workers)
         ]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
-        return [results[b] for b in batches]
+        try:
+            while ended := pool.next_ended():
+                pool.finished(self._results(ended, runs, tally))
+        except BaseException as error:
+            pool.stop(error)
+            raise
+        finally:
+            for thread in threads:
+                thread.join()
+        if pool.errors:
+            raise pool.errors[0]
+        return [pool.results[b] for b in batches]
 
     def wait_for(self, jobs: Sequence[Props]) -> tuple[list[Props], str | None]:
         """Wait for jobs an earlier run started and this one found still running (with
@@ -284,7 +177,7 @@ class CohortRun:
         if not self.scheduler.api.is_transient(error):
             raise error
 
-    def _batch_run(self, batch: str, keys: Sequence[str]) -> _BatchRun:
+    def _batch_run(self, batch: str, keys: Sequence[str]) -> BatchRun:
         # Each source carries the cohort's tag, so a later run finds this job even when
         # this one writes no state (see identity and discovery).
         cohort = identity.cohort_hash(self.scope)
@@ -304,7 +197,7 @@ class CohortRun:
             resource_name=str(self.scope.get("resource_name", "")),
             request={"cohortBatch": batch, "sequenceStoreId": self.store, "keys": list(keys)},
         )
-        return _BatchRun(
+        return BatchRun(
             keys,
             props=props,
             scheduler=self.scheduler,
@@ -315,9 +208,15 @@ class CohortRun:
             seed=seed,
         )
 
-    def _run_batch(self, batch: str, run: _BatchRun, tally: _Tally) -> BatchResult:
+    def _run_batch(self, batch: str, run: BatchRun, tally: _Tally) -> BatchResult | Ended:
+        """Start the batch's job and wait for its end: how the batch ended, or the ended job
+        (its slot given back) whose full answer is still to be read."""
         slots = self.scheduler.slots[BATCH_KIND.slot]
         try:
+            if self.cancel is not None and self.cancel.is_set():
+                # A batch taken after a cancel starts nothing, even with a slot free.
+                waited = self.clock.monotonic() - (run.deadline - run.timeout)
+                raise SlotWaitEndedError("cancelled", waited)
             slots.acquire(deadline=run.deadline, cancel=self.cancel)
         except SlotWaitEndedError as stop:
             tally.update(batch)
@@ -347,6 +246,8 @@ class CohortRun:
             if self.wait and job["status"] not in limits.TERMINAL_JOB_STATUSES:
                 try:
                     job = self._wait(run, job, batch, tally)
+                    run.saw(job)
+                    return Ended(job)  # its full answer is read with the others
                 except WatchEndedError as stop:
                     run.saw(stop.job)
                     tally.update(batch)
@@ -361,10 +262,12 @@ class CohortRun:
                     )
                 except WatchFailedError as failed:
                     # This batch's own problem: the other batches go on and are recorded.
+                    # An ended job's results are unknown then (a List item has none).
+                    seen = failed.job
                     tally.update(batch)
                     return run.result(
                         batch,
-                        failed.job,
+                        None if seen.get("status") in limits.TERMINAL_JOB_STATUSES else seen,
                         problem=f"batch {batch}: {failed.detail}",
                         resumable=False,
                     )
@@ -375,9 +278,18 @@ class CohortRun:
         tally.update(batch, samples=result.samples)
         return result
 
-    def _wait(self, run: _BatchRun, job: Props, batch: str, tally: _Tally) -> Props:
+    def _wait(self, run: BatchRun, job: Props, batch: str, tally: _Tally) -> Props:
+        """Wait until the job ends (its full answer, or the List's word of its end)."""
         watcher = self.scheduler.watcher(BATCH_KIND.operations, self.store)
+        wanted = self._wanted(run, job, batch, tally, until_end=True)
+        [outcome] = watcher.wait_all([wanted], deadline=run.deadline, cancel=self.cancel)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
+    def _wanted(
+        self, run: BatchRun, job: Props, batch: str, tally: _Tally, *, until_end: bool
+    ) -> WaitFor:
         def on_error(error: BaseException) -> None:
             if not run.api.is_transient(error):
                 raise error
@@ -386,13 +298,53 @@ class CohortRun:
             )
 
         def on_change(seen: Props) -> None:
-            samples = {**job_samples(seen, run.keys), **run.done}
             ended = seen.get("status") in limits.TERMINAL_JOB_STATUSES
+            if "sources" not in seen:  # a List item: no per-source results in it
+                tally.update(batch, running=not ended)
+                return
+            samples = {**job_samples(seen, run.keys), **run.done}
             tally.update(batch, running=not ended, samples=samples)
 
-        return watcher.wait(
-            job, deadline=run.deadline, cancel=self.cancel, on_change=on_change, on_error=on_error
+        return WaitFor(
+            job, run.sources, on_change=on_change, on_error=on_error, until_end=until_end
         )
+
+    def _results(
+        self,
+        ended: Sequence[tuple[str, Props]],
+        runs: Mapping[str, BatchRun],
+        tally: _Tally,
+    ) -> dict[str, BatchResult]:
+        """The full answers of jobs that ended, read together: how each batch ended."""
+        watcher = self.scheduler.watcher(BATCH_KIND.operations, self.store)
+        wanted = [self._wanted(runs[b], job, b, tally, until_end=False) for b, job in ended]
+        deadline = min(runs[b].deadline for b, _ in ended)
+        outcomes = watcher.wait_all(wanted, deadline=deadline, cancel=self.cancel)
+        results = {}
+        for (batch, job), outcome in zip(ended, outcomes, strict=True):
+            run = runs[batch]
+            if isinstance(outcome, WatchEndedError):
+                results[batch] = run.result(
+                    batch,
+                    None,
+                    problem=(
+                        f"import job {job['id']} (batch {batch}) ended {job.get('status')}, "
+                        f"but its results were not read ({outcome.reason} after "
+                        f"{outcome.waited:.0f} s)"
+                    ),
+                    cancelled=outcome.reason == "cancelled",
+                )
+            elif isinstance(outcome, WatchFailedError):
+                results[batch] = run.result(
+                    batch, None, problem=f"batch {batch}: {outcome.detail}", resumable=False
+                )
+            elif isinstance(outcome, Exception):
+                raise outcome
+            else:
+                run.saw(outcome)
+                results[batch] = run.result(batch, outcome)
+            tally.update(batch, samples=results[batch].samples)
+        return results
 
 
 def _message(error: BaseException) -> str:

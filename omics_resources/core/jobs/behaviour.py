@@ -17,6 +17,7 @@ import botocore.exceptions
 from omics_resources.core import aws, fields, limits
 from omics_resources.core.errors import InvalidInputError
 from omics_resources.core.fields import Change
+from omics_resources.core.import_results import seen_read_sets
 from omics_resources.core.job_run import JobRun, iso
 from omics_resources.core.jobs.kind import JobKind, parse_resource_id, resource_id
 from omics_resources.core.resource import (
@@ -148,9 +149,19 @@ class JobBehaviour(ResourceBehaviour):
         self, inputs: Mapping[str, Any], job: Mapping[str, Any], job_ids: Sequence[str]
     ) -> Props:
         ids = self.kind.read_set_ids(job)
-        read_sets = self.runtime.scheduler().api.read_sets(
-            job["sequenceStoreId"], ids, created_after=self.kind.read_sets_created_after(job)
-        )
+        # Read sets the job's answer came with (read from ListReadSets pages) are not asked
+        # for again; an earlier job's of the chain are.
+        read_sets = seen_read_sets(job)
+        missing = [i for i in ids if i not in read_sets]
+        if missing:
+            read_sets.update(
+                self.runtime.scheduler().api.read_sets(
+                    job["sequenceStoreId"],
+                    missing,
+                    created_after=self.kind.read_sets_created_after(job),
+                )
+            )
+        read_sets = {i: read_sets[i] for i in dict.fromkeys(ids)}
         outs = plain_inputs(inputs)
         outs.update(
             job_id=job["id"],

@@ -132,6 +132,7 @@ class ImportKind(JobKind):
             many="map",
         ),
     )
+    results_from_read_sets = True
     retry_words = (
         "a new job will import only the failed sources (the others keep their read sets) "
         "while the sources stay as declared, so fix the cause outside the program (upload the "

@@ -122,6 +122,9 @@ class JobKind(ABC):
     outputs: ClassVar[tuple[Output, ...]] = JOB_OUTPUTS
     #: What the next `pulumi up` does after a partial failure, in a failure message.
     retry_words: ClassVar[str] = "a new job will retry every source"
+    #: Whether a job that ended COMPLETED can be read from the read sets it made instead of
+    #: its Get*Job (see :mod:`omics_resources.core.import_results`): imports only.
+    results_from_read_sets: ClassVar[bool] = False
 
     @property
     def settings(self) -> dict[str, SettingRule]:

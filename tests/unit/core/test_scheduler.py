@@ -19,6 +19,7 @@ from omics_resources.core.polling import PollState, default_policy, wait_proport
 from omics_resources.core.progress import Progress
 from omics_resources.core.scheduler import JobSlots, Scheduler, SlotWaitEndedError, Watcher
 from omics_resources.core.tokens import TokenSeed
+from omics_resources.core.wakeup import CancelSignal
 from tests.support.clock import EPOCH_AT_ZERO, FakeClock
 from tests.support.fake_time import HookedClock
 from tests.support.sim_clock import SimClock
@@ -44,16 +45,23 @@ def test_free_slots_are_taken_at_once_up_to_the_capacity() -> None:
     assert slots.held == 2
 
 
-def test_a_full_pool_waits_until_the_deadline() -> None:
+@pytest.mark.parametrize(("cancel", "sleeps"), [
+    (None, [1.2]),  # nothing to look at: straight to the deadline
+    (CancelSignal(), [1.2]),  # the signal wakes the wait itself
+    (threading.Event(), [0.5, 0.5, 0.2]),  # a plain event cannot: looked at, never past it
+], ids=["no-cancel", "signal", "plain-event"])
+def test_a_full_pool_waits_until_the_deadline(
+    cancel: threading.Event | None, sleeps: list[float]
+) -> None:
     clock = FakeClock()
     slots = JobSlots(1, clock)
     slots.acquire(deadline=None, cancel=None)
     told: list[int] = []
     with pytest.raises(SlotWaitEndedError) as ended:
-        slots.acquire(deadline=1.2, cancel=None, on_queued=told.append)
+        slots.acquire(deadline=1.2, cancel=cancel, on_queued=told.append)
     assert ended.value.reason == "timeout"
     assert ended.value.waited == pytest.approx(1.2)
-    assert clock.sleeps == pytest.approx([0.5, 0.5, 0.2])  # wakes to look, never past it
+    assert clock.sleeps == pytest.approx(sleeps)
     assert told == [0]  # first in line, said once
     assert slots.held == 1
     slots.release()
@@ -179,10 +187,11 @@ class StubStore:
                 "status": "COMPLETED" if done else "IN_PROGRESS",
                 "creationTime": datetime.fromtimestamp(EPOCH_AT_ZERO, tz=UTC)}
 
-    def job_statuses(self, operations: Any, store: str, wanted: Any, created_after: Any) -> dict[str, str]:
+    def listed_jobs(self, operations: Any, store: str, wanted: Any, created_after: Any, *,
+                    if_idle: bool = False) -> dict[str, dict[str, Any]]:
         if self.list_error is not None and self.clock.monotonic() >= self.list_fails_from:
             raise self.list_error
-        return {i: self.job(i)["status"] for i in wanted}
+        return {i: {k: v for k, v in self.job(i).items() if k != "sources"} for i in wanted}
 
     def get_job(self, operations: Any, store: str, job_id: str) -> dict[str, Any]:
         if job_id in self.get_broken:

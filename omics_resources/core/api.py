@@ -1,6 +1,7 @@
 """The HealthOmics calls the providers make, in one object: each call waits for its turn
-under the rate limiter, lists are read page by page as botocore's paginator model says,
-and an endpoint that has never answered is told apart from a service that is busy.
+under the rate limiter (which slows a budget the service throttles), lists are read page by
+page as botocore's paginator model says, and an endpoint that has never answered is told
+apart from a service that is busy.
 
 Everything that decides (when to start, how long to wait, what a status means) lives
 elsewhere; this module only talks to the service.
@@ -20,6 +21,7 @@ import botocore.exceptions
 import botocore.session
 
 from omics_resources.core import aws, limits
+from omics_resources.core.attempts import hear_attempts, paced_by
 from omics_resources.core.errors import EndpointUnreachableError
 from omics_resources.core.polling import Clock, SystemClock
 from omics_resources.core.ratelimit import RateLimiter
@@ -72,8 +74,9 @@ def _paging(operation: str) -> tuple[str, str, str, int]:
 
 class OmicsApi:
     """HealthOmics as the providers use it: ``client`` builds (or returns the cached) boto3
-    client, ``limiter`` paces every call, ``clock`` times how long an endpoint has been
-    silent, ``cancel`` ends a wait for a turn."""
+    client, ``limiter`` paces every call (each of botocore's retries too) and hears every
+    throttled attempt (:mod:`omics_resources.core.attempts`), ``clock`` times how long an
+    endpoint has been silent, ``cancel`` ends a wait for a turn."""
 
     def __init__(
         self,
@@ -105,9 +108,11 @@ class OmicsApi:
 
     def _send(self, operation: str, params: Mapping[str, Any]) -> Props:
         client = self._client()
+        hear_attempts(client)
         began = self._clock.monotonic()
         try:
-            answer = dict(getattr(client, botocore.xform_name(operation))(**params))
+            with paced_by(self.limiter, self._cancel):
+                answer = dict(getattr(client, botocore.xform_name(operation))(**params))
         except _NO_ANSWER_ERRORS as error:
             self._no_answer(client, error, began)
             raise

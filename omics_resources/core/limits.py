@@ -52,6 +52,8 @@ RETRYABLE_ERROR_CODES: Final = frozenset(
     }
 )
 QUOTA_ERROR_CODE: Final = "ServiceQuotaExceededException"
+#: The service's answer to a call over its budget's rate (HTTP 429 in botocore's model).
+THROTTLING_ERROR_CODE: Final = "ThrottlingException"
 NOT_FOUND_ERROR_CODE: Final = "ResourceNotFoundException"
 ACCESS_DENIED_ERROR_CODE: Final = "AccessDeniedException"
 
@@ -82,6 +84,24 @@ PROGRESS_HEARTBEAT_SECONDS: Final = 300.0
 # Go plugins check every 5 minutes; a provider orphaned by a killed CLI should not poll a
 # job for that long). Only a refused connection counts as gone: a busy engine is alive.
 ENGINE_HEALTH_INTERVAL_SECONDS: Final = 5.0
+
+# Adaptive pacing of each budget (AIMD, see docs/reliability.md): other callers of the account
+# spend the same budgets, so a throttled call means our pace is over today's share of it.
+# A throttle of a call sent at the current pace multiplies the pace by PACE_DECREASE (once per
+# throttled pace: calls sent before the cut were sent too fast already and say nothing new).
+PACE_DECREASE: Final = 0.5
+# While the budget is in use the pace climbs back by ceiling / PACE_RECOVERY_SECONDS a second
+# (from half to the ceiling in 30 s), never above the ceiling: the configured rate.
+PACE_RECOVERY_SECONDS: Final = 60.0
+# Each further throttle halves that climb, down to ceiling / PACE_SLOWEST_RECOVERY_SECONDS a
+# second, so callers that share a budget for long probe past their share ever more rarely.
+PACE_SLOWEST_RECOVERY_SECONDS: Final = 480.0
+# The climb doubles back each time the pace gets this far past the last throttled one with no
+# throttle: the other callers have eased off.
+PACE_PROBE_MARGIN: Final = 1.1
+# However often throttled, a budget keeps this fraction of its ceiling (one request a second
+# of five): a run of throttles that no pace would avoid must not slow a stack to a crawl.
+PACE_FLOOR_FRACTION: Final = 0.2
 
 # botocore retry configuration used unless the user set AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
 DEFAULT_RETRY_MODE: Final = "standard"

@@ -10,6 +10,7 @@ elsewhere; this module only talks to the service.
 from __future__ import annotations
 
 import functools
+import random
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from omics_resources.core import aws, limits
 from omics_resources.core.attempts import hear_attempts, paced_by
 from omics_resources.core.errors import EndpointUnreachableError
 from omics_resources.core.polling import Clock, SystemClock
+from omics_resources.core.quota_gate import QuotaGate
 from omics_resources.core.ratelimit import RateLimiter
 from omics_resources.core.service_model import SERVICE_NAME
 
@@ -76,7 +78,9 @@ class OmicsApi:
     """HealthOmics as the providers use it: ``client`` builds (or returns the cached) boto3
     client, ``limiter`` paces every call (each of botocore's retries too) and hears every
     throttled attempt (:mod:`omics_resources.core.attempts`), ``clock`` times how long an
-    endpoint has been silent, ``cancel`` ends a wait for a turn."""
+    endpoint has been silent, ``cancel`` ends a wait for a turn. It also holds what the
+    process learns of the service's job quota: one :class:`QuotaGate` per Start operation
+    (``rng`` draws their waits)."""
 
     def __init__(
         self,
@@ -85,14 +89,26 @@ class OmicsApi:
         *,
         clock: Clock | None = None,
         cancel: threading.Event | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self._client = client
         self.limiter = limiter
         self._clock = clock or SystemClock()
         self._cancel = cancel
+        self._rng = rng or random.Random()
         self._lock = threading.Lock()
         self._answered = False
         self._silent_since: float | None = None
+        self._gates: dict[str, QuotaGate] = {}
+
+    def quota_gate(self, start_operation: str) -> QuotaGate:
+        """The line of this process's Starts of one job kind, shared by every create that
+        uses this object (:mod:`omics_resources.core.quota_gate`)."""
+        with self._lock:
+            gate = self._gates.get(start_operation)
+            if gate is None:
+                gate = self._gates[start_operation] = QuotaGate(self._clock, self._rng)
+            return gate
 
     def call(self, operation: str, **params: Any) -> Props:
         """One call of ``operation`` (e.g. ``GetReadSetImportJob``), in its turn."""

@@ -59,12 +59,22 @@ ACCESS_DENIED_ERROR_CODE: Final = "AccessDeniedException"
 
 # How long a create waits by default: real imports of whole genomes run for hours.
 DEFAULT_WAIT_TIMEOUT_SECONDS: Final = 12 * 60 * 60
-# Retrying a Start that the service refused (its job quota is full because of other callers):
-# first look after about a second, then exponential backoff with jitter, capped.
+# Retrying a Start after an API error that another try may clear (throttled past botocore's
+# retries, 5xx, a dropped connection): first after about a second, then exponential backoff
+# with jitter, capped. (A Start refused for the job quota waits in line instead: below.)
 FIRST_POLL_SECONDS: Final = 1.0
 POLL_BACKOFF_MULTIPLIER: Final = 2.0
 MAX_POLL_INTERVAL_SECONDS: Final = 30.0
 POLL_JITTER_FRACTION: Final = 0.25
+# Starts of a kind while the service's job quota is full (core/quota_gate.py): the first in
+# line tries again when one of our jobs ends, else after max(QUOTA_PROBE_MIN_SECONDS,
+# QUOTA_PROBE_FRACTION x the time the quota has been full), at most QUOTA_PROBE_MAX_SECONDS,
+# drawn at random from half to all of it. Another caller's job that ends after t seconds of
+# waiting is found at most max(2 s, 5% of t) late, at about one 402 per 1.5 s per process at
+# first (whatever the number of creates waiting), one per 2.25 min after an hour.
+QUOTA_PROBE_MIN_SECONDS: Final = 2.0
+QUOTA_PROBE_FRACTION: Final = 0.05
+QUOTA_PROBE_MAX_SECONDS: Final = 300.0
 # Watching running jobs (one List*Jobs page per interval for every job of a store): the
 # interval is this fraction of the youngest watched job's age, within these bounds. A job
 # that ends after t seconds is seen at most max(1.9 s, 4.8% of t) late; a one-hour job costs

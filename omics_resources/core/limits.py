@@ -97,17 +97,19 @@ ENGINE_HEALTH_INTERVAL_SECONDS: Final = 5.0
 
 # Adaptive pacing of each budget (AIMD, see docs/reliability.md): other callers of the account
 # spend the same budgets, so a throttled call means our pace is over today's share of it.
-# A throttle of a call sent at the current pace multiplies the pace by PACE_DECREASE (once per
-# throttled pace: calls sent before the cut were sent too fast already and say nothing new).
+# A throttle multiplies the pace by PACE_DECREASE, then throttles of calls sent within
+# PACE_HOLD_SECONDS of the cut are not counted again (the service's bucket holds about a
+# second of its rate: the cut shows within that; two callers that collide cut once each).
 PACE_DECREASE: Final = 0.5
+PACE_HOLD_SECONDS: Final = 1.0
 # While the budget is in use the pace climbs back by ceiling / PACE_RECOVERY_SECONDS a second
-# (from half to the ceiling in 30 s), never above the ceiling: the configured rate.
-PACE_RECOVERY_SECONDS: Final = 60.0
-# Each further throttle halves that climb, down to ceiling / PACE_SLOWEST_RECOVERY_SECONDS a
-# second, so callers that share a budget for long probe past their share ever more rarely.
+# (from half to the ceiling in 15 s of use), never above the ceiling: the configured rate.
+PACE_RECOVERY_SECONDS: Final = 30.0
+# A throttle after such a climb halves the climb, down to ceiling / PACE_SLOWEST_RECOVERY_SECONDS
+# a second: callers that share a budget for long probe past their shares ever more rarely.
 PACE_SLOWEST_RECOVERY_SECONDS: Final = 480.0
-# The climb doubles back each time the pace gets this far past the last throttled one with no
-# throttle: the other callers have eased off.
+# The climb doubles back each time the pace gets this far past the last throttled one with
+# no throttle (the other callers have eased off); a climb this far counts as a probe.
 PACE_PROBE_MARGIN: Final = 1.1
 # However often throttled, a budget keeps this fraction of its ceiling (one request a second
 # of five): a run of throttles that no pace would avoid must not slow a stack to a crawl.

@@ -116,7 +116,10 @@ class QuotaGate:
             while True:
                 now = self._clock.monotonic()
                 if self._may_try(place, now):
-                    place.passed = self._queued and self._freed > 0
+                    # A probe when one is due (so a steady run of our own freed slots never
+                    # keeps us from finding others'), else a freed slot of ours if any.
+                    probe = self._refused_since is None or now >= self._next_try
+                    place.passed = self._queued and not probe
                     self._freed -= place.passed
                     place.trying = True
                     self._in_flight += 1

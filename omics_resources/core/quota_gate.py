@@ -8,7 +8,7 @@ refused together would come back together. So once a Start is refused, the proce
 of that kind take turns, first come first served, one try at a time:
 
 - when one of our jobs of the kind ends its slot is ours to take: the first in line tries
-  at once (:meth:`QuotaGate.freed`);
+  at once (:meth:`QuotaGate.freed`; as many at once as our jobs that ended);
 - otherwise the first in line tries after a wait in which another caller's job may have
   ended: ``max(QUOTA_PROBE_MIN_SECONDS, QUOTA_PROBE_FRACTION x the time the quota has been
   full)``, drawn at random (``rng``, injected) between half and all of it, so two processes
@@ -98,12 +98,20 @@ class QuotaGate:
         )
         return self._rng.uniform(longest / 2, longest)
 
-    def _may_try(self, place: QuotaPlace, now: float) -> bool:
+    def _may_try(self, place: QuotaPlace, now: float) -> bool | None:
+        """None: not yet. True: a probe (or no line). False: on a freed slot of ours."""
         if not self._queued:
             return True
-        if self._line[0] is not place or self._in_flight:
-            return False
-        return self._freed > 0 or self._refused_since is None or now >= self._next_try
+        ahead = 0
+        for other in self._line:
+            if other is place:
+                break
+            ahead += not other.trying
+        if ahead < self._freed:
+            return False  # each freed slot of ours is known free: no need to take turns
+        if ahead or self._in_flight:
+            return None
+        return True if self._refused_since is None or now >= self._next_try else None
 
     def _turn(
         self, place: QuotaPlace, deadline: float | None, cancel: threading.Event | None
@@ -115,11 +123,9 @@ class QuotaGate:
                 self._in_flight -= 1
             while True:
                 now = self._clock.monotonic()
-                if self._may_try(place, now):
-                    # A probe when one is due (so a steady run of our own freed slots never
-                    # keeps us from finding others'), else a freed slot of ours if any.
-                    probe = self._refused_since is None or now >= self._next_try
-                    place.passed = self._queued and not probe
+                probe = self._may_try(place, now)
+                if probe is not None:
+                    place.passed = not probe
                     self._freed -= place.passed
                     place.trying = True
                     self._in_flight += 1
@@ -129,8 +135,8 @@ class QuotaGate:
                 if deadline is not None and now >= deadline:
                     raise QuotaWaitEndedError("timeout", now - began)
                 nap = _WAKE_SECONDS
-                if self._line[0] is place and not self._in_flight:
-                    nap = min(nap, max(0.0, self._next_try - now))
+                if self._next_try > now:
+                    nap = min(nap, self._next_try - now)
                 if deadline is not None:
                     nap = min(nap, max(0.0, deadline - now))
                 self._clock.wait(self._cond, nap)

@@ -123,6 +123,24 @@ def test_one_of_our_jobs_ending_lets_the_first_in_line_try_at_once() -> None:
     assert quota.refusals() == 1
 
 
+def test_as_many_try_at_once_as_our_jobs_that_ended() -> None:
+    clock = SimClock()
+    quota = Quota(clock, free=0)
+    gate = QuotaGate(clock, random.Random(1))
+
+    def two_of_ours_end() -> None:
+        quota.free += 2
+        gate.freed()
+        gate.freed()
+
+    done = clock.run(*[create(gate, quota, f"c{i}") for i in range(3)],
+                     at(clock, 0.4, two_of_ours_end),
+                     at(clock, 5.0, lambda: setattr(quota, "free", quota.free + 1)))[:3]
+    assert sorted(done)[:2] == pytest.approx([0.45, 0.45])  # both slots known free: together
+    assert quota.most_in_flight_refused == 2
+    assert 5.0 <= max(done) <= 5.0 + limits.QUOTA_PROBE_MIN_SECONDS + 0.1  # the third: a probe
+
+
 def test_a_try_that_finds_another_callers_slot_lets_the_next_try_at_once() -> None:
     clock = SimClock()
     quota = Quota(clock, free=0)

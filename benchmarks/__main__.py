@@ -8,7 +8,8 @@ Table 1: N one-source import jobs as N resources in one `pulumi up`, our provide
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
 (:mod:`benchmarks.poll_lag`). Table 3: two stacks of N/2 jobs each, `pulumi up` at the same
-time against one emulator (:mod:`benchmarks.two_stacks`). Then a cohort of samples in one
+time against one emulator (:mod:`benchmarks.two_stacks`), and our adaptive pacing beside
+botocore's adaptive retry mode on fake time (:mod:`benchmarks.pacing`). Then a cohort of samples in one
 `CohortImport` (:mod:`benchmarks.cohort`) and read sets kept active (:mod:`benchmarks.active`).
 """
 
@@ -20,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import active, cohort, poll_lag, service_limits, two_stacks
+from benchmarks import active, cohort, pacing, poll_lag, service_limits, two_stacks
 from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
@@ -80,6 +81,7 @@ def main() -> int:
         )
         shared = two_stacks.measure(emulator, Path(tmp), per_stack, stack_seconds, quota)
         two_stacks.print_result(shared, per_stack, stack_seconds, quota)
+    pacing.main(["--smoke"] if args.smoke else [])
     if args.only_jobs:
         return 0
     sizes = ["--smoke"] if args.smoke else []

@@ -9,8 +9,9 @@ the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag betw
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
 (:mod:`benchmarks.poll_lag`). Table 3: two stacks of N/2 jobs each, `pulumi up` at the same
 time against one emulator (:mod:`benchmarks.two_stacks`), and our adaptive pacing beside
-botocore's adaptive retry mode on fake time (:mod:`benchmarks.pacing`). Then a cohort of samples in one
-`CohortImport` (:mod:`benchmarks.cohort`) and read sets kept active (:mod:`benchmarks.active`).
+botocore's adaptive retry mode on fake time (:mod:`benchmarks.pacing`). Then a cohort of
+samples in one `CohortImport` (:mod:`benchmarks.cohort`) and read sets kept active
+(:mod:`benchmarks.active`).
 """
 
 from __future__ import annotations

@@ -7,11 +7,14 @@
 Table 1: N one-source import jobs as N resources in one `pulumi up`, our provider host vs
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
-(:mod:`benchmarks.poll_lag`). Then a cohort of samples in one `CohortImport`
-(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), the
-cohort through a YAML program vs the Python dynamic resource (:mod:`benchmarks.languages`),
-waves of jobs through the scheduler alone on fake time (:mod:`benchmarks.waves`), and the
-threads and CPU time of a cohort of 1,000 batches waiting (:mod:`benchmarks.waits`).
+(:mod:`benchmarks.poll_lag`). Table 3: two stacks of N/2 jobs each, `pulumi up` at the same
+time against one emulator (:mod:`benchmarks.two_stacks`), and our adaptive pacing beside
+botocore's adaptive retry mode on fake time (:mod:`benchmarks.pacing`). Then a cohort of
+samples in one `CohortImport` (:mod:`benchmarks.cohort`), read sets kept active
+(:mod:`benchmarks.active`), the cohort through a YAML program vs the Python dynamic
+resource (:mod:`benchmarks.languages`), waves of jobs through the scheduler alone on fake
+time (:mod:`benchmarks.waves`), and the threads and CPU time of a cohort of 1,000 batches
+waiting (:mod:`benchmarks.waits`).
 """
 
 from __future__ import annotations
@@ -22,10 +25,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import active, cohort, languages, poll_lag, service_limits, waits, waves
+from benchmarks import (
+    active,
+    cohort,
+    languages,
+    pacing,
+    poll_lag,
+    service_limits,
+    two_stacks,
+    waits,
+    waves,
+)
 from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
+from omics_resources.core import limits
 from omics_resources.emulator import Durations, EmulatorServer
 
 
@@ -39,7 +53,7 @@ def main() -> int:
     parser.add_argument("--lag-jobs", default="10,120", help="job lengths for table 2, s")
     parser.add_argument("--provider-path", help="import omics_resources from here in the stack")
     parser.add_argument("--only-jobs", action="store_true",
-                        help="only tables 1 and 2 (not the cohort and active-read-set rows)")
+                        help="only tables 1 to 3 (not the cohort and active-read-set rows)")
     args = parser.parse_args()
     jobs, seconds, lag_jobs = (
         (4, 1.0, [3.0]) if args.smoke
@@ -75,6 +89,14 @@ def main() -> int:
             print(f"\nOne 1-hour job: our watcher makes {hour} List calls (shared by every job "
                   f"of its store); botocore's waiter {3600 // poll_lag.WAITER_DELAY_SECONDS} and "
                   f"gives up after 10 minutes.")
+        # Last: it changes the emulator's quota.
+        per_stack, stack_seconds, quota = (
+            two_stacks.SMOKE if args.smoke
+            else (jobs // 2, seconds, limits.DEFAULT_JOB_SLOTS["import"])
+        )
+        shared = two_stacks.measure(emulator, Path(tmp), per_stack, stack_seconds, quota)
+        two_stacks.print_result(shared, per_stack, stack_seconds, quota)
+    pacing.main(["--smoke"] if args.smoke else [])
     if args.only_jobs:
         return 0
     sizes = ["--smoke"] if args.smoke else []

@@ -1,6 +1,7 @@
 """The HealthOmics calls the providers make, in one object: each call waits for its turn
-under the rate limiter, lists are read page by page as botocore's paginator model says,
-and an endpoint that has never answered is told apart from a service that is busy.
+under the rate limiter (which slows a budget the service throttles), lists are read page by
+page as botocore's paginator model says, and an endpoint that has never answered is told
+apart from a service that is busy.
 
 Everything that decides (when to start, how long to wait, what a status means) lives
 elsewhere; this module only talks to the service.
@@ -9,6 +10,7 @@ elsewhere; this module only talks to the service.
 from __future__ import annotations
 
 import functools
+import random
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,8 +22,10 @@ import botocore.exceptions
 import botocore.session
 
 from omics_resources.core import aws, limits
+from omics_resources.core.attempts import hear_attempts, paced_by
 from omics_resources.core.errors import EndpointUnreachableError
 from omics_resources.core.polling import Clock, SystemClock
+from omics_resources.core.quota_gate import QuotaGate
 from omics_resources.core.ratelimit import RateLimiter
 from omics_resources.core.service_model import SERVICE_NAME
 
@@ -72,8 +76,11 @@ def _paging(operation: str) -> tuple[str, str, str, int]:
 
 class OmicsApi:
     """HealthOmics as the providers use it: ``client`` builds (or returns the cached) boto3
-    client, ``limiter`` paces every call, ``clock`` times how long an endpoint has been
-    silent, ``cancel`` ends a wait for a turn."""
+    client, ``limiter`` paces every call (each of botocore's retries too) and hears every
+    throttled attempt (:mod:`omics_resources.core.attempts`), ``clock`` times how long an
+    endpoint has been silent, ``cancel`` ends a wait for a turn. It also holds what the
+    process learns of the service's job quota: one :class:`QuotaGate` per Start operation
+    (``rng`` draws their waits)."""
 
     def __init__(
         self,
@@ -82,14 +89,26 @@ class OmicsApi:
         *,
         clock: Clock | None = None,
         cancel: threading.Event | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self._client = client
         self.limiter = limiter
         self._clock = clock or SystemClock()
         self._cancel = cancel
+        self._rng = rng or random.Random()
         self._lock = threading.Lock()
         self._answered = False
         self._silent_since: float | None = None
+        self._gates: dict[str, QuotaGate] = {}
+
+    def quota_gate(self, start_operation: str) -> QuotaGate:
+        """The line of this process's Starts of one job kind, shared by every create that
+        uses this object (:mod:`omics_resources.core.quota_gate`)."""
+        with self._lock:
+            gate = self._gates.get(start_operation)
+            if gate is None:
+                gate = self._gates[start_operation] = QuotaGate(self._clock, self._rng)
+            return gate
 
     def call(self, operation: str, **params: Any) -> Props:
         """One call of ``operation`` (e.g. ``GetReadSetImportJob``), in its turn."""
@@ -105,9 +124,11 @@ class OmicsApi:
 
     def _send(self, operation: str, params: Mapping[str, Any]) -> Props:
         client = self._client()
+        hear_attempts(client)
         began = self._clock.monotonic()
         try:
-            answer = dict(getattr(client, botocore.xform_name(operation))(**params))
+            with paced_by(self.limiter, self._cancel):
+                answer = dict(getattr(client, botocore.xform_name(operation))(**params))
         except _NO_ANSWER_ERRORS as error:
             self._no_answer(client, error, began)
             raise

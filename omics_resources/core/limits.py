@@ -52,17 +52,29 @@ RETRYABLE_ERROR_CODES: Final = frozenset(
     }
 )
 QUOTA_ERROR_CODE: Final = "ServiceQuotaExceededException"
+#: The service's answer to a call over its budget's rate (HTTP 429 in botocore's model).
+THROTTLING_ERROR_CODE: Final = "ThrottlingException"
 NOT_FOUND_ERROR_CODE: Final = "ResourceNotFoundException"
 ACCESS_DENIED_ERROR_CODE: Final = "AccessDeniedException"
 
 # How long a create waits by default: real imports of whole genomes run for hours.
 DEFAULT_WAIT_TIMEOUT_SECONDS: Final = 12 * 60 * 60
-# Retrying a Start that the service refused (its job quota is full because of other callers):
-# first look after about a second, then exponential backoff with jitter, capped.
+# Retrying a Start after an API error that another try may clear (throttled past botocore's
+# retries, 5xx, a dropped connection): first after about a second, then exponential backoff
+# with jitter, capped. (A Start refused for the job quota waits in line instead: below.)
 FIRST_POLL_SECONDS: Final = 1.0
 POLL_BACKOFF_MULTIPLIER: Final = 2.0
 MAX_POLL_INTERVAL_SECONDS: Final = 30.0
 POLL_JITTER_FRACTION: Final = 0.25
+# Starts of a kind while the service's job quota is full (core/quota_gate.py): the first in
+# line tries again when one of our jobs ends, else after max(QUOTA_PROBE_MIN_SECONDS,
+# QUOTA_PROBE_FRACTION x the time the quota has been full), at most QUOTA_PROBE_MAX_SECONDS,
+# drawn at random from half to all of it. Another caller's job that ends after t seconds of
+# waiting is found at most max(2 s, 5% of t) late, at about one 402 per 1.5 s per process at
+# first (whatever the number of creates waiting), one per 2.25 min after an hour.
+QUOTA_PROBE_MIN_SECONDS: Final = 2.0
+QUOTA_PROBE_FRACTION: Final = 0.05
+QUOTA_PROBE_MAX_SECONDS: Final = 300.0
 # Watching running jobs (one List*Jobs page per interval for every job of a store): the
 # interval is this fraction of the youngest watched job's age, within these bounds. A job
 # that ends after t seconds is seen at most max(1.9 s, 4.8% of t) late; a one-hour job costs
@@ -86,6 +98,26 @@ PROGRESS_HEARTBEAT_SECONDS: Final = 300.0
 # Go plugins check every 5 minutes; a provider orphaned by a killed CLI should not poll a
 # job for that long). Only a refused connection counts as gone: a busy engine is alive.
 ENGINE_HEALTH_INTERVAL_SECONDS: Final = 5.0
+
+# Adaptive pacing of each budget (AIMD, see docs/reliability.md): other callers of the account
+# spend the same budgets, so a throttled call means our pace is over today's share of it.
+# A throttle multiplies the pace by PACE_DECREASE, then throttles of calls sent within
+# PACE_HOLD_SECONDS of the cut are not counted again (the service's bucket holds about a
+# second of its rate: the cut shows within that; two callers that collide cut once each).
+PACE_DECREASE: Final = 0.5
+PACE_HOLD_SECONDS: Final = 1.0
+# While the budget is in use the pace climbs back by ceiling / PACE_RECOVERY_SECONDS a second
+# (from half to the ceiling in 15 s of use), never above the ceiling: the configured rate.
+PACE_RECOVERY_SECONDS: Final = 30.0
+# A throttle after such a climb halves the climb, down to ceiling / PACE_SLOWEST_RECOVERY_SECONDS
+# a second: callers that share a budget for long probe past their shares ever more rarely.
+PACE_SLOWEST_RECOVERY_SECONDS: Final = 480.0
+# The climb doubles back each time the pace gets this far past the last throttled one with
+# no throttle (the other callers have eased off); a climb this far counts as a probe.
+PACE_PROBE_MARGIN: Final = 1.1
+# However often throttled, a budget keeps this fraction of its ceiling (one request a second
+# of five): a run of throttles that no pace would avoid must not slow a stack to a crawl.
+PACE_FLOOR_FRACTION: Final = 0.2
 
 # botocore retry configuration used unless the user set AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
 DEFAULT_RETRY_MODE: Final = "standard"

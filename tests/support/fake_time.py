@@ -10,6 +10,7 @@ limiter paces: nothing is throttled, nothing sleeps. One emulator serves a whole
 from __future__ import annotations
 
 import io
+import random
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -93,7 +94,8 @@ class FakeWorld:
         """The provider's API object, paced and timed on the fake clock."""
         settings = self.settings
         limiter = RateLimiter(limits.RATE_BUDGETS, clock=self.clock)
-        return OmicsApi(lambda: aws.omics_client(settings), limiter, clock=self.clock, cancel=cancel)
+        return OmicsApi(lambda: aws.omics_client(settings), limiter, clock=self.clock, cancel=cancel,
+                        rng=random.Random(7))
 
     def scheduler(self, *, slots: int = 10, interval: Wait | None = None,
                   api: OmicsApi | None = None) -> Scheduler:

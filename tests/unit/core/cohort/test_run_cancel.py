@@ -36,7 +36,8 @@ def test_cancel_during_a_quota_wait_is_reported_as_cancelled(
     [result] = run.run({"1": list(declared.keys)})
     assert result.cancelled, result
     assert result.problem is not None
-    assert "the update was cancelled after 15 s of waiting for the service's job quota" in (
+    # Seen within half a second of the cancel (at 10 s): the quota wait wakes that often.
+    assert "the update was cancelled after 10 s of waiting for the service's job quota" in (
         result.problem)
     assert "stayed full" not in result.problem
     with pytest.raises(CohortImportError) as failed:

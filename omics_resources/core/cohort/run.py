@@ -247,6 +247,8 @@ class CohortRun:
                 try:
                     job = self._wait(run, job, batch, tally)
                     run.saw(job)
+                    # Its slot in the service's quota is free: ours, if Starts wait in line.
+                    run.api.quota_gate(run.kind.operations.start).freed()
                     return Ended(job)  # its full answer is read with the others
                 except WatchEndedError as stop:
                     run.saw(stop.job)

@@ -8,9 +8,10 @@ Table 1: N one-source import jobs as N resources in one `pulumi up`, our provide
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
 (:mod:`benchmarks.poll_lag`). Then a cohort of samples in one `CohortImport`
-(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), waves of
-jobs through the scheduler alone on fake time (:mod:`benchmarks.waves`), and the threads
-and CPU time of a cohort of 1,000 batches waiting (:mod:`benchmarks.waits`).
+(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), the cohort
+through a YAML program vs the Python dynamic resource (:mod:`benchmarks.languages`), waves
+of jobs through the scheduler alone on fake time (:mod:`benchmarks.waves`), and the
+threads and CPU time of a cohort of 1,000 batches waiting (:mod:`benchmarks.waits`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import active, cohort, poll_lag, service_limits, waits, waves
+from benchmarks import active, cohort, languages, poll_lag, service_limits, waits, waves
 from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
@@ -77,8 +78,8 @@ def main() -> int:
     if args.only_jobs:
         return 0
     sizes = ["--smoke"] if args.smoke else []
-    return (cohort.main(sizes) or active.main(sizes) or waves.main(sizes)
-            or waits.main(sizes))
+    return (cohort.main(sizes) or active.main(sizes) or languages.main(sizes)
+            or waves.main(sizes) or waits.main(sizes))
 
 
 if __name__ == "__main__":

@@ -377,9 +377,10 @@ class JobRun:
             ) from failed.__cause__
 
     def _changed(self, job_id: str, seen: Mapping[str, Any]) -> None:
+        ended = seen.get("status") in limits.TERMINAL_JOB_STATUSES
         # The List's word of an end has no source counts: the full answer's line says it.
-        if "sources" in seen or seen.get("status") not in limits.TERMINAL_JOB_STATUSES:
-            self.progress.status(job_id, describe(seen))
+        if "sources" in seen or not ended:
+            self.progress.status(job_id, describe(seen), final=ended)
 
     # -- verdict ----------------------------------------------------------------------------
 
@@ -395,7 +396,7 @@ class JobRun:
         ]
         if limits.job_accepted(status, allow_partial=self.allow_partial):
             if status in limits.JOB_OUTCOMES.success:
-                self.progress.status(job["id"], f"{status} ({source_counts(job)})")
+                self.progress.status(job["id"], f"{status} ({source_counts(job)})", final=True)
             else:
                 self.progress.say(
                     f"{status}, accepted (allow_partial): {'; '.join(failed)}", job["id"]

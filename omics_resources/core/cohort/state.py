@@ -17,7 +17,9 @@ update:
 - ``since``: one second before the creation of its oldest job (the read sets are younger:
   ``ListReadSets`` pages are filtered by it);
 - ``newest``: the creation of its newest job (jobs a failed run started are younger: the
-  next update looks for them from there, see :mod:`omics_resources.core.cohort.discovery`).
+  next update looks for them from there, see :mod:`omics_resources.core.cohort.discovery`);
+- ``partial``: only in the state of a create that failed (recorded by a front-end whose
+  engine keeps partly created resources).
 
 A sample's ``status``: :data:`SAMPLE_PENDING` (its job has not ended), :data:`SAMPLE_FAILED`
 (its last import failed; ``status_message`` says why), else its read set's status (ACTIVE,
@@ -160,6 +162,9 @@ class Ledger:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     since: str | None = None
     newest: str | None = None
+    #: Left by a create that failed (the state a front-end recorded for it): the next
+    #: update starts as that create's re-run would (see the behaviour).
+    partial: bool = False
 
     def record_sources(self, declared: Declared) -> None:
         """Remember each declared source's signature and tags (after they were applied)."""
@@ -190,6 +195,7 @@ class Ledger:
             "tagsets": tagsets,
             "since": self.since,
             "newest": self.newest,
+            **({"partial": True} if self.partial else {}),
         }
 
     @classmethod
@@ -217,6 +223,7 @@ class Ledger:
             tags=tags,
             since=state.get("since"),
             newest=state.get("newest"),
+            partial=state.get("partial") is True,
         )
 
 

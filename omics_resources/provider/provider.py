@@ -25,6 +25,7 @@ from omics_resources.core.polling import Clock, PollPolicy, SystemClock, default
 from omics_resources.core.resource import ResourceBehaviour, Runtime
 from omics_resources.core.scheduler import Scheduler
 from omics_resources.core.scheduling_config import SchedulingSettings
+from omics_resources.core.wakeup import CancelSignal
 from omics_resources.provider.calls import EngineProps, ResourceCall, renamed
 from omics_resources.provider.config import config_getter, config_names
 from omics_resources.provider.logs import EngineLog
@@ -70,7 +71,8 @@ class OmicsProvider(rpc.Provider):
         policy: Callable[[float], PollPolicy] | None = None,
         scheduler: Scheduler | None = None,
     ) -> None:
-        self.cancelled = threading.Event()
+        # A signal, not a bare Event: it wakes every wait at once (core/wakeup.py).
+        self.cancelled: threading.Event = CancelSignal()
         self._log = EngineLog(engine)
         self._clock = clock or SystemClock()
         self._policy = policy or default_policy

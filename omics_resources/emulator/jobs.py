@@ -62,6 +62,9 @@ class Inventory(Protocol):
     read_sets: dict[str, ReadSet]
     tags: dict[str, dict[str, str]]
 
+    def add_read_set(self, read_set: ReadSet) -> None:
+        """Keep a new read set (the only way one is added)."""
+
 
 @dataclass
 class JobSource:
@@ -219,7 +222,7 @@ class ImportJob(Job):
             read_count=source.reads,
             etag=source.etag,
         )
-        inventory.read_sets[read_set.id] = read_set
+        inventory.add_read_set(read_set)
         inventory.tags[read_set.arn] = dict(item.get("tags") or {})
 
     def summary(self) -> dict[str, Any]:

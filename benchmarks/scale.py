@@ -139,8 +139,8 @@ def state_file(stack: PulumiStack) -> Path:
 
 
 @contextmanager
-def scale_stack(emulator: EmulatorServer, root: Path, sheet: Path, store: str, label: str,
-                marker: str, *, noop: bool = False) -> Iterator[PulumiStack]:
+def scale_stack(emulator: EmulatorServer, root: Path, sheet: Path, *, store: str, label: str,
+                marker: str, noop: bool = False) -> Iterator[PulumiStack]:
     """The scale program's stack on ``sheet``, removed afterwards."""
     env = {**CREDENTIALS, MARKER: marker}
     stack = PulumiStack(PROGRAM, root / label,
@@ -231,11 +231,13 @@ def main(argv: list[str] | None = None) -> int:
                                                     "count": samples + 1})
         sheet = sample_sheet(root / "cohort.csv", samples)
         store = aws_client("omics", emulator.url).create_sequence_store(name="scale")["id"]
-        with scale_stack(emulator, root, sheet, store, "noop", marker, noop=True) as noop:
+        with scale_stack(emulator, root, sheet, store=store, label="noop", marker=marker,
+                         noop=True) as noop:
             began = time.monotonic()
             noop.preview(check=True)
             noop_preview = time.monotonic() - began
-        with scale_stack(emulator, root, sheet, store, "cohort", marker) as stack:
+        with scale_stack(emulator, root, sheet, store=store, label="cohort",
+                         marker=marker) as stack:
             bench = Bench(emulator, stack, marker)
             bench.measure("preview", lambda: bench.run("preview"))
             bench.measure("up", lambda: bench.run("up", "--yes", "--skip-preview"))

@@ -63,11 +63,12 @@ class ProcessWatch:
                 continue
             try:
                 status, ticks = _status(pid), _cpu_ticks(pid)
-            except (OSError, IndexError, ValueError):
-                continue  # it has just exited
+                peak, threads = int(status["VmHWM"].split()[0]), int(status["Threads"])
+            except (OSError, IndexError, KeyError, ValueError):
+                continue  # it has just exited (a zombie has no memory to report)
             seen = self._seen.setdefault(pid, _Seen())
-            seen.rss_peak_kib = max(seen.rss_peak_kib, int(status["VmHWM"].split()[0]))
-            seen.threads = max(seen.threads, int(status["Threads"]))
+            seen.rss_peak_kib = max(seen.rss_peak_kib, peak)
+            seen.threads = max(seen.threads, threads)
             seen.cpu_ticks = max(seen.cpu_ticks, ticks)
 
     def _run(self) -> None:

@@ -39,6 +39,7 @@ from omics_resources.core.cohort.batching import (
     plan_batches,
 )
 from omics_resources.core.cohort.discovery import absorb, find_jobs, window_start
+from omics_resources.core.cohort.packing import unpack, unpacked
 from omics_resources.core.cohort.run import BATCH_KIND, CohortRun
 from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
@@ -157,7 +158,8 @@ class CohortImportBehaviour(ResourceBehaviour):
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Defaults, and every problem of every source; no AWS call."""
         inputs = with_defaults(SETTINGS, news)
-        return Checked(inputs, cohort_problems(inputs))
+        # The inputs go back as they came (sources packed or not: see packing).
+        return Checked(inputs, cohort_problems(unpacked(inputs)))
 
     def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Replace for another store; update for anything else that differs, and for
@@ -167,7 +169,7 @@ class CohortImportBehaviour(ResourceBehaviour):
         if olds.get("role_arn") != news.get("role_arn"):
             updates.append("role_arn")
         if not (replaces or updates):
-            sources = news.get("sources")
+            sources = unpack(news.get("sources"))
             declared = Declared.of(sources) if isinstance(sources, list) else None
             if declared is None or LEDGER_OUTPUT not in olds:
                 updates.append("sources")
@@ -184,14 +186,14 @@ class CohortImportBehaviour(ResourceBehaviour):
         earlier failed or interrupted create imported is found and kept (see
         :mod:`~omics_resources.core.cohort.discovery`)."""
         store = str(props["sequence_store_id"])
-        outputs = self._converge(resource_name(props, "cohort"), props, CohortState(), ())
+        outputs = self._converge(resource_name(props, "cohort"), unpacked(props), CohortState(), ())
         return Created(cohort_id(store, props.get(SCOPE_PROPERTY)), outputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Props:
         """Import what is new, changed, failed or gone; re-tag; forget (or, if asked,
         delete) removed samples' read sets. Returns every output (pulumi #13983)."""
         roles = [str(olds["role_arn"])] if olds.get("role_arn") else []
-        return self._converge(resource_name(news, id_), news, CohortState.of(olds), roles)
+        return self._converge(resource_name(news, id_), unpacked(news), CohortState.of(olds), roles)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
         """Each read set's status (ListReadSets pages) and each pending sample's job."""

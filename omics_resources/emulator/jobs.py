@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, Literal, Protocol, get_args
 
 from omics_resources.core.service_model import job_outcomes
-from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store, status_message
+from omics_resources.emulator.entities import (
+    ReadSet,
+    ReadSets,
+    ReadSetStatus,
+    Store,
+    status_message,
+)
 from omics_resources.emulator.exceptions import ValidationException
 
 __all__ = [
@@ -59,11 +65,8 @@ class Inventory(Protocol):
     """What jobs act on: the stores, read sets and tags of the backend."""
 
     stores: dict[str, Store]
-    read_sets: dict[str, ReadSet]
+    read_sets: ReadSets
     tags: dict[str, dict[str, str]]
-
-    def add_read_set(self, read_set: ReadSet) -> None:
-        """Keep a new read set (the only way one is added)."""
 
 
 @dataclass
@@ -222,7 +225,7 @@ class ImportJob(Job):
             read_count=source.reads,
             etag=source.etag,
         )
-        inventory.add_read_set(read_set)
+        inventory.read_sets[read_set.id] = read_set
         inventory.tags[read_set.arn] = dict(item.get("tags") or {})
 
     def summary(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Container
 from typing import Any
 
 from omics_resources.emulator.behaviour import Behaviour
-from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store
+from omics_resources.emulator.entities import ReadSet, ReadSets, ReadSetStatus, Store
 from omics_resources.emulator.etags import DEFAULT_FAMILY
 from omics_resources.emulator.exceptions import (
     ResourceNotFoundException,
@@ -72,10 +72,7 @@ class OmicsBackend:
         self._on_change = on_change
         self._rng = random.Random()
         self.stores: dict[str, Store] = {}
-        self.read_sets: dict[str, ReadSet] = {}
-        # The read sets' ids sorted (ListReadSets' page order), built when a list needs it
-        # after a change: a walk of 1,000 pages over 100,000 read sets sorts them once.
-        self._read_set_order: list[str] | None = None
+        self.read_sets = ReadSets()
         self.jobs: dict[str, Job] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self.tokens = ClientTokens()
@@ -87,7 +84,6 @@ class OmicsBackend:
         with self.lock:
             self.stores.clear()
             self.read_sets.clear()
-            self._read_set_order = None
             self.jobs.clear()
             self.tags.clear()
             self.tokens.clear()
@@ -114,22 +110,6 @@ class OmicsBackend:
             candidate = str(self._rng.randrange(10**9, 10**10))
             if not any(candidate in used for used in taken):
                 return candidate
-
-    def add_read_set(self, read_set: ReadSet) -> None:
-        """Keep a new read set (jobs call this; see :class:`~.jobs.Inventory`)."""
-        self.read_sets[read_set.id] = read_set
-        self._read_set_order = None
-
-    def replace_read_sets(self, read_sets: dict[str, ReadSet]) -> None:
-        """Hold exactly ``read_sets`` (a state file loaded)."""
-        self.read_sets = read_sets
-        self._read_set_order = None
-
-    def _ordered_read_set_ids(self) -> list[str]:
-        order = self._read_set_order
-        if order is None or len(order) != len(self.read_sets):
-            order = self._read_set_order = sorted(self.read_sets)
-        return order
 
     def store(self, store_id: str) -> Store:
         """The store, or the API's not-found error."""
@@ -410,7 +390,7 @@ class OmicsBackend:
                 return r if wanted else None
 
             served, token = page_in_order(
-                self._ordered_read_set_ids(), listed, maxResults, nextToken
+                self.read_sets.ordered_ids(), listed, maxResults, nextToken
             )
             return {"readSets": [r.describe() for r in served], "nextToken": token}
 

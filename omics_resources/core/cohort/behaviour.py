@@ -38,14 +38,13 @@ from omics_resources.core.cohort.batching import (
     duplicate_keys,
     plan_batches,
 )
+from omics_resources.core.cohort.declaration import declared_sources, problems_of
 from omics_resources.core.cohort.discovery import absorb, find_jobs, window_start
-from omics_resources.core.cohort.packing import unpack, unpacked
 from omics_resources.core.cohort.run import BATCH_KIND, CohortRun
 from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
     CohortState,
     Declared,
-    import_signature,
     plan_delta,
 )
 from omics_resources.core.cohort.upkeep import mark_duplicates, remove_read_sets, retag, settle
@@ -159,7 +158,7 @@ class CohortImportBehaviour(ResourceBehaviour):
         """Defaults, and every problem of every source; no AWS call."""
         inputs = with_defaults(SETTINGS, news)
         # The inputs go back as they came (sources packed or not: see packing).
-        return Checked(inputs, cohort_problems(unpacked(inputs)))
+        return Checked(inputs, problems_of(inputs, cohort_problems))
 
     def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Replace for another store; update for anything else that differs, and for
@@ -169,8 +168,7 @@ class CohortImportBehaviour(ResourceBehaviour):
         if olds.get("role_arn") != news.get("role_arn"):
             updates.append("role_arn")
         if not (replaces or updates):
-            sources = unpack(news.get("sources"))
-            declared = Declared.of(sources) if isinstance(sources, list) else None
+            declared = declared_sources(news.get("sources"))
             if declared is None or LEDGER_OUTPUT not in olds:
                 updates.append("sources")
             else:
@@ -186,14 +184,14 @@ class CohortImportBehaviour(ResourceBehaviour):
         earlier failed or interrupted create imported is found and kept (see
         :mod:`~omics_resources.core.cohort.discovery`)."""
         store = str(props["sequence_store_id"])
-        outputs = self._converge(resource_name(props, "cohort"), unpacked(props), CohortState(), ())
+        outputs = self._converge(resource_name(props, "cohort"), props, CohortState(), ())
         return Created(cohort_id(store, props.get(SCOPE_PROPERTY)), outputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Props:
         """Import what is new, changed, failed or gone; re-tag; forget (or, if asked,
         delete) removed samples' read sets. Returns every output (pulumi #13983)."""
         roles = [str(olds["role_arn"])] if olds.get("role_arn") else []
-        return self._converge(resource_name(news, id_), unpacked(news), CohortState.of(olds), roles)
+        return self._converge(resource_name(news, id_), news, CohortState.of(olds), roles)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
         """Each read set's status (ListReadSets pages) and each pending sample's job."""
@@ -325,8 +323,7 @@ class CohortImportBehaviour(ResourceBehaviour):
             waited, stopped = run.wait_for(running)
             by_id = {str(j["id"]): j for j in waited}
             jobs = [by_id.get(str(j["id"]), j) for j in jobs]
-        signatures = {k: import_signature(declared.sources[k]) for k in declared.keys}
-        found = absorb(state, jobs, cohort, signatures)
+        found = absorb(state, jobs, cohort, declared.signatures)
         keys = found.keys
         # A read set the job made may be gone since: such a sample is imported again.
         made = [s.read_set_id for k in keys if (s := state.samples[k]).read_set_id]
@@ -350,8 +347,8 @@ class CohortImportBehaviour(ResourceBehaviour):
         return found.superseded
 
     def _declared(self, progress: Progress, props: Mapping[str, Any]) -> Declared:
-        problems = cohort_problems(props)
-        declared = Declared.of(props.get("sources") or [])
+        problems = problems_of(props, cohort_problems)
+        declared = declared_sources(props.get("sources") or [])
         if problems or declared is None:
             raise InvalidInputError(progress.resource, problems or ["sources: not all known"])
         return declared

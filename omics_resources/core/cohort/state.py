@@ -32,6 +32,7 @@ ARCHIVED, ACTIVATING ..., DELETED when the read set is gone).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -75,10 +76,15 @@ _LEDGER_VERSION = 2
 _LEDGER_OBJECT_VERSION = 1
 
 
+# json.dumps(values, sort_keys=True, separators=(",", ":"), default=str), the encoder
+# built once (json.dumps builds one per call: a third of the time at 100,000 sources).
+# The text must never change: the ledger keeps its hashes.
+_CANONICAL: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def import_signature(source: Mapping[str, Any]) -> str:
     """A short stable hash of what StartReadSetImportJob would import for ``source``."""
-    values = [source.get(name) for name in IMPORTED_FIELDS]
-    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    canonical = _CANONICAL.encode([source.get(name) for name in IMPORTED_FIELDS])
     return hashlib.sha256(canonical.encode()).hexdigest()[:_SIGNATURE_CHARS]
 
 
@@ -111,6 +117,12 @@ class Declared:
             by_key[key] = source
             index[key] = position
         return cls(tuple(by_key), by_key, index)
+
+    @functools.cached_property
+    def signatures(self) -> Mapping[str, str]:
+        """Each key's :func:`import_signature` (computed once: a diff, an update's plan and
+        the ledger it records all ask for every key's)."""
+        return {k: import_signature(self.sources[k]) for k in self.keys}
 
     def label(self, key: str) -> str:
         """How a message names one source: ``sources[3] (S3, s3://bucket/S3_R1.fastq)``."""
@@ -171,7 +183,7 @@ class Ledger:
 
     def record_sources(self, declared: Declared) -> None:
         """Remember each declared source's signature and tags (after they were applied)."""
-        self.signatures = {k: import_signature(declared.sources[k]) for k in declared.keys}
+        self.signatures = dict(declared.signatures)
         self.tags = {k: t for k in declared.keys if (t := source_tags(declared.sources[k]))}
 
     def to_state(self) -> str:
@@ -300,7 +312,7 @@ def plan_delta(ledger: Ledger, samples: Mapping[str, Sample], declared: Declared
         source = declared.sources[key]
         if signature is None or sample is None:
             added.append(key)
-        elif signature != import_signature(source):
+        elif signature != declared.signatures[key]:
             changed.append(key)
         elif sample.status in (SAMPLE_FAILED, limits.READ_SET_DELETED):
             retried.append(key)

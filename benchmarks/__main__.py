@@ -1,6 +1,6 @@
 """Benchmarks against the emulator with HealthOmics' published limits on.
 
-    python -m benchmarks            # the figures in docs/performance.md (about 5 minutes)
+    python -m benchmarks            # the figures in docs/performance.md (about 25 minutes)
     python -m benchmarks --smoke    # small sizes: a quick check that it all still runs (CI)
     python -m benchmarks --provider-path DIR   # the provider code in DIR (e.g. an old checkout)
 
@@ -8,7 +8,8 @@ Table 1: N one-source import jobs as N resources in one `pulumi up`, our provide
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
 (:mod:`benchmarks.poll_lag`). Then a cohort of samples in one `CohortImport`
-(:mod:`benchmarks.cohort`) and read sets kept active (:mod:`benchmarks.active`).
+(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), and a
+cohort of 100,000 samples (:mod:`benchmarks.scale`; 1,000 with ``--smoke``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import active, cohort, poll_lag, service_limits
+from benchmarks import active, cohort, poll_lag, scale, service_limits
 from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
@@ -36,7 +37,7 @@ def main() -> int:
     parser.add_argument("--lag-jobs", default="10,120", help="job lengths for table 2, s")
     parser.add_argument("--provider-path", help="import omics_resources from here in the stack")
     parser.add_argument("--only-jobs", action="store_true",
-                        help="only tables 1 and 2 (not the cohort and active-read-set rows)")
+                        help="only tables 1 and 2 (not the cohort, active-read-set and scale rows)")
     args = parser.parse_args()
     jobs, seconds, lag_jobs = (
         (4, 1.0, [3.0]) if args.smoke
@@ -74,7 +75,7 @@ def main() -> int:
     if args.only_jobs:
         return 0
     sizes = ["--smoke"] if args.smoke else []
-    return cohort.main(sizes) or active.main(sizes)
+    return cohort.main(sizes) or active.main(sizes) or scale.main(sizes)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ one control call, see ``POST /_emulator/objects``), in one stack, step by step:
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import csv
 import math
 import os
@@ -35,12 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.procwatch import ProcessWatch
+from benchmarks.procwatch import PROVIDER_MODULE, ProcessWatch
 from benchmarks.report import table
 from benchmarks.stacks import CREDENTIALS
 from harness.clients import ROLE_ARN, aws_client
 from harness.pulumi_cli import REPO, PulumiStack
 from omics_resources.core import limits
+from omics_resources.core.cohort.sheets import sources_from_sample_sheet as sources_from_sheet
 from omics_resources.emulator import Durations, EmulatorServer
 
 PROGRAM = REPO / "benchmarks" / "programs" / "scale"
@@ -70,10 +73,19 @@ def sample_sheet(path: Path, count: int) -> Path:
     return path
 
 
+#: The processes of one CLI command, by a part of their command line.
+PROCESSES = {
+    "CLI (engine)": "pulumi/bin/pulumi\0",
+    "language host": "language_host.py",
+    "program": "run_program.py",
+    "provider": PROVIDER_MODULE,
+}
+
+
 @dataclass
 class Step:
     """What one CLI command cost: wall, HealthOmics calls by operation and budget, jobs
-    started, and the provider processes' peak RSS, threads and CPU seconds."""
+    started, the provider process's peak RSS and threads, and CPU seconds by process."""
 
     wall: float
     calls: dict[str, int]
@@ -83,7 +95,7 @@ class Step:
     quota_exceeded: int
     rss: int = 0
     threads: int = 0
-    cpu: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -108,10 +120,15 @@ class Bench:
         """Run ``command`` with the emulator's log cleared and the provider watched."""
         control = self.emulator.control
         control.handle("DELETE", "log")
-        with ProcessWatch(f"{MARKER}={self.marker}") as watch:
+        watches = {name: ProcessWatch(f"{MARKER}={self.marker}", needle=needle)
+                   for name, needle in PROCESSES.items()}
+        with contextlib.ExitStack() as running:
+            for watch in watches.values():
+                running.enter_context(watch)
             began = time.monotonic()
             command()
             wall = time.monotonic() - began
+        provider = watches["provider"]
         log: dict[str, Any] = control.handle("GET", "log")
         step = Step(
             wall=wall,
@@ -121,7 +138,8 @@ class Bench:
                          if r["operation"] == "StartReadSetImportJob" and r.get("newJob")),
             throttled=sum(int(b["throttled"]) for b in log["budgets"].values()),
             quota_exceeded=int(log["quotaExceeded"]),
-            rss=watch.peak_rss_bytes, threads=watch.peak_threads, cpu=watch.cpu_seconds,
+            rss=provider.peak_rss_bytes, threads=provider.peak_threads,
+            cpu={name: watch.cpu_seconds for name, watch in watches.items()},
         )
         self.steps[name] = step
         return step
@@ -186,7 +204,7 @@ def report(samples: int, seconds: float, bench: Bench, noop_preview: float,
          f"{up.total} calls", "<= 1.25x the Start floor",
          _verdict(up.wall <= 1.25 * start_floor)],
         ["provider process, up", f"peak RSS {up.rss / 2**20:.0f} MiB, {up.threads} threads at "
-         f"most, {up.cpu:.0f} s CPU", "<= 1 GiB", _verdict(0 < up.rss <= GIB)],
+         f"most, {up.cpu['provider']:.0f} s CPU", "<= 1 GiB", _verdict(0 < up.rss <= GIB)],
         ["state per sample", f"{per_sample:.0f} bytes ({state_bytes / 2**20:.1f} MiB file)",
          "<= 350", _verdict(per_sample <= 350)],
         ["preview, no change", f"{s['preview, no change'].wall:.1f} s, "
@@ -202,12 +220,58 @@ def report(samples: int, seconds: float, bench: Bench, noop_preview: float,
          f"{list_tps:g}/s ({pages / list_tps:.0f} s)", f"{pages} pages",
          _verdict(listed == pages)],
         ["provider process, refresh", f"peak RSS {refresh.rss / 2**20:.0f} MiB, "
-         f"{refresh.cpu:.0f} s CPU", "<= 1 GiB", _verdict(0 < refresh.rss <= GIB)],
+         f"{refresh.cpu['provider']:.0f} s CPU", "<= 1 GiB", _verdict(0 < refresh.rss <= GIB)],
     ]
     head = (f"{samples:,} samples ({jobs} jobs of {seconds:g} s) in one CohortImport from a "
             "sample sheet, real CLI, emulator limits on (5 requests/s per budget, 10 import "
             "jobs at once)\n")
     return head + "\n" + table(["measured", "figure", "goal", "met"], rows)
+
+
+def cpu_table(bench: Bench) -> str:
+    """CPU seconds of each process of each step: where the time goes."""
+    rows = [[name, f"{step.wall:.1f}", *(f"{step.cpu.get(p, 0.0):.1f}" for p in PROCESSES)]
+            for name, step in bench.steps.items()]
+    return table(["step", "wall s", *(f"{p} CPU s" for p in PROCESSES)], rows)
+
+
+def in_process(samples: int) -> str:
+    """Our check and diff against the SDK's (de)serialization of the same values, timed
+    in this process (what the provider does for each engine call)."""
+    from pulumi.runtime import rpc  # noqa: PLC0415 - only this measure needs the SDK here
+
+    from harness.cohort_outputs import imported_outputs  # noqa: PLC0415
+    from omics_resources.core.cohort.packing import pack  # noqa: PLC0415
+    from omics_resources.dynamic.cohort_import import CohortImportProvider  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = sources_from_sheet(sample_sheet(Path(tmp) / "s.csv", samples))
+    props = {"sequence_store_id": "1234567890", "role_arn": ROLE_ARN, "sources": pack(sources),
+             "scope": {"project": "p", "stack": "s", "resource_name": "cohort"}}
+    provider = CohortImportProvider()
+    timed: dict[str, float] = {}
+
+    def timing(name: str, work: Callable[[], Any]) -> Any:
+        began = time.perf_counter()
+        found = work()
+        timed[name] = time.perf_counter() - began
+        return found
+
+    checked = timing("check", lambda: provider.check({}, props).inputs)
+    outputs = imported_outputs(checked)
+    timing("diff", lambda: provider.diff("id", outputs, checked))
+    loop = asyncio.new_event_loop()
+    try:
+        wire = timing("serialize", lambda: loop.run_until_complete(
+            rpc.serialize_properties(outputs, {})))
+        timing("deserialize", lambda: rpc.deserialize_properties(wire, True))
+    finally:
+        loop.close()
+    return (f"In-process at {samples:,} samples: our check {timed['check']:.2f} s and diff "
+            f"{timed['diff']:.2f} s (the first of a process: later calls on the same sources "
+            f"find them checked); the SDK's serialization of the outputs "
+            f"{timed['serialize']:.2f} s and deserialization {timed['deserialize']:.2f} s "
+            "(once for each engine call that carries them).")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -251,6 +315,10 @@ def main(argv: list[str] | None = None) -> int:
             bench.measure("refresh", lambda: bench.run("refresh", "--yes", "--skip-preview"))
             assert stack.outputs()["counts"]["imported"] == samples + 1
     print(report(samples, args.seconds, bench, noop_preview, state_bytes))
+    print("\nCPU seconds by process, each step (the provider's includes the SDK's "
+          "(de)serialization of every value it is handed and returns)\n")
+    print(cpu_table(bench))
+    print("\n" + in_process(samples))
     return 0
 
 

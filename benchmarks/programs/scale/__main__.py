@@ -1,7 +1,8 @@
 """One ``CohortImport`` named ``cohort`` from the sample sheet ``sheet`` into
-``sequenceStoreId``; with ``noop: true`` the same inputs go to a dynamic resource that
-does nothing (the preview's baseline). Only the counts are exported: a stack output of
-every read set id would double the state the benchmark measures."""
+``sequenceStoreId``; with ``noop: true`` the same inputs, as the engine sees them (sources
+packed), go to a dynamic resource that does nothing (the preview's baseline). Only the
+counts are exported: a stack output of every read set id would double the state the
+benchmark measures."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, Resource, ResourceProvider
 
 from omics_resources import CohortImport, CohortImportArgs, sources_from_sample_sheet
+from omics_resources.core.cohort.packing import pack
 
 
 class NoOpProvider(ResourceProvider):
@@ -29,6 +31,7 @@ args = CohortImportArgs(sources=sources_from_sample_sheet(config.require("sheet"
                         sequence_store_id=config.require("sequenceStoreId"),
                         role_arn=config.require("roleArn"))
 if config.get_bool("noop"):
-    NoOp(NoOpProvider(), "cohort", args.to_props())
+    props = args.to_props()
+    NoOp(NoOpProvider(), "cohort", {**props, "sources": pack(props["sources"])})
 else:
     pulumi.export("counts", CohortImport("cohort", args).counts)

@@ -8,7 +8,8 @@ Table 1: N one-source import jobs as N resources in one `pulumi up`, our provide
 the SDK's stock server (:mod:`benchmarks.service_limits`). Table 2: the lag between a job's
 end and the wait's return, and the calls it took, our watcher vs botocore's waiter
 (:mod:`benchmarks.poll_lag`). Then a cohort of samples in one `CohortImport`
-(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), and a
+(:mod:`benchmarks.cohort`), read sets kept active (:mod:`benchmarks.active`), the cohort
+through a YAML program vs the Python dynamic resource (:mod:`benchmarks.languages`), and a
 cohort of 100,000 samples (:mod:`benchmarks.scale`; 1,000 with ``--smoke``).
 """
 
@@ -20,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import active, cohort, poll_lag, scale, service_limits
+from benchmarks import active, cohort, languages, poll_lag, scale, service_limits
 from benchmarks.report import table
 from benchmarks.stacks import BUCKET, CREDENTIALS
 from harness.clients import aws_client
@@ -75,7 +76,8 @@ def main() -> int:
     if args.only_jobs:
         return 0
     sizes = ["--smoke"] if args.smoke else []
-    return cohort.main(sizes) or active.main(sizes) or scale.main(sizes)
+    return (cohort.main(sizes) or active.main(sizes) or languages.main(sizes)
+            or scale.main(sizes))
 
 
 if __name__ == "__main__":

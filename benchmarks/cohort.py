@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -25,7 +26,7 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -165,15 +166,34 @@ def preview_rows(emulator: EmulatorServer, root: Path, sheet: Path) -> list[list
             ["no-op dynamic resource", f"{noop:.1f}", "1.00", "0"]]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
+def sizes(argv: list[str] | None, doc: str | None) -> tuple[int, float]:
+    """Samples and each source's import seconds from the command line (``--smoke``: small)."""
+    parser = argparse.ArgumentParser(description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="120 samples, for CI")
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=20.0, help="each source's import time")
     args = parser.parse_args(argv)
-    samples, seconds = (120, 1.0) if args.smoke else (args.samples, args.seconds)
     os.environ.update(CREDENTIALS)
+    return (120, 1.0) if args.smoke else (args.samples, args.seconds)
+
+
+@contextlib.contextmanager
+def cohort_world(samples: int, seconds: float) -> Iterator[tuple[EmulatorServer, Path, Path]]:
+    """An emulator (limits on) whose bucket holds ``samples`` FASTQ objects, a scratch
+    directory, and the sample sheet of those samples in it."""
+    with (EmulatorServer(port=0, durations=Durations(submit_seconds=0.0, import_seconds=seconds))
+          as emulator, tempfile.TemporaryDirectory() as tmp):
+        s3 = aws_client("s3", emulator.url)
+        s3.create_bucket(Bucket=BUCKET)
+        for i in range(samples):
+            s3.put_object(Bucket=BUCKET, Key=f"cohort/S{i:05d}_R1.fastq.gz",
+                          Body=f"@S{i}/1\nACGT\n+\nIIII\n".encode())
+        yield emulator, Path(tmp), sample_sheet(Path(tmp) / "cohort.csv", samples)
+
+
+def main(argv: list[str] | None = None) -> int:
+    samples, seconds = sizes(argv, __doc__)
 
     provider = CohortImportProvider()
     props = {"sequence_store_id": "1234567890", "role_arn": ROLE_ARN,
@@ -187,16 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     outs = imported_outputs(checked)
     diff_s = median_seconds(lambda: provider.diff("x", outs, checked))
 
-    with (EmulatorServer(port=0, durations=Durations(submit_seconds=0.0, import_seconds=seconds))
-          as emulator, tempfile.TemporaryDirectory() as tmp):
-        s3 = aws_client("s3", emulator.url)
-        s3.create_bucket(Bucket=BUCKET)
-        for i in range(samples):
-            s3.put_object(Bucket=BUCKET, Key=f"cohort/S{i:05d}_R1.fastq.gz",
-                          Body=f"@S{i}/1\nACGT\n+\nIIII\n".encode())
-        sheet = sample_sheet(Path(tmp) / "cohort.csv", samples)
-        ideal, rows, state = up_rows(emulator, Path(tmp), sheet, samples, seconds)
-        previews = preview_rows(emulator, Path(tmp), sheet)
+    with cohort_world(samples, seconds) as (emulator, root, sheet):
+        ideal, rows, state = up_rows(emulator, root, sheet, samples, seconds)
+        previews = preview_rows(emulator, root, sheet)
 
     print(f"\n{samples} samples ({math.ceil(samples / 100)} jobs of {seconds:g} s) in one "
           f"`pulumi up`, emulator limits on; ideal schedule {ideal:.1f} s\n")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One setup step for the demo, the tests and CI: a virtualenv with the pinned requirements
-# and this package (editable), plus the pinned Pulumi CLI and Python language host.
+# and this package (editable), plus the pinned Pulumi CLI and language hosts, and what the
+# SDK tests compile with (the SDK generator, node_modules, Go modules).
 # Idempotent and quick when nothing changed. Prints progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +34,5 @@ else
 fi
 
 bash scripts/setup_pulumi.sh >/dev/null
+bash scripts/setup_sdks.sh >/dev/null
 log "ready in $((SECONDS - started)) s"

@@ -11,6 +11,9 @@
 #   from scratch.
 # * The Python language host is ours (tools/language_host.py, via bin/pulumi-language-python):
 #   the Go module of Pulumi's own is not served by the proxy (403).
+# * The YAML language host, pulumi-language-yaml, is Pulumi's own: its module is served, so
+#   it is built with `go install` into $CACHE_ROOT and copied next to the CLI, where the
+#   engine looks for language plugins first. Warm, that is a byte compare.
 #
 # Progress goes to stderr; the last line on stdout is the bin directory.
 set -euo pipefail
@@ -26,6 +29,10 @@ PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION:-3.274.1}
 # A dependency pinned by pkg/v3 at a commit the proxy does not serve, and the release it
 # is replaced with.
 GO_REPLACES=("gocloud.dev=gocloud.dev@v0.47.0")
+# The YAML language host (github.com/pulumi/pulumi-yaml). Its go.mod has no replace
+# directives, so `go install module@version` builds it as released (it pins its own
+# pulumi pkg/sdk, 3.206.0; the host and the CLI speak the engine's stable gRPC protocol).
+PULUMI_YAML_VERSION=${PULUMI_YAML_VERSION:-1.25.0}
 
 CACHE_ROOT=${OMICS_RESOURCES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omics-resources}
 export GOMODCACHE=$CACHE_ROOT/go/mod GOCACHE=$CACHE_ROOT/go/build GOFLAGS=-mod=mod
@@ -63,9 +70,28 @@ else
   fi
   cp "$cached_bin/pulumi" "$tools_bin/pulumi"
 fi
+
+yaml_cached=$CACHE_ROOT/pulumi-language-yaml-v$PULUMI_YAML_VERSION/bin
+if [ ! -x "$yaml_cached/pulumi-language-yaml" ]; then
+  command -v go >/dev/null || { log "Go is needed to build pulumi-language-yaml: install Go 1.26+"; exit 1; }
+  log "building pulumi-language-yaml v$PULUMI_YAML_VERSION from the Go module proxy (about 2 min cold)"
+  mkdir -p "$yaml_cached/tmp"
+  # GOBIN to a scratch dir and a rename, so an interrupted build never leaves a binary
+  # that a warm run would take for a finished one.
+  (cd "$CACHE_ROOT" && CGO_ENABLED=0 GOBIN="$yaml_cached/tmp" go install -trimpath \
+    -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$PULUMI_YAML_VERSION")
+  mv "$yaml_cached/tmp/pulumi-language-yaml" "$yaml_cached/pulumi-language-yaml"
+  rmdir "$yaml_cached/tmp"
+fi
+if ! cmp -s "$yaml_cached/pulumi-language-yaml" "$tools_bin/pulumi-language-yaml"; then
+  cp "$yaml_cached/pulumi-language-yaml" "$tools_bin/pulumi-language-yaml.tmp"
+  mv "$tools_bin/pulumi-language-yaml.tmp" "$tools_bin/pulumi-language-yaml"
+fi
+
 # The plugins the engine looks for next to the CLI: our language host and provider shim.
-for plugin in pulumi-language-python pulumi-resource-pulumi-python; do
+for plugin in pulumi-language-python pulumi-resource-pulumi-python pulumi-resource-omics; do
   ln -sf "$root/bin/$plugin" "$tools_bin/$plugin"
 done
-log "pulumi $(version_of "$tools_bin/pulumi") ready in $((SECONDS - started)) s"
+log "pulumi $(version_of "$tools_bin/pulumi") and pulumi-language-yaml v$PULUMI_YAML_VERSION ready in $((SECONDS - started)) s"
 echo "$tools_bin"

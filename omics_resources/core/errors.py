@@ -9,6 +9,7 @@
      │    └── JobWaitCancelledError   ... because the engine asked us to stop
      ├── JobStartCancelledError  the engine asked us to stop before the job could start
      ├── ReadSetDeletionError    BatchDeleteReadSet refused some read sets
+     ├── PartialCreateError      a create failed after it made something (its id, outputs)
      └── EndpointUnreachableError  the endpoint never answered (wrong URL, Region, network)
 
 Every message names the job id, so the user can look it up with the AWS CLI.
@@ -16,7 +17,8 @@ Every message names the job id, so the user can look it up with the AWS CLI.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 __all__ = [
     "EndpointUnreachableError",
@@ -26,6 +28,7 @@ __all__ = [
     "JobStillRunningError",
     "JobWaitCancelledError",
     "OmicsResourceError",
+    "PartialCreateError",
     "ReadSetDeletionError",
 ]
 
@@ -90,6 +93,18 @@ class JobStartCancelledError(OmicsResourceError):
             f"of {waiting}. Run `pulumi up` again."
         )
         self.waited = waited
+
+
+class PartialCreateError(OmicsResourceError):
+    """A create that failed after it made something: ``resource_id`` and ``outputs`` are
+    the resource as it stands. A front-end whose engine can record a partly created
+    resource does (the next ``pulumi up`` is then an update of it); any other shows the
+    message, which is the cause's own."""
+
+    def __init__(self, message: str, *, resource_id: str, outputs: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.outputs = dict(outputs)
 
 
 class ReadSetDeletionError(OmicsResourceError):

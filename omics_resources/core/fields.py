@@ -9,6 +9,7 @@ inputs rebuilt from a job adopted with ``get``. The ``*Args`` classes mirror the
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ from omics_resources.core.validation import SettingRule, is_unknown
 __all__ = [
     "Change",
     "Field",
+    "Output",
     "changed_fields",
+    "documented",
     "from_api",
     "item_changes",
     "names",
     "property_path",
+    "replaced",
     "settings",
     "to_api",
 ]
@@ -47,7 +51,8 @@ class Field:
     """One property. ``api`` is its path in the Start request (none for settings). A list
     of objects names its items' fields in ``items``; a list of strings sent as objects
     names where each string goes in ``scalar_item``
-    (``read_set_ids`` -> ``sources[].readSetId``)."""
+    (``read_set_ids`` -> ``sources[].readSetId``). ``doc`` is what users read about it (the
+    Python classes' docstrings, the schema's descriptions)."""
 
     name: str
     api: tuple[str, ...] = ()
@@ -55,6 +60,40 @@ class Field:
     setting: SettingRule | None = None
     items: tuple[Field, ...] = ()
     scalar_item: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output besides the inputs, described for users and for front-ends that type
+    their properties (a schema): ``kind`` is ``string``, ``number``, ``integer``,
+    ``boolean``, ``object`` (with ``members``) or ``any``; ``many`` is ``list``, ``map``
+    (keys are data: sample keys, read-set ids) or None for one value."""
+
+    name: str
+    doc: str
+    kind: str = "string"
+    many: str | None = None
+    members: tuple[Output, ...] = ()
+    #: Input fields each object also holds, as declared (a source's inputs beside its result).
+    inputs: tuple[Field, ...] = ()
+
+
+def replaced(outputs: Sequence[Output], *changed: Output) -> tuple[Output, ...]:
+    """``outputs`` with some of them (by name) as ``changed`` says them."""
+    by_name = {o.name: o for o in changed}
+    unknown = set(by_name) - {o.name for o in outputs}
+    if unknown:
+        raise ValueError(f"no such outputs: {sorted(unknown)}")
+    return tuple(by_name.get(o.name, o) for o in outputs)
+
+
+def documented(fields: Sequence[Field], **docs: str) -> tuple[Field, ...]:
+    """``fields`` with the docs of some of them (by name) said as one resource says them."""
+    unknown = set(docs) - {f.name for f in fields}
+    if unknown:
+        raise ValueError(f"no such fields: {sorted(unknown)}")
+    return tuple(dataclasses.replace(f, doc=docs[f.name]) if f.name in docs else f for f in fields)
 
 
 def names(fields: Sequence[Field], change: Change) -> tuple[str, ...]:

@@ -341,7 +341,11 @@ class JobRun:
                 job,
                 deadline=self.deadline,
                 cancel=self.cancel,
-                on_change=lambda seen: self.progress.status(job_id, describe(seen)),
+                on_change=lambda seen: self.progress.status(
+                    job_id,
+                    describe(seen),
+                    final=seen.get("status") in limits.TERMINAL_JOB_STATUSES,
+                ),
                 on_error=on_error,
             )
         except WatchEndedError as stop:
@@ -373,7 +377,7 @@ class JobRun:
         ]
         if limits.job_accepted(status, allow_partial=self.allow_partial):
             if status in limits.JOB_OUTCOMES.success:
-                self.progress.status(job["id"], f"{status} ({source_counts(job)})")
+                self.progress.status(job["id"], f"{status} ({source_counts(job)})", final=True)
             else:
                 self.progress.say(
                     f"{status}, accepted (allow_partial): {'; '.join(failed)}", job["id"]

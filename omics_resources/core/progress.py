@@ -17,12 +17,21 @@ from typing import TextIO
 
 from omics_resources.core import limits
 
-__all__ = ["Progress", "Sink", "print_line"]
+__all__ = ["Progress", "Sink", "StatusLine", "print_line"]
 
 #: Where progress lines go: one call per line, from any thread.
 Sink = Callable[[str], None]
 
 _print_lock = threading.Lock()
+
+
+class StatusLine(str):
+    """A line that says how a wait stands now, replaced by the next one (a job's status, the
+    cohort's count). Every sink takes it as the ``str`` it is; one that can show such lines
+    in place (the engine's ephemeral status) tells them by this type. Other lines are
+    events and results, which stay in the resource's diagnostics."""
+
+    __slots__ = ()
 
 
 def print_line(line: str, stream: TextIO | None = None) -> None:
@@ -47,25 +56,31 @@ class Progress:
     _changed_at: float = field(default=0.0, init=False)
     _said_at: float = field(default=0.0, init=False)
 
-    def say(self, text: str, job_id: str | None = None) -> None:
-        """Print one line about the job, prefixed with the resource name (and job id)."""
+    def say(self, text: str, job_id: str | None = None, *, status: bool = False) -> None:
+        """Print one line about the job, prefixed with the resource name (and job id); with
+        ``status``, as a :class:`StatusLine`."""
         subject = f"{self.noun} {job_id}" if job_id else self.noun
         line = f"[{self.resource}] {subject}: {text}"
+        if status:
+            line = StatusLine(line)
         if self.sink is not None:
             self.sink(line)
         else:
             print_line(line, self.stream)
 
-    def status(self, job_id: str, text: str) -> None:
+    def status(self, job_id: str, text: str, *, final: bool = False) -> None:
         """Print ``text`` if it changed; if not, only once a ``heartbeat`` has passed, with
-        how long it has been unchanged."""
+        how long it has been unchanged. A :class:`StatusLine`, unless ``final`` (the wait's
+        end: a result to keep)."""
         now = self.clock()
         if text != self._last:
             self._last, self._changed_at, self._said_at = text, now, now
-            self.say(text, job_id)
-        elif now - self._said_at >= self.heartbeat:
+            self.say(text, job_id, status=not final)
+        elif now - self._said_at >= self.heartbeat and not final:
             self._said_at = now
-            self.say(f"{text}, unchanged for {_duration(now - self._changed_at)}", job_id)
+            self.say(
+                f"{text}, unchanged for {_duration(now - self._changed_at)}", job_id, status=True
+            )
 
 
 def _duration(seconds: float) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from omics_resources.core import aws
-from omics_resources.core.fields import Field
+from omics_resources.core.fields import Field, Output
 from omics_resources.core.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.core.progress import Progress, Sink, print_line
 from omics_resources.core.scheduler import Scheduler
@@ -151,10 +151,19 @@ class ResourceBehaviour(ABC):
 
     #: The resource type's name (``ReadSetImportJob``).
     type_name: ClassVar[str]
+    #: What the resource is, for its users (the Python class's docstring, the schema's).
+    summary: ClassVar[str]
     #: Every input property, described once (see :mod:`omics_resources.core.fields`).
     fields: ClassVar[tuple[Field, ...]]
-    #: Outputs besides the inputs.
-    output_names: ClassVar[tuple[str, ...]]
+    #: Outputs besides the inputs, described once.
+    outputs: ClassVar[tuple[Output, ...]]
+    #: The Start request that the fields' ``api`` paths are members of (its shapes type them).
+    operation: ClassVar[str]
+
+    @classmethod
+    def output_names(cls) -> tuple[str, ...]:
+        """The names of :attr:`outputs`."""
+        return tuple(o.name for o in cls.outputs)
 
     def __init__(self, runtime: Runtime | None = None) -> None:
         self.runtime = runtime or Runtime()

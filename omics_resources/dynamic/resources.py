@@ -38,7 +38,7 @@ def resource_props(
     """The props of a resource: its inputs, a placeholder per output (without a key in the
     props given to the SDK, an output is no attribute of the resource object), and the
     scope that client tokens are derived from (:func:`token_scope`)."""
-    props: dict[str, Any] = dict.fromkeys(behaviour.output_names)
+    props: dict[str, Any] = dict.fromkeys(behaviour.output_names())
     props.update(inputs)
     props[SCOPE_PROPERTY] = token_scope(resource_name)
     return props

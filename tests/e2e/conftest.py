@@ -3,6 +3,7 @@ real project directories driven by the pinned `pulumi` CLI (see tests/support/pu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,16 @@ class World:
                     "subject_id": "subject", "sample_id": key.split(".")[0]} for key in keys]
         return {"name": name, "props": {"sequence_store_id": self.store, "role_arn": ROLE_ARN,
                                         "sources": sources, **settings}}
+
+
+def wait_until(condition: Callable[[], bool], process: Any, timeout: float = 60) -> None:
+    """Wait for ``condition`` while ``process`` runs (its output is shown if it ends first)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process.poll() is not None:
+            raise AssertionError(f"pulumi ended early:\n{process.stdout.read()}")
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
 
 
 @pytest.fixture

@@ -10,24 +10,13 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import BUCKET, JOBS_PROGRAM, START, World, jobs_stack
+from tests.e2e.conftest import BUCKET, JOBS_PROGRAM, START, World, jobs_stack, wait_until
 from tests.support.bad_inputs import BAD_INPUTS, BadInput
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import FAKE_CREDENTIALS, PulumiStack, alive, interrupt
-
-
-def wait_until(condition: Callable[[], bool], process: Any, timeout: float = 60) -> None:
-    """Wait for ``condition`` while ``process`` runs (its output is shown if it ends first)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if process.poll() is not None:
-            raise AssertionError(f"pulumi ended early:\n{process.stdout.read()}")
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("how", ["sigint", "sigkill", "sigkill-cli"])

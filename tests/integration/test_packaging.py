@@ -14,7 +14,9 @@ import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
+import grpc
 import pytest
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from tests.support.bad_inputs import BAD_INPUTS
 from tests.support.provider_server import REPO
@@ -88,22 +90,28 @@ def test_wheel_holds_the_typed_package_and_declares_the_extra(wheel: Path) -> No
     assert extra == {"moto", "werkzeug"}
 
 
-def test_installed_wheel_checks_inputs_without_the_emulator(wheel: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv with the wheel and its required dependencies only."""
     started = time.monotonic()
-    venv = tmp_path / "venv"
+    venv = tmp_path_factory.mktemp("installed") / "venv"
     # No pip inside: this interpreter's pip installs into it (--python), which saves the
     # ensurepip step; .pyc files are not compiled ahead (the probe compiles what it loads).
-    run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
+    run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=venv.parent)
+    run(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet",
+        "--no-compile", wheel, cwd=venv.parent)
+    print(f"virtualenv with the wheel in {time.monotonic() - started:.1f} s")
+    return venv
+
+
+def test_installed_wheel_checks_inputs_without_the_emulator(venv: Path, tmp_path: Path) -> None:
+    started = time.monotonic()
     python = venv / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-compile",
-        wheel, cwd=tmp_path)
-    installed = time.monotonic()
     probe = subprocess.run([python, "-c", PROBE], cwd=tmp_path, input=json.dumps(asdict(CASE)),
                            capture_output=True, text=True, timeout=120, check=False)
     assert probe.returncode == 0, probe.stderr
     found = json.loads(probe.stdout)
-    print(f"virtualenv with the wheel in {installed - started:.1f} s, "
-          f"probe in {time.monotonic() - installed:.1f} s")
+    print(f"probe in {time.monotonic() - started:.1f} s")
 
     assert Path(found["package"]).is_relative_to(venv)  # the wheel, not the checkout
     [(path, reason)] = found["failures"]
@@ -112,3 +120,27 @@ def test_installed_wheel_checks_inputs_without_the_emulator(wheel: Path, tmp_pat
     assert found["missing"] == ["moto", "werkzeug", "pytest", "tests"]
     assert "pip install 'omics-resources[emulator]'" in found["emulator_error"]
     assert "moto" in found["emulator_error"]
+
+
+def test_installed_wheel_has_the_omics_provider_plugin(wheel: Path, venv: Path) -> None:
+    """`pip install omics-resources` puts pulumi-resource-omics on the virtualenv's PATH:
+    started as the engine starts it, it serves the schema shipped in the wheel."""
+    with zipfile.ZipFile(wheel) as archive:
+        assert "omics_resources/provider/schema.json" in archive.namelist()
+    plugin = venv / "bin" / "pulumi-resource-omics"
+    # The engine passes its address; nothing answers there, so the watch would end the
+    # plugin after its first interval: the test is done well before.
+    process = subprocess.Popen([plugin, "127.0.0.1:1"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        port = process.stdout.readline().strip()
+        assert port.isdigit(), process.stderr.read() if process.stderr else port
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            answer = stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    served = json.loads(answer.schema)
+    assert served == json.loads((REPO / "omics_resources/provider/schema.json").read_text())

@@ -8,8 +8,9 @@ line right above it, a marker saying what holds it to code that runs:
 
 KIND is a key of ``CHECKS`` below, each a function that fails when the block and its source
 drift apart: ``same-as`` (the block is that file: the Python examples under ``examples/``,
-which the tests here type-check and run), ``commands`` (each command is one the named
-scripts or tests run), ``gitops-workflow`` (the workflow's ``pulumi`` commands are those
+which the tests here type-check and run, or examples/typescript and examples/go, which
+tests/e2e/test_sdks.py compiles), ``part-of`` (the block is consecutive lines of that
+file), ``commands`` (each command is one the named scripts or tests run), ``gitops-workflow`` (the workflow's ``pulumi`` commands are those
 ``tests/e2e/test_gitops.py`` runs), and a few that run or check one block against the
 emulator or the file it documents. docs/development.md has the table of which block is held
 by what.
@@ -126,6 +127,16 @@ def same_as(block: Block) -> None:
     diff = "\n".join(difflib.unified_diff(expected.splitlines(), block.text.splitlines(),
                                           str(block.source().relative_to(REPO)), str(block), lineterm=""))
     assert block.text == expected, f"{block} differs from its file:\n{diff}"
+
+
+def part_of(block: Block) -> None:
+    """The block is a run of consecutive lines of the named file (a snippet of a file the
+    tests run or check, such as a project's Pulumi.yaml or go.mod)."""
+    lines, snippet = block.source().read_text().splitlines(), block.text.splitlines()
+    assert snippet, f"{block}: empty"
+    starts = range(len(lines) - len(snippet) + 1)
+    assert any(lines[i:i + len(snippet)] == snippet for i in starts), (
+        f"{block} is not a run of lines of {block.sources[0]}")
 
 
 def commands_of(source: Path) -> set[tuple[str, ...]]:
@@ -336,6 +347,7 @@ def aws_cli(block: Block, emulator: Any, tmp_path: Path) -> None:
 
 CHECKS: dict[str, Callable[..., None]] = {
     "same-as": same_as,
+    "part-of": part_of,
     "commands": commands,
     "gitops-workflow": gitops_workflow,
     "pip-extras": pip_extras,

@@ -29,7 +29,7 @@ from omics_resources.core.active.batches import (
 )
 from omics_resources.core.active.census import Window, counts, take_census
 from omics_resources.core.errors import InvalidInputError, OmicsResourceError
-from omics_resources.core.fields import Change, Field
+from omics_resources.core.fields import Change, Field, Output, documented
 from omics_resources.core.job_run import iso
 from omics_resources.core.jobs.activation_job import ActivationKind
 from omics_resources.core.jobs.kind import COMMON_FIELDS
@@ -57,12 +57,55 @@ __all__ = ["ACTIVE_FIELDS", "ActiveReadSetsBehaviour", "lost_read_sets", "resour
 #: Every property: the store (a different store is a different resource), the read sets
 #: (changed in place: only added ones can need a job) and the settings jobs share.
 ACTIVE_FIELDS: tuple[Field, ...] = (
-    Field("sequence_store_id", api=("sequenceStoreId",)),
-    Field("read_set_ids", api=("sources",), scalar_item=("readSetId",), change=Change.UPDATE),
-    *(f for f in COMMON_FIELDS if f.change is Change.SETTING),
+    Field(
+        "sequence_store_id",
+        api=("sequenceStoreId",),
+        doc="The sequence store holding the read sets (10 to 36 digits).",
+    ),
+    Field(
+        "read_set_ids",
+        api=("sources",),
+        scalar_item=("readSetId",),
+        change=Change.UPDATE,
+        doc="The read sets to keep active, any number, each listed once (e.g. a cohort's ids).",
+    ),
+    *documented(
+        [f for f in COMMON_FIELDS if f.change is Change.SETTING],
+        wait="Wait for the activation jobs to end during ``pulumi up`` (else refresh reports).",
+        wait_timeout="Seconds to wait for all of them (default 12 hours); the jobs go on after it.",
+        allow_partial="Report deleted or unknown read sets (and jobs COMPLETED_WITH_FAILURES) and "
+        "keep the others active, instead of failing.",
+    ),
 )
 #: Outputs besides the inputs (each needs a key in the props, or it is no attribute).
-OUTPUT_NAMES = ("read_set_statuses", "status_counts", "activation_jobs", "created_between")
+OUTPUTS = (
+    Output(
+        "read_set_statuses",
+        "Each read set's status (ACTIVE, ACTIVATING, ARCHIVED, DELETED ...) at the last "
+        "create, update or refresh.",
+        many="map",
+    ),
+    Output("status_counts", "How many read sets are in each status.", kind="integer", many="map"),
+    Output(
+        "activation_jobs",
+        "The activation jobs of the last create or update: ``job_id``, ``status``, "
+        "``read_set_ids``, ``creation_time``, ``completion_time``.",
+        kind="object",
+        many="list",
+        members=(
+            Output("job_id", "The job's id."),
+            Output("status", "The job's status."),
+            Output("read_set_ids", "The read sets it activates.", many="list"),
+            Output("creation_time", "When it was created (ISO 8601)."),
+            Output("completion_time", "When it ended (ISO 8601), if it has."),
+        ),
+    ),
+    Output(
+        "created_between",
+        "The earliest and latest creation time of the read sets (narrows later lookups).",
+        many="list",
+    ),
+)
 _START = ActivationKind.operations.start
 
 
@@ -122,8 +165,15 @@ class ActiveReadSetsBehaviour(ResourceBehaviour):
     """``ActiveReadSets``: every engine call, over plain dicts (see the module)."""
 
     type_name = "ActiveReadSets"
+    summary = (
+        "Read sets kept ACTIVE, any number of them (e.g. a cohort's). Create and update "
+        "activate only the ARCHIVED ones, in jobs of at most 20 run side by side; refresh "
+        "reports each read set's status, and any found ARCHIVED is drift that the next "
+        "``pulumi up`` repairs in place. Destroying it changes nothing."
+    )
     fields = ACTIVE_FIELDS
-    output_names = OUTPUT_NAMES
+    outputs = OUTPUTS
+    operation = _START
 
     # -- engine calls ---------------------------------------------------------------------
 

@@ -24,22 +24,23 @@ sample a second time into the same store.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
 import botocore.exceptions
 
 from omics_resources.core import aws, fields, limits
 from omics_resources.core.cohort import identity
-from omics_resources.core.cohort.batching import (
-    MAX_SOURCES_PER_JOB,
-    duplicate_keys,
-    plan_batches,
-)
+from omics_resources.core.cohort.batching import plan_batches
 from omics_resources.core.cohort.declaration import declared_sources, problems_of
 from omics_resources.core.cohort.discovery import absorb, find_jobs, window_start
+from omics_resources.core.cohort.properties import (
+    COHORT_FIELDS,
+    OUTPUTS,
+    SETTINGS,
+    cohort_problems,
+)
 from omics_resources.core.cohort.run import BATCH_KIND, CohortRun
 from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
@@ -48,10 +49,14 @@ from omics_resources.core.cohort.state import (
     plan_delta,
 )
 from omics_resources.core.cohort.upkeep import mark_duplicates, remove_read_sets, retag, settle
-from omics_resources.core.cohort.verdict import CohortImportError, verdict
+from omics_resources.core.cohort.verdict import (
+    CohortImportError,
+    CohortPartlyCreatedError,
+    verdict,
+)
 from omics_resources.core.errors import InvalidInputError, ReadSetDeletionError
-from omics_resources.core.fields import Change, Field
-from omics_resources.core.jobs.import_job import IMPORT_FIELDS, delete_read_sets
+from omics_resources.core.fields import Change
+from omics_resources.core.jobs.import_job import delete_read_sets
 from omics_resources.core.progress import Progress
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
@@ -65,79 +70,10 @@ from omics_resources.core.resource import (
     resource_name,
     with_defaults,
 )
-from omics_resources.core.validation import Problem, SettingRule, api_problems, setting_problems
 
 __all__ = ["COHORT_FIELDS", "CohortImportBehaviour", "cohort_id", "cohort_problems"]
 
-
-def _import_field(name: str, **changes: Any) -> Field:
-    found = next(f for f in IMPORT_FIELDS if f.name == name)
-    return dataclasses.replace(found, **changes)
-
-
-#: Every property: the import job's, less its client token (each batch derives its own),
-#: with the role and the sources changed in place, plus delete_removed_read_sets.
-COHORT_FIELDS: Final = (
-    _import_field("sequence_store_id"),
-    _import_field("role_arn", change=Change.UPDATE),
-    _import_field("sources", change=Change.UPDATE),
-    _import_field("wait"),
-    _import_field("wait_timeout"),
-    _import_field("allow_partial"),
-    _import_field("delete_read_sets_on_destroy"),
-    Field("delete_removed_read_sets", change=Change.SETTING, setting=SettingRule(bool, False)),
-)
-SETTINGS: Final = fields.settings(COHORT_FIELDS)
-#: Outputs besides the inputs (each needs a key in the props, or it is no attribute).
-OUTPUT_NAMES: Final = ("read_set_ids", "samples", "jobs", "counts")
 _OPERATION = BATCH_KIND.operations.start
-
-
-def _shifted(offset: int) -> Callable[[tuple[str | int, ...]], str]:
-    """The property path of a member of a chunk's request whose sources start at ``offset``."""
-
-    def path(api_path: tuple[str | int, ...]) -> str:
-        if len(api_path) > 1 and api_path[0] == "sources" and isinstance(api_path[1], int):
-            api_path = ("sources", api_path[1] + offset, *api_path[2:])
-        return fields.property_path(COHORT_FIELDS, api_path)
-
-    return path
-
-
-def cohort_problems(props: Mapping[str, Any]) -> list[Problem]:
-    """Every rule ``props`` break: each source as ``ReadSetImportJob`` checks its sources,
-    the settings, and repeated keys (naming both sources)."""
-    request = fields.to_api(COHORT_FIELDS, props)
-    sources = request.get("sources")
-    found: list[Problem] = []
-    if isinstance(sources, list) and len(sources) > MAX_SOURCES_PER_JOB:
-        # Chunks of one job's size: the API's list-size rule is the batches' business.
-        for start in range(0, len(sources), MAX_SOURCES_PER_JOB):
-            chunk = {**request, "sources": sources[start : start + MAX_SOURCES_PER_JOB]}
-            found += [  # the store and the role are in every chunk: said once
-                p
-                for p in api_problems(_OPERATION, chunk, _shifted(start))
-                if not start or p.path.startswith("sources[")
-            ]
-    else:
-        found += api_problems(_OPERATION, request, _shifted(0))
-    found += setting_problems(SETTINGS, props)
-    found += BATCH_KIND.own_problems(props)
-    declared = props.get("sources")
-    if isinstance(declared, list):
-        found += [d.problem() for d in duplicate_keys(declared)]
-        found += [
-            Problem(
-                f"sources[{i}].tags",
-                identity.COHORT_TAG,
-                "is the tag key the cohort keeps for itself (its identity); use another key",
-            )
-            for i, source in enumerate(declared)
-            if isinstance(source, Mapping)
-            and isinstance(source.get("tags"), Mapping)
-            and identity.COHORT_TAG in source["tags"]
-        ]
-    return found
 
 
 def cohort_id(store: str, scope: Any) -> str:
@@ -149,8 +85,14 @@ class CohortImportBehaviour(ResourceBehaviour):
     """``CohortImport``: every engine call, over plain dicts (see the module)."""
 
     type_name = "CohortImport"
+    summary = (
+        "A cohort of samples as read sets of one sequence store, imported in as many jobs as "
+        "it takes and kept up to date by delta: added samples are imported, failed ones "
+        "retried, none imported twice. Destroying it keeps the read sets unless asked."
+    )
     fields = COHORT_FIELDS
-    output_names = OUTPUT_NAMES
+    outputs = OUTPUTS
+    operation = _OPERATION
 
     # -- preview --------------------------------------------------------------------------
 
@@ -173,7 +115,8 @@ class CohortImportBehaviour(ResourceBehaviour):
                 updates.append("sources")
             else:
                 state = CohortState.of(olds)
-                if plan_delta(state.ledger, state.samples, declared):
+                # A failed create's state: its re-run is due.
+                if state.ledger.partial or plan_delta(state.ledger, state.samples, declared):
                     updates.append("sources")
         return Diff(changes=bool(replaces or updates), replaces=replaces, updates=updates)
 
@@ -183,15 +126,20 @@ class CohortImportBehaviour(ResourceBehaviour):
         """Import every source (batches of at most 100, all at once) and wait; what an
         earlier failed or interrupted create imported is found and kept (see
         :mod:`~omics_resources.core.cohort.discovery`)."""
-        store = str(props["sequence_store_id"])
-        outputs = self._converge(resource_name(props, "cohort"), props, CohortState(), ())
-        return Created(cohort_id(store, props.get(SCOPE_PROPERTY)), outputs)
+        id_ = cohort_id(str(props["sequence_store_id"]), props.get(SCOPE_PROPERTY))
+        resource = resource_name(props, "cohort")
+        return Created(id_, self._converge(resource, props, CohortState(), (), created=id_))
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Props:
         """Import what is new, changed, failed or gone; re-tag; forget (or, if asked,
         delete) removed samples' read sets. Returns every output (pulumi #13983)."""
         roles = [str(olds["role_arn"])] if olds.get("role_arn") else []
-        return self._converge(resource_name(news, id_), news, CohortState.of(olds), roles)
+        state = CohortState.of(olds)
+        if state.ledger.partial:
+            # A failed create's state: converge as its re-run would (its jobs are found
+            # again, as a create finds them), not from a ledger that run never finished.
+            state = CohortState()
+        return self._converge(resource_name(news, id_), news, state, roles)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
         """Each read set's status (ListReadSets pages) and each pending sample's job."""
@@ -240,10 +188,12 @@ class CohortImportBehaviour(ResourceBehaviour):
         props: Mapping[str, Any],
         state: CohortState,
         old_roles: Collection[str],
+        created: str | None = None,
     ) -> Props:
-        """Bring the store to the declared sources from ``state`` (empty on a create): take
-        in the jobs the state misses (run with the role or ``old_roles``), then import what
-        is new, changed, failed or gone."""
+        """Bring the store to the declared sources from ``state`` (empty on a create, whose
+        id is ``created``): take in the jobs the state misses (run with the role or
+        ``old_roles``), then import what is new, changed, failed or gone. A create that
+        fails raises :class:`CohortPartlyCreatedError` with the state it leaves."""
         progress = self.runtime.progress(resource, "cohort")
         declared = self._declared(progress, props)
         store = str(props["sequence_store_id"])
@@ -271,8 +221,14 @@ class CohortImportBehaviour(ResourceBehaviour):
         except CohortImportError as error:
             failure = error  # re-tag first: it is safe to repeat
         retag(api, state, declared, delta.retagged, store=store, progress=progress)
-        if failure is not None:
-            raise failure  # nothing deleted: the state this run leaves still names them
+        if failure is not None:  # nothing deleted: the state this run leaves still names them
+            if created is None:
+                raise failure
+            state.ledger.partial = True
+            state.ledger.record_sources(declared)
+            raise CohortPartlyCreatedError(
+                str(failure), resource_id=created, outputs=state.outputs(props)
+            ) from failure
         # A changed sample's old read set goes only once its new one exists.
         gone = [
             old

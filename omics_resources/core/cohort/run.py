@@ -197,7 +197,7 @@ class _Tally:
                 f"{len(self._running)} job{'s' * (len(self._running) != 1)} running, "
                 f"{len(self._queued)} queued" + (f", {failed} failed" if failed else "")
             )
-            self._progress.status("", text)
+            self._progress.status("", text, final=not (self._queued or self._running))
 
 
 @dataclass

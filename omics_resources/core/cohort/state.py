@@ -20,7 +20,9 @@ one value where 200,000 would cost it seconds at 100,000 samples, see
 - ``since``: one second before the creation of its oldest job (the read sets are younger:
   ``ListReadSets`` pages are filtered by it);
 - ``newest``: the creation of its newest job (jobs a failed run started are younger: the
-  next update looks for them from there, see :mod:`omics_resources.core.cohort.discovery`).
+  next update looks for them from there, see :mod:`omics_resources.core.cohort.discovery`);
+- ``partial``: only in the state of a create that failed (recorded by a front-end whose
+  engine keeps partly created resources).
 
 A release before 2 kept the ledger as an object (version 1, ``sig`` a map from key to
 signature): it is read as well, and written back in the current form.
@@ -180,6 +182,9 @@ class Ledger:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     since: str | None = None
     newest: str | None = None
+    #: Left by a create that failed (the state a front-end recorded for it): the next
+    #: update starts as that create's re-run would (see the behaviour).
+    partial: bool = False
 
     def record_sources(self, declared: Declared) -> None:
         """Remember each declared source's signature and tags (after they were applied)."""
@@ -215,6 +220,8 @@ class Ledger:
         if unplaced:
             ledger["sigOther"] = unplaced
         ledger.update(tagsets=tagsets, since=self.since, newest=self.newest)
+        if self.partial:
+            ledger["partial"] = True
         return json.dumps(ledger, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -265,6 +272,7 @@ class Ledger:
             tags=tags,
             since=state.get("since"),
             newest=state.get("newest"),
+            partial=state.get("partial") is True,
         )
 
 

@@ -8,15 +8,20 @@ from collections.abc import Sequence
 
 from omics_resources.core.cohort.run import BatchResult
 from omics_resources.core.cohort.state import SAMPLE_FAILED, Declared
-from omics_resources.core.errors import OmicsResourceError
+from omics_resources.core.errors import OmicsResourceError, PartialCreateError
 from omics_resources.core.progress import Progress
 
-__all__ = ["CohortImportError", "verdict"]
+__all__ = ["CohortImportError", "CohortPartlyCreatedError", "verdict"]
 
 
 class CohortImportError(OmicsResourceError):
     """Some sources of a cohort were not imported: they failed, or their jobs have not
     ended (``pulumi up`` again resumes, or retries only the failed sources)."""
+
+
+class CohortPartlyCreatedError(PartialCreateError, CohortImportError):
+    """A cohort's create that failed after its batches were planned and run: the message is
+    the :class:`CohortImportError`'s; the outputs hold the batches, jobs and samples."""
 
 
 #: How many failed sources an error message lists.

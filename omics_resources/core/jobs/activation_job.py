@@ -11,9 +11,9 @@ from typing import Any
 
 from omics_resources.core import limits
 from omics_resources.core.api import JobOperations, ReadSetInfo
-from omics_resources.core.fields import Field
+from omics_resources.core.fields import Field, Output, documented, replaced
 from omics_resources.core.jobs.behaviour import JobBehaviour
-from omics_resources.core.jobs.kind import COMMON_FIELDS, JobKind, Props
+from omics_resources.core.jobs.kind import COMMON_FIELDS, JOB_OUTPUTS, JobKind, Props
 from omics_resources.core.validation import Problem, duplicate_problems
 
 __all__ = ["ACTIVATION_FIELDS", "ActivationKind", "ReadSetActivationJobBehaviour"]
@@ -21,8 +21,17 @@ __all__ = ["ACTIVATION_FIELDS", "ActivationKind", "ReadSetActivationJobBehaviour
 _SOURCE_RESULT_FIELDS = {"status": "status", "statusMessage": "status_message"}
 
 ACTIVATION_FIELDS: tuple[Field, ...] = (
-    *COMMON_FIELDS,
-    Field("read_set_ids", api=("sources",), scalar_item=("readSetId",)),
+    *documented(
+        COMMON_FIELDS,
+        sequence_store_id="The sequence store holding the read sets (10 to 36 digits).",
+        allow_partial="Accept COMPLETED_WITH_FAILURES (some read sets not activated) as success.",
+    ),
+    Field(
+        "read_set_ids",
+        api=("sources",),
+        scalar_item=("readSetId",),
+        doc="1 to 20 read sets to activate, each listed once.",
+    ),
 )
 
 
@@ -37,6 +46,26 @@ class ActivationKind(JobKind):
     )
     slot = "activation"
     fields = ACTIVATION_FIELDS
+    outputs = replaced(
+        JOB_OUTPUTS,
+        Output(
+            "sources",
+            "Per read set: ``read_set_id``, ``status``, ``status_message``.",
+            kind="object",
+            many="list",
+            members=(
+                Output("read_set_id", "The read set."),
+                Output("status", "Its status in the job."),
+                Output("status_message", "The service's message about it, if any."),
+            ),
+        ),
+        Output("read_set_ids", "The read sets activated.", many="list"),
+        Output(
+            "read_set_statuses",
+            "The current status of each read set (ARCHIVED again means drift).",
+            many="map",
+        ),
+    )
 
     def own_problems(self, props: Mapping[str, Any]) -> list[Problem]:
         """Each read set listed once."""
@@ -77,4 +106,9 @@ class ReadSetActivationJobBehaviour(JobBehaviour):
     archived again. Destroying it undoes nothing."""
 
     type_name = "ReadSetActivationJob"
+    summary = (
+        "A HealthOmics read-set activation job: archived read sets made active again. "
+        "Destroying it undoes nothing (there is nothing to undo). If a refresh finds the read "
+        "sets archived again, the next ``pulumi up`` replaces the job to re-activate them."
+    )
     kind = ActivationKind()

@@ -34,21 +34,7 @@ from omics_resources.core.resource import (
 from omics_resources.core.tokens import TokenSeed
 from omics_resources.core.validation import Problem, api_problems, setting_problems
 
-__all__ = ["OUTPUT_NAMES", "JobBehaviour"]
-
-#: Outputs of every single-job resource besides its inputs.
-OUTPUT_NAMES = (
-    "job_id",
-    "job_ids",
-    "sequence_store_id",
-    "status",
-    "status_message",
-    "creation_time",
-    "completion_time",
-    "sources",
-    "read_set_ids",
-    "read_set_statuses",
-)
+__all__ = ["JobBehaviour"]
 
 
 def _token_seed(props: Mapping[str, Any], request: Mapping[str, Any]) -> TokenSeed:
@@ -66,12 +52,13 @@ class JobBehaviour(ResourceBehaviour):
     """A resource that is one job of one :class:`JobKind` (and its retries)."""
 
     kind: ClassVar[JobKind]
-    output_names = OUTPUT_NAMES
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "kind" in cls.__dict__:
             cls.fields = cls.kind.fields
+            cls.outputs = cls.kind.outputs
+            cls.operation = cls.kind.operations.start
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Fill in defaults and report every problem with the inputs; no AWS call."""

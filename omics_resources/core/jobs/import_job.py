@@ -14,9 +14,9 @@ from typing import Any
 from omics_resources.core import limits
 from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
 from omics_resources.core.errors import ReadSetDeletionError
-from omics_resources.core.fields import Change, Field
+from omics_resources.core.fields import Change, Field, Output, replaced
 from omics_resources.core.jobs.behaviour import JobBehaviour
-from omics_resources.core.jobs.kind import COMMON_FIELDS, JobKind, Props
+from omics_resources.core.jobs.kind import COMMON_FIELDS, JOB_OUTPUTS, JobKind, Props
 from omics_resources.core.progress import Progress
 from omics_resources.core.service_model import (
     FILE_TYPES_NEEDING_REFERENCE,
@@ -37,24 +37,55 @@ __all__ = [
 #: Each source property: where it goes in StartReadSetImportJob's source item, and that only
 #: its tags change in place (anything else is a different job).
 SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("source_file_type", api=("sourceFileType",)),
-    Field("source1", api=("sourceFiles", "source1")),
-    Field("source2", api=("sourceFiles", "source2")),
-    Field("subject_id", api=("subjectId",)),
-    Field("sample_id", api=("sampleId",)),
-    Field("reference_arn", api=("referenceArn",)),
-    Field("generated_from", api=("generatedFrom",)),
-    Field("name", api=("name",)),
-    Field("description", api=("description",)),
-    Field("tags", api=("tags",), change=Change.UPDATE),
+    Field("source_file_type", api=("sourceFileType",), doc="FASTQ, BAM, CRAM or UBAM."),
+    Field(
+        "source1",
+        api=("sourceFiles", "source1"),
+        doc="The S3 URI of the file (``s3://bucket/key``).",
+    ),
+    Field(
+        "source2",
+        api=("sourceFiles", "source2"),
+        doc="The S3 URI of the second file of paired-end FASTQ reads.",
+    ),
+    Field("subject_id", api=("subjectId",), doc="The subject the reads come from."),
+    Field("sample_id", api=("sampleId",), doc="The sample the reads come from."),
+    Field(
+        "reference_arn",
+        api=("referenceArn",),
+        doc="The reference genome's ARN; required for BAM and CRAM.",
+    ),
+    Field("generated_from", api=("generatedFrom",), doc="Where the reads were generated."),
+    Field("name", api=("name",), doc="The read set's name."),
+    Field("description", api=("description",), doc="The read set's description."),
+    Field(
+        "tags",
+        api=("tags",),
+        change=Change.UPDATE,
+        doc="Tags of the read set; changing them updates the read set in place.",
+    ),
 )
 SOURCE_FIELD_NAMES = tuple(f.name for f in SOURCE_FIELDS)
 #: Every property of the resource.
 IMPORT_FIELDS: tuple[Field, ...] = (
     *COMMON_FIELDS,
-    Field("role_arn", api=("roleArn",)),
-    Field("sources", api=("sources",), items=SOURCE_FIELDS),
-    Field("delete_read_sets_on_destroy", change=Change.SETTING, setting=SettingRule(bool, False)),
+    Field(
+        "role_arn",
+        api=("roleArn",),
+        doc="A service role that HealthOmics assumes to read the sources from S3.",
+    ),
+    Field(
+        "sources",
+        api=("sources",),
+        items=SOURCE_FIELDS,
+        doc="1 to 100 sources; each becomes one read set.",
+    ),
+    Field(
+        "delete_read_sets_on_destroy",
+        change=Change.SETTING,
+        setting=SettingRule(bool, False),
+        doc="Delete the imported read sets when the resource is destroyed (default: keep them).",
+    ),
 )
 #: What the service reports per source, and what we call it.
 _SOURCE_RESULT_FIELDS = {
@@ -77,6 +108,30 @@ class ImportKind(JobKind):
     )
     slot = "import"
     fields = IMPORT_FIELDS
+    outputs = replaced(
+        JOB_OUTPUTS,
+        Output(
+            "sources",
+            "Per source: its inputs, ``status``, ``status_message``, ``read_set_id``, "
+            "``read_set_arn``.",
+            kind="object",
+            many="list",
+            members=(
+                Output("status", "The source's status in its job (FINISHED, FAILED ...)."),
+                Output("status_message", "The service's message about the source, if any."),
+                Output("read_set_id", "The read set imported from the source, if any."),
+                Output("job_id", "The job that imported the source (or tried it last)."),
+                Output("read_set_arn", "The ARN of the read set, if any."),
+            ),
+            inputs=SOURCE_FIELDS,
+        ),
+        Output("read_set_ids", "The imported read sets' ids, in source order.", many="list"),
+        Output(
+            "read_set_statuses",
+            "The current status of each imported read set (DELETED when gone).",
+            many="map",
+        ),
+    )
     retry_words = (
         "a new job will import only the failed sources (the others keep their read sets) "
         "while the sources stay as declared, so fix the cause outside the program (upload the "
@@ -262,4 +317,9 @@ class ReadSetImportJobBehaviour(JobBehaviour):
     """
 
     type_name = "ReadSetImportJob"
+    summary = (
+        "A HealthOmics read-set import job: created once, waited for, reported on refresh. "
+        "Destroying it keeps the imported read sets unless ``delete_read_sets_on_destroy``. "
+        "Adopt a job started elsewhere by its id ``<sequenceStoreId>/<jobId>``."
+    )
     kind = ImportKind()

@@ -15,12 +15,13 @@ from typing import Any, ClassVar
 
 from omics_resources.core import fields, limits
 from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
-from omics_resources.core.fields import Change, Field
+from omics_resources.core.fields import Change, Field, Output
 from omics_resources.core.progress import Progress
 from omics_resources.core.validation import Problem, SettingRule
 
 __all__ = [
     "COMMON_FIELDS",
+    "JOB_OUTPUTS",
     "JobKind",
     "ReadSetInfo",
     "parse_resource_id",
@@ -31,15 +32,64 @@ Props = dict[str, Any]
 
 #: Fields every job resource has besides its kind's own.
 COMMON_FIELDS: tuple[Field, ...] = (
-    Field("sequence_store_id", api=("sequenceStoreId",)),
-    Field("client_token", api=("clientToken",)),
-    Field("wait", change=Change.SETTING, setting=SettingRule(bool, True)),
+    Field(
+        "sequence_store_id",
+        api=("sequenceStoreId",),
+        doc="The sequence store to import into (10 to 36 digits).",
+    ),
+    Field(
+        "client_token",
+        api=("clientToken",),
+        doc="Idempotency token; by default derived from project, stack, name and inputs.",
+    ),
+    Field(
+        "wait",
+        change=Change.SETTING,
+        setting=SettingRule(bool, True),
+        doc="Wait for the job to end during ``pulumi up`` (else status comes from refresh).",
+    ),
     Field(
         "wait_timeout",
         change=Change.SETTING,
         setting=SettingRule(float, float(limits.DEFAULT_WAIT_TIMEOUT_SECONDS), positive=True),
+        doc="Seconds to wait for the job (default 12 hours); the job goes on after it.",
     ),
-    Field("allow_partial", change=Change.SETTING, setting=SettingRule(bool, False)),
+    Field(
+        "allow_partial",
+        change=Change.SETTING,
+        setting=SettingRule(bool, False),
+        doc="Accept COMPLETED_WITH_FAILURES (some sources failed) as success.",
+    ),
+)
+
+
+#: Outputs of every single-job resource besides its inputs (kinds say some of them their way).
+JOB_OUTPUTS: tuple[Output, ...] = (
+    Output(
+        "job_id",
+        "The job's id (the last one, when a retry imported what an earlier one did not).",
+    ),
+    Output(
+        "job_ids",
+        "Every job of the resource, oldest first: more than one when a `pulumi up` after a "
+        "partial failure retried the failed sources in a new job.",
+        many="list",
+    ),
+    Output("sequence_store_id", "The sequence store."),
+    Output("status", "The job's status (COMPLETED once ``pulumi up`` succeeded with ``wait``)."),
+    Output("status_message", "The service's message about the job, if any."),
+    Output("creation_time", "When the job was created (ISO 8601)."),
+    Output("completion_time", "When the job ended (ISO 8601), if it has."),
+    Output(
+        "sources",
+        "Per source: what was asked, ``status``, ``status_message`` and ``read_set_id``.",
+        kind="any",
+        many="list",
+    ),
+    Output("read_set_ids", "The read sets the job touched, in source order.", many="list"),
+    Output(
+        "read_set_statuses", "The current status of each read set (DELETED when gone).", many="map"
+    ),
 )
 
 
@@ -68,6 +118,8 @@ class JobKind(ABC):
     slot: ClassVar[str]
     #: Every property, described once (see :mod:`omics_resources.core.fields`).
     fields: ClassVar[tuple[Field, ...]]
+    #: Its outputs besides the inputs (:data:`JOB_OUTPUTS`, some said the kind's way).
+    outputs: ClassVar[tuple[Output, ...]] = JOB_OUTPUTS
     #: What the next `pulumi up` does after a partial failure, in a failure message.
     retry_words: ClassVar[str] = "a new job will retry every source"
 

@@ -49,6 +49,6 @@ def test_every_resource_type_has_a_behaviour_with_its_field_table() -> None:
     for type_name in registry.BEHAVIOURS:
         behaviour = registry.behaviour(type_name)
         assert behaviour.type_name == type_name
-        assert behaviour.fields and behaviour.output_names
+        assert behaviour.fields and behaviour.output_names()
         names = [f.name for f in behaviour.fields]
         assert len(names) == len(set(names)), names

@@ -1,0 +1,191 @@
+"""The package schema, generated from the core: every resource of
+:data:`omics_resources.core.registry.BEHAVIOURS`, its properties from its field and output
+tables (:mod:`omics_resources.provider.types`), their descriptions from the tables' docs,
+and the API's constraints from botocore's model (enums as enum types; lengths and patterns
+in the descriptions, where a schema has no place for them).
+
+``python -m omics_resources.provider.schema`` writes :data:`SCHEMA_PATH`, the committed
+copy the provider serves and the SDKs are generated from; a unit test regenerates it and
+fails when the copy is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from botocore.model import Shape
+
+from omics_resources.core.registry import BEHAVIOURS, behaviour
+from omics_resources.provider.config import CONFIG_DOCS, PACKAGE, config_names
+from omics_resources.provider.names import camel
+from omics_resources.provider.types import Prop, Type, resource_type
+
+__all__ = ["SCHEMA_PATH", "generate", "main", "render", "token"]
+
+#: The committed schema, shipped in the package.
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+_DIST = "omics-resources"
+_ROLE = re.compile(r":\w+:`([^`]+)`")
+_SEE = re.compile(r"\s*\(see :\w+:`[^`]+`\)")
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def token(name: str) -> str:
+    """The schema token of a type: ``omics:index:<name>``."""
+    return f"{PACKAGE}:index:{name}"
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def describe(doc: str) -> str:
+    """A docstring as a schema description: Markdown code spans, camelCase names, no
+    pointers into the Python modules."""
+    text = _SEE.sub("", doc)
+    text = _ROLE.sub(lambda m: f"`{m.group(1)}`", text)
+    return _LITERAL.sub(
+        lambda m: f"`{camel(m.group(1)) if '_' in m.group(1) else m.group(1)}`", text
+    )
+
+
+def _constraints(shape: Shape | None) -> str:
+    if shape is None or shape.type_name != "string":
+        return ""
+    meta = shape.metadata
+    parts = []
+    low, high = meta.get("min"), meta.get("max")
+    if low is not None and high is not None:
+        parts.append(f"{low} to {high} characters")
+    elif high is not None:
+        parts.append(f"at most {high} characters")
+    elif low:
+        parts.append(f"at least {low} characters")
+    if meta.get("pattern"):
+        parts.append(f"pattern `{meta['pattern']}`")
+    return f" Constraints: {', '.join(parts)}." if parts else ""
+
+
+class _Builder:
+    """Collects the named object and enum types while properties are rendered."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, Any] = {}
+
+    def prop(self, prop: Prop, name: str) -> dict[str, Any]:
+        spec = self.type(prop.type, name)
+        description = describe(prop.doc) + _constraints(prop.type.shape)
+        if description.strip():
+            spec["description"] = description.strip()
+        if prop.default is not None:
+            spec["default"] = prop.default
+        return spec
+
+    def type(self, type_: Type, name: str) -> dict[str, Any]:
+        shape = type_.shape
+        if type_.kind == "string" and shape is not None and shape.metadata.get("enum"):
+            enum_name = token(shape.name)
+            self.types[enum_name] = {
+                "type": "string",
+                "enum": [{"value": v} for v in shape.metadata["enum"]],
+            }
+            return {"$ref": f"#/types/{enum_name}"}
+        if type_.kind in ("array", "map"):
+            items = self.type(type_.items or Type("any"), name.removesuffix("s"))
+            return (
+                {"type": "array", "items": items}
+                if type_.kind == "array"
+                else {"type": "object", "additionalProperties": items}
+            )
+        if type_.kind == "object":
+            return {"$ref": f"#/types/{self.object(type_, name)}"}
+        if type_.kind == "any":
+            return {"$ref": "pulumi.json#/Any"}
+        return {"type": type_.kind}
+
+    def object(self, type_: Type, name: str) -> str:
+        spec = {
+            "type": "object",
+            "properties": {
+                camel(n): self.prop(p, name + _pascal(n)) for n, p in type_.props.items()
+            },
+            "required": sorted(camel(n) for n, p in type_.props.items() if p.required),
+        }
+        if not spec["required"]:
+            del spec["required"]
+        # One name per shape: an output object that differs from the input of the same
+        # name (a source with its results) is that name's Result.
+        candidate = token(name)
+        while candidate in self.types and self.types[candidate] != spec:
+            candidate += "Result"
+        self.types[candidate] = spec
+        return candidate
+
+
+def generate() -> dict[str, Any]:
+    """The schema as a JSON-able dict."""
+    builder = _Builder()
+    resources: dict[str, Any] = {}
+    for type_name in BEHAVIOURS:
+        found = behaviour(type_name)
+        inputs, outputs = resource_type(found)
+        input_props = {
+            camel(n): builder.prop(p, type_name + _pascal(n)) for n, p in inputs.props.items()
+        }
+        output_props = {
+            camel(n): builder.prop(p, type_name + _pascal(n)) for n, p in outputs.props.items()
+        }
+        resources[token(type_name)] = {
+            "description": describe(found.summary),
+            "properties": output_props,
+            "inputProperties": input_props,
+            "requiredInputs": sorted(camel(n) for n, p in inputs.props.items() if p.required),
+        }
+    variables = {
+        name: {
+            **({"$ref": "pulumi.json#/Any"} if kind == "any" else {"type": kind}),
+            "description": CONFIG_DOCS[key][1],
+        }
+        for key, name in config_names().items()
+        for kind in [CONFIG_DOCS[key][0]]
+    }
+    return {
+        "name": PACKAGE,
+        "displayName": "AWS HealthOmics read sets",
+        "description": (
+            "AWS HealthOmics read-set imports and activations as declarative resources: "
+            "import jobs, activation jobs, whole cohorts updated by delta, and read sets kept "
+            "active."
+        ),
+        "version": metadata.version(_DIST),
+        "keywords": ["pulumi", "aws", "healthomics", "omics", "genomics"],
+        "license": "Apache-2.0",
+        "meta": {"moduleFormat": "(.*)"},
+        "config": {"variables": variables},
+        "provider": {"description": "The omics provider.", "inputProperties": variables},
+        "resources": resources,
+        "types": dict(sorted(builder.types.items())),
+    }
+
+
+def render() -> str:
+    """The schema as the committed file holds it."""
+    return json.dumps(generate(), indent=2, sort_keys=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the schema to :data:`SCHEMA_PATH` (or the path given)."""
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else SCHEMA_PATH
+    path.write_text(render())
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

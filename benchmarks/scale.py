@@ -172,6 +172,12 @@ def scale_stack(emulator: EmulatorServer, root: Path, sheet: Path, *, store: str
         stack.remove()
 
 
+def per_budget(step: Step) -> str:
+    """``importJobs 2161, readSets 12``: the requests on each budget."""
+    return ", ".join(f"{name} {step.budget_calls(name)}" for name in sorted(step.budgets)
+                     if step.budget_calls(name))
+
+
 def _verdict(met: bool) -> str:
     return "yes" if met else "**no**"
 
@@ -201,7 +207,7 @@ def report(samples: int, seconds: float, bench: Bench, noop_preview: float,
          f"{up.wall / budget_floor:.2f}x the importJobs floor ({up.budget_calls('importJobs')} "
          f"calls: {', '.join(f'{n} {op}' for op, n in imports.items())}); "
          f"{up.new_jobs} jobs, {up.throttled} throttled, {up.quota_exceeded} 402s, "
-         f"{up.total} calls", "<= 1.25x the Start floor",
+         f"{up.total} calls ({per_budget(up)})", "<= 1.25x the Start floor",
          _verdict(up.wall <= 1.25 * start_floor)],
         ["provider process, up", f"peak RSS {up.rss / 2**20:.0f} MiB, {up.threads} threads at "
          f"most, {up.cpu['provider']:.0f} s CPU", "<= 1 GiB", _verdict(0 < up.rss <= GIB)],

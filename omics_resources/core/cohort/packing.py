@@ -12,7 +12,7 @@ are plain data (a sample sheet's always are): the field names once, then one row
 values per source, in declaration order. Sources holding a value not known until another
 resource exists are passed as a list, as before, so that check still names every problem
 it can see at preview. The Pulumi CLI shows a change of a JSON string as a JSON diff
-(``pulumi preview --diff``: the rows added or changed).
+(``pulumi preview --diff``: as for a list, every row, the added or changed ones marked).
 
 The provider reads either form, and the state of a release before packing, through
 :func:`unpack`.

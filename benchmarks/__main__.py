@@ -1,6 +1,6 @@
 """Benchmarks against the emulator with HealthOmics' published limits on.
 
-    python -m benchmarks            # the figures in docs/performance.md (about 20 minutes)
+    python -m benchmarks            # the figures in docs/performance.md (about 25 minutes)
     python -m benchmarks --smoke    # small sizes: a quick check that it all still runs (CI)
     python -m benchmarks --provider-path DIR   # the provider code in DIR (e.g. an old checkout)
 
@@ -14,7 +14,7 @@ samples in one `CohortImport` (:mod:`benchmarks.cohort`), read sets kept active
 (:mod:`benchmarks.active`), the cohort through a YAML program vs the Python dynamic
 resource (:mod:`benchmarks.languages`), waves of jobs through the scheduler alone on fake
 time (:mod:`benchmarks.waves`), and the threads and CPU time of a cohort of 1,000 batches
-waiting (:mod:`benchmarks.waits`).
+waiting (:mod:`benchmarks.waits`), and a biobank-sized cohort (:mod:`benchmarks.scale`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from benchmarks import (
     languages,
     pacing,
     poll_lag,
+    scale,
     service_limits,
     two_stacks,
     waits,
@@ -53,7 +54,7 @@ def main() -> int:
     parser.add_argument("--lag-jobs", default="10,120", help="job lengths for table 2, s")
     parser.add_argument("--provider-path", help="import omics_resources from here in the stack")
     parser.add_argument("--only-jobs", action="store_true",
-                        help="only tables 1 to 3 (not the cohort and active-read-set rows)")
+                        help="only tables 1 to 3 (not the cohort, active-read-set and scale rows)")
     args = parser.parse_args()
     jobs, seconds, lag_jobs = (
         (4, 1.0, [3.0]) if args.smoke
@@ -101,7 +102,7 @@ def main() -> int:
         return 0
     sizes = ["--smoke"] if args.smoke else []
     return (cohort.main(sizes) or active.main(sizes) or languages.main(sizes)
-            or waves.main(sizes) or waits.main(sizes))
+            or waves.main(sizes) or waits.main(sizes) or scale.main(sizes))
 
 
 if __name__ == "__main__":

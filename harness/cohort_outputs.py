@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from omics_resources.core.cohort.batching import Assignment, plan_batches
+from omics_resources.core.cohort.packing import unpack
 from omics_resources.core.cohort.state import CohortState, Declared, Ledger, Sample
 
 
 def imported_outputs(props: dict[str, Any], **statuses: str) -> dict[str, Any]:
     """The outputs a create of ``props`` returns when every source got a read set, except
     the keys given a status here (e.g. ``S3="FAILED"``)."""
-    declared = Declared.of(props["sources"])
+    declared = Declared.of(unpack(props["sources"]))
     assert declared is not None
     plan = plan_batches(Assignment(), declared.keys)
     state = CohortState(Ledger(plan.assignment))

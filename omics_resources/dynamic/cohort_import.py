@@ -11,6 +11,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from omics_resources.core import limits
+from omics_resources.core.cohort import packing
 from omics_resources.core.cohort.behaviour import CohortImportBehaviour
 from omics_resources.core.cohort.verdict import CohortImportError
 from omics_resources.dynamic.import_job import ReadSetImportSourceArgs, with_source_props
@@ -78,4 +79,7 @@ class CohortImport(Resource, module="omics", name="CohortImport"):
         :param pulumi.ResourceOptions opts: Options for the resource.
         """
         props = resource_props(CohortImportBehaviour, resource_name, args.to_props())
+        sources = props.get("sources")
+        if isinstance(sources, list) and packing.is_plain(sources):
+            props["sources"] = packing.pack(sources)  # one value through the engine, not 700k
         super().__init__(CohortImportProvider(), resource_name, props, opts)

@@ -8,9 +8,9 @@ what a Start's sources become, ``filters`` and ``pages`` the List* operations' f
 pagination, ``lifecycle`` durations and content checks, ``limits`` the service's rates and
 job quotas, ``behaviour`` the reading it takes where the documentation is silent, ``wire``
 answers by botocore's shapes, ``responses`` the HTTP side of the API, ``request_log`` what
-it answered, ``exceptions`` one class per AWS error, ``control`` the
-``/_emulator/`` API, ``faults`` fault injection, ``persistence`` the state file, ``s3``
-moto's S3 on the same endpoint, ``server`` the endpoint.
+it answered, ``exceptions`` one class per AWS error, ``control`` the ``/_emulator/`` API,
+``seeding`` many S3 objects by a key pattern, ``faults`` fault injection, ``persistence``
+the state file, ``s3`` moto's S3 on the same endpoint, ``server`` the endpoint.
 """
 
 import importlib.util

@@ -13,6 +13,8 @@ GET/POST /_emulator/behaviour  the readings in force / changed, where the docs a
 POST     /_emulator/cancel     ``{"sequenceStoreId", "jobId"}``: the job becomes CANCELLED
 GET      /_emulator/jobs       every job with its kind, status and client token
 GET      /_emulator/log        ``{"counts": {op: n}, "requests": [...]}``; DELETE clears it
+POST     /_emulator/objects    ``{"uri": "s3://b/s-{i:06d}.fq", "count", "start"?, "fileType"?}``:
+                               S3 objects by a key pattern, no PUT each (see ``seeding``)
 POST     /_emulator/reset      forget everything (stores, jobs, read sets, S3, faults, log); limits
                                and behaviour back to the emulator's start (durations stay)
 =======  ===================  ==================================================================
@@ -37,6 +39,7 @@ from omics_resources.emulator.faults import FaultInjector, FaultRule
 from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.request_log import RequestLog
 from omics_resources.emulator.responses import error_response
+from omics_resources.emulator.seeding import Seed
 
 __all__ = ["PREFIX", "Control"]
 
@@ -74,6 +77,7 @@ class Control:
             ("GET", "jobs"): self.jobs,
             ("GET", "log"): lambda _b: self.log.snapshot(),
             ("DELETE", "log"): lambda _b: self.log.clear(),
+            ("POST", "objects"): self.seed_objects,
             ("POST", "reset"): self.reset,
         }
 
@@ -150,6 +154,15 @@ class Control:
                 }
                 for j in self.backend.jobs.values()
             ]
+
+    def seed_objects(self, body: dict[str, Any]) -> Any:
+        """Create ``count`` S3 objects by a key pattern in one call (see
+        :mod:`~omics_resources.emulator.seeding`)."""
+        seed = Seed.from_wire(body)
+        with self.backend.lock:
+            created = self.backend.s3.put_many(seed.bucket, seed.objects())
+            self.backend.changed()
+        return seed.to_wire(created)
 
     def reset(self, _body: dict[str, Any]) -> Any:
         """Forget everything; the limits and the behaviour go back to how the emulator was

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, Literal, Protocol, get_args
 
 from omics_resources.core.service_model import job_outcomes
-from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store, status_message
+from omics_resources.emulator.entities import (
+    ReadSet,
+    ReadSets,
+    ReadSetStatus,
+    Store,
+    status_message,
+)
 from omics_resources.emulator.exceptions import ValidationException
 
 __all__ = [
@@ -59,7 +65,7 @@ class Inventory(Protocol):
     """What jobs act on: the stores, read sets and tags of the backend."""
 
     stores: dict[str, Store]
-    read_sets: dict[str, ReadSet]
+    read_sets: ReadSets
     tags: dict[str, dict[str, str]]
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container
 from typing import Any
 
 from omics_resources.emulator.behaviour import Behaviour
-from omics_resources.emulator.entities import ReadSet, ReadSetStatus, Store
+from omics_resources.emulator.entities import ReadSet, ReadSets, ReadSetStatus, Store
 from omics_resources.emulator.etags import DEFAULT_FAMILY
 from omics_resources.emulator.exceptions import (
     ResourceNotFoundException,
@@ -36,7 +36,7 @@ from omics_resources.emulator.jobs import (
 )
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.limits import Limits
-from omics_resources.emulator.pages import page
+from omics_resources.emulator.pages import page, page_in_order
 from omics_resources.emulator.s3 import S3Objects
 from omics_resources.emulator.sources import (
     activation_sources,
@@ -72,7 +72,7 @@ class OmicsBackend:
         self._on_change = on_change
         self._rng = random.Random()
         self.stores: dict[str, Store] = {}
-        self.read_sets: dict[str, ReadSet] = {}
+        self.read_sets = ReadSets()
         self.jobs: dict[str, Job] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self.tokens = ClientTokens()
@@ -105,11 +105,10 @@ class OmicsBackend:
         """Something changed outside the API (state loaded, S3 written): save it."""
         self._on_change()
 
-    def _new_id(self, taken: Iterable[str]) -> str:
-        used = set(taken)
+    def _new_id(self, *taken: Container[str]) -> str:
         while True:
             candidate = str(self._rng.randrange(10**9, 10**10))
-            if candidate not in used:
+            if not any(candidate in used for used in taken):
                 return candidate
 
     def store(self, store_id: str) -> Store:
@@ -253,13 +252,19 @@ class OmicsBackend:
         check_import_request(sources)
 
         def build(starts: float) -> list[JobSource]:
+            # Ids of read sets to come: those of jobs still running (an ended job's are
+            # read sets by now, or never will be). Not every job's: a Start would cost
+            # time in proportion to every source ever imported.
             taken = {
-                *self.read_sets,
-                *(s.read_set_id or "" for j in self.jobs.values() for s in j.sources),
+                s.read_set_id
+                for j in self.jobs.values()
+                if not j.ended
+                for s in j.sources
+                if s.read_set_id
             }
 
             def new_read_set_id() -> str:
-                read_set_id = self._new_id(taken)
+                read_set_id = self._new_id(self.read_sets, taken)
                 taken.add(read_set_id)
                 return read_set_id
 
@@ -374,14 +379,19 @@ class OmicsBackend:
         with self.lock:
             self.advance()
             self.store(sequenceStoreId)
-            read_sets = [
-                r
-                for r in self.read_sets.values()
-                if r.store_id == sequenceStoreId
-                and not r.gone
-                and READ_SET_FILTER.matches(r, filter)
-            ]
-            served, token = page(read_sets, lambda r: (r.id,), maxResults, nextToken)
+
+            def listed(read_set_id: str) -> ReadSet | None:
+                r = self.read_sets[read_set_id]
+                wanted = (
+                    r.store_id == sequenceStoreId
+                    and not r.gone
+                    and READ_SET_FILTER.matches(r, filter)
+                )
+                return r if wanted else None
+
+            served, token = page_in_order(
+                self.read_sets.ordered_ids(), listed, maxResults, nextToken
+            )
             return {"readSets": [r.describe() for r in served], "nextToken": token}
 
     def batch_delete_read_set(self, sequenceStoreId: str, ids: list[str]) -> dict[str, Any]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from omics_resources.emulator.exceptions import ValidationException
 
-__all__ = ["DEFAULT_PAGE_SIZE", "page"]
+__all__ = ["DEFAULT_PAGE_SIZE", "page", "page_in_order"]
 
 T = TypeVar("T")
 
@@ -57,3 +58,32 @@ def page(
     served = ordered[:size]
     more = len(ordered) > size
     return served, _token(key(served[-1])) if more and served else None
+
+
+def page_in_order(
+    ids: Sequence[str],
+    listed: Callable[[str], T | None],
+    max_results: int | None,
+    next_token: str | None,
+) -> tuple[list[T], str | None]:
+    """What :func:`page` serves for items keyed ``(id,)``, from ``ids`` already sorted:
+    ``listed`` gives an id's item, or None when the list leaves it out. Only the page's
+    stretch of ``ids`` is read (from the token on, by bisection), not every item."""
+    start = 0
+    if next_token:
+        after = _after(next_token)
+        if len(after) != 1 or not isinstance(after[0], str):
+            raise ValidationException(f"Invalid nextToken {next_token!r}")
+        start = bisect.bisect_right(ids, after[0])
+    size = max_results or DEFAULT_PAGE_SIZE
+    served: list[T] = []
+    last = ""
+    for index in range(start, len(ids)):
+        item = listed(ids[index])
+        if item is None:
+            continue
+        if len(served) == size:  # one more listed item: there is a next page
+            return served, _token((last,))
+        served.append(item)
+        last = ids[index]
+    return served, None

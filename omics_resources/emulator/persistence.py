@@ -17,7 +17,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from omics_resources.emulator.entities import ReadSet, Store
+from omics_resources.emulator.entities import ReadSet, ReadSets, Store
 from omics_resources.emulator.jobs import JOB_KINDS, ClientTokens, Job, JobSource
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.models import OmicsBackend
@@ -56,7 +56,7 @@ def load(backend: OmicsBackend, objects: S3Objects, data: dict[str, Any]) -> Non
     """Replace the backend's state (and add S3's objects) with what :func:`dump` wrote."""
     with backend.lock:
         backend.stores = {s["id"]: Store(**s) for s in data.get("stores", [])}
-        backend.read_sets = {r["id"]: ReadSet(**r) for r in data.get("readSets", [])}
+        backend.read_sets = ReadSets((r["id"], ReadSet(**r)) for r in data.get("readSets", []))
         backend.jobs = {}
         for raw in data.get("jobs", []):
             job = _load_job(raw)

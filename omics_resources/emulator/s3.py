@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from moto.moto_server.werkzeug_app import create_backend_app
@@ -43,6 +44,19 @@ class S3Objects:
         except Exception:
             return None
         return None if key is None else bytes(key.value)
+
+    def put_many(self, bucket: str, objects: Iterable[tuple[str, bytes]]) -> int:
+        """Write ``(key, content)`` pairs into ``bucket`` (created if missing) straight into
+        moto's backend, as PUTs would; how many were written."""
+        backend = self._backend()
+        if bucket not in backend.buckets:
+            backend.create_bucket(bucket, REGION)
+        written = 0
+        for key, data in objects:
+            # No event notifications: nothing listens to them here, and they cost time.
+            backend.put_object(bucket, key, data, disable_notification=True)
+            written += 1
+        return written
 
     def dump(self) -> dict[str, dict[str, str]]:
         """Every bucket with its objects' current bytes (base64), as JSON-ready data."""

@@ -9,11 +9,12 @@ Three things the SDK's ``PropertyValue`` does not do for us:
   mark and dependencies (turning values into plain dicts loses the marks of nested secrets:
   a secret tag would come back in plaintext). A changed value under a secret one stays secret.
 * Anything the core derived from a secret (a ledger holding tags, a map keyed by a secret
-  sample id) is marked secret too: :func:`mark_secrets`.
+  sample id, a JSON text holding either) is marked secret too: :func:`mark_secrets`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -101,9 +102,15 @@ def secret_strings(values: Iterable[PropertyValue]) -> set[str]:
     return found
 
 
+def _holds(text: str, secrets: set[str]) -> bool:
+    # A JSON text (the cohort's ledger is one string) with a secret as one of its strings.
+    return any(json.dumps(s, ensure_ascii=False) in text for s in secrets)
+
+
 def mark_secrets(value: PropertyValue, secrets: set[str]) -> PropertyValue:
-    """``value`` with every string equal to a secret marked secret, and every map whose keys
-    hold a secret marked secret as a whole (a key cannot be secret on its own)."""
+    """``value`` with every string equal to a secret, or a JSON text holding one, marked
+    secret, and every map whose keys hold a secret marked secret as a whole (a key cannot
+    be secret on its own)."""
     if not secrets or value.is_secret:
         return value
     inner = value.value
@@ -113,7 +120,7 @@ def mark_secrets(value: PropertyValue, secrets: set[str]) -> PropertyValue:
         return value.with_value({k: mark_secrets(v, secrets) for k, v in inner.items()})
     if isinstance(inner, Sequence) and not isinstance(inner, str):
         return value.with_value([mark_secrets(v, secrets) for v in inner])
-    if isinstance(inner, str) and inner in secrets:
+    if isinstance(inner, str) and (inner in secrets or _holds(inner, secrets)):
         return value.with_secret(True)
     return value
 

@@ -3,6 +3,7 @@ service's limits on: every job and read set counted from the emulator itself."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -164,7 +165,9 @@ def test_an_expired_job_record_never_reimports(scenario: Scenario, control: Emul
     outs = cohort.outs
     outs["jobs"] = {forgotten: "COMPLETED"}
     outs["samples"] = {k: {**v, "job_id": forgotten} for k, v in outs["samples"].items()}
-    outs["ledger"]["jobs"] = {b: [forgotten] for b in outs["ledger"]["jobs"]}
+    ledger = json.loads(outs["ledger"])
+    ledger["jobs"] = {b: [forgotten] for b in ledger["jobs"]}
+    outs["ledger"] = json.dumps(ledger)
     cohort.refresh()
     assert cohort.outs["counts"]["imported"] == 3
     assert cohort.diff(props) == (False, [])

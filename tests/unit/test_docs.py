@@ -427,6 +427,7 @@ def run_under_mocks(example: Path) -> dict[str, Any]:
     import pulumi
 
     import omics_resources
+    from omics_resources.core.cohort.packing import unpack
 
     class Mocks(pulumi.runtime.Mocks):
         """Answers each registration with its inputs; a cohort also with a read set per sample."""
@@ -440,7 +441,7 @@ def run_under_mocks(example: Path) -> dict[str, Any]:
             kind = args.typ.rpartition(":")[2]
             if kind == "CohortImport":
                 state["read_set_ids"] = {s.get("name") or s["sample_id"]: str(5000000000 + i)
-                                         for i, s in enumerate(inputs["sources"])}
+                                         for i, s in enumerate(unpack(inputs["sources"]))}
             provider = getattr(omics_resources, f"{kind}Provider")()
             check = provider.check({}, inputs)
             self.registered[args.name] = {

@@ -33,6 +33,7 @@ import botocore.exceptions
 from omics_resources.core import aws, fields, limits
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import plan_batches
+from omics_resources.core.cohort.declaration import declared_sources, problems_of
 from omics_resources.core.cohort.discovery import absorb, find_jobs, window_start
 from omics_resources.core.cohort.properties import (
     COHORT_FIELDS,
@@ -45,7 +46,6 @@ from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
     CohortState,
     Declared,
-    import_signature,
     plan_delta,
 )
 from omics_resources.core.cohort.upkeep import mark_duplicates, remove_read_sets, retag, settle
@@ -99,7 +99,8 @@ class CohortImportBehaviour(ResourceBehaviour):
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Defaults, and every problem of every source; no AWS call."""
         inputs = with_defaults(SETTINGS, news)
-        return Checked(inputs, cohort_problems(inputs))
+        # The inputs go back as they came (sources packed or not: see packing).
+        return Checked(inputs, problems_of(inputs, cohort_problems))
 
     def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Replace for another store; update for anything else that differs, and for
@@ -109,15 +110,13 @@ class CohortImportBehaviour(ResourceBehaviour):
         if olds.get("role_arn") != news.get("role_arn"):
             updates.append("role_arn")
         if not (replaces or updates):
-            sources = news.get("sources")
-            declared = Declared.of(sources) if isinstance(sources, list) else None
+            declared = declared_sources(news.get("sources"))
             if declared is None or LEDGER_OUTPUT not in olds:
                 updates.append("sources")
-            elif CohortState.of(olds).ledger.partial:
-                updates.append("sources")  # a failed create's state: its re-run is due
             else:
                 state = CohortState.of(olds)
-                if plan_delta(state.ledger, state.samples, declared):
+                # A failed create's state: its re-run is due.
+                if state.ledger.partial or plan_delta(state.ledger, state.samples, declared):
                     updates.append("sources")
         return Diff(changes=bool(replaces or updates), replaces=replaces, updates=updates)
 
@@ -280,8 +279,7 @@ class CohortImportBehaviour(ResourceBehaviour):
             waited, stopped = run.wait_for(running)
             by_id = {str(j["id"]): j for j in waited}
             jobs = [by_id.get(str(j["id"]), j) for j in jobs]
-        signatures = {k: import_signature(declared.sources[k]) for k in declared.keys}
-        found = absorb(state, jobs, cohort, signatures)
+        found = absorb(state, jobs, cohort, declared.signatures)
         keys = found.keys
         # A read set the job made may be gone since: such a sample is imported again.
         made = [s.read_set_id for k in keys if (s := state.samples[k]).read_set_id]
@@ -305,8 +303,8 @@ class CohortImportBehaviour(ResourceBehaviour):
         return found.superseded
 
     def _declared(self, progress: Progress, props: Mapping[str, Any]) -> Declared:
-        problems = cohort_problems(props)
-        declared = Declared.of(props.get("sources") or [])
+        problems = problems_of(props, cohort_problems)
+        declared = declared_sources(props.get("sources") or [])
         if problems or declared is None:
             raise InvalidInputError(progress.resource, problems or ["sources: not all known"])
         return declared

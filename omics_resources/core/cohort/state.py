@@ -6,20 +6,26 @@ State (the resource's outputs)
 ``samples`` (sample key -> its result: ``status``, ``read_set_id``, ``job_id``,
 ``status_message`` when there is one), ``read_set_ids`` (key -> read set id), ``jobs`` (job
 id -> status), ``counts``, and ``ledger``, what the provider needs to plan the next
-update:
+update. The ledger is one JSON string (no user reads it, and one string costs the engine
+one value where 200,000 would cost it seconds at 100,000 samples, see
+:mod:`~omics_resources.core.cohort.packing`) of an object with:
 
 - ``next``/``batches``: the batch assignment (:meth:`batching.Assignment.to_state`);
 - ``jobs``: batch id -> the ids of the jobs it started, oldest first (a batch starts more
   than one job only when a later ``pulumi up`` retries sources that failed in it);
-- ``sig``: key -> the source's import signature (a hash of every field sent to
-  StartReadSetImportJob but its tags), ``/<n>`` appended when it has tags: ``n`` indexes
-  ``tagsets``, the distinct tag maps of the cohort (a cohort's samples mostly share one);
+- ``sig``: each key's import signature (a hash of every field sent to
+  StartReadSetImportJob but its tags), in the order ``batches`` lists the keys (so a key
+  is written once), ``/<n>`` appended when it has tags: ``n`` indexes ``tagsets``, the
+  distinct tag maps of the cohort (a cohort's samples mostly share one);
 - ``since``: one second before the creation of its oldest job (the read sets are younger:
   ``ListReadSets`` pages are filtered by it);
 - ``newest``: the creation of its newest job (jobs a failed run started are younger: the
   next update looks for them from there, see :mod:`omics_resources.core.cohort.discovery`);
 - ``partial``: only in the state of a create that failed (recorded by a front-end whose
   engine keeps partly created resources).
+
+A release before 2 kept the ledger as an object (version 1, ``sig`` a map from key to
+signature): it is read as well, and written back in the current form.
 
 A sample's ``status``: :data:`SAMPLE_PENDING` (its job has not ended), :data:`SAMPLE_FAILED`
 (its last import failed; ``status_message`` says why), else its read set's status (ACTIVE,
@@ -28,6 +34,7 @@ ARCHIVED, ACTIVATING ..., DELETED when the read set is gone).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,13 +73,20 @@ IMPORTED_FIELDS: Final = tuple(f.name for f in SOURCE_FIELDS if f.change is Chan
 #: The source fields changed in place on the read set.
 RETAGGED_FIELDS: Final = tuple(f.name for f in SOURCE_FIELDS if f.change is Change.UPDATE)
 _SIGNATURE_CHARS = 10
-_LEDGER_VERSION = 1
+_LEDGER_VERSION = 2
+#: The ledger as an object of its own, ``sig`` a map (what releases before 2 wrote).
+_LEDGER_OBJECT_VERSION = 1
+
+
+# json.dumps(values, sort_keys=True, separators=(",", ":"), default=str), the encoder
+# built once (json.dumps builds one per call: a third of the time at 100,000 sources).
+# The text must never change: the ledger keeps its hashes.
+_CANONICAL: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
 def import_signature(source: Mapping[str, Any]) -> str:
     """A short stable hash of what StartReadSetImportJob would import for ``source``."""
-    values = [source.get(name) for name in IMPORTED_FIELDS]
-    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    canonical = _CANONICAL.encode([source.get(name) for name in IMPORTED_FIELDS])
     return hashlib.sha256(canonical.encode()).hexdigest()[:_SIGNATURE_CHARS]
 
 
@@ -105,6 +119,12 @@ class Declared:
             by_key[key] = source
             index[key] = position
         return cls(tuple(by_key), by_key, index)
+
+    @functools.cached_property
+    def signatures(self) -> Mapping[str, str]:
+        """Each key's :func:`import_signature` (computed once: a diff, an update's plan and
+        the ledger it records all ask for every key's)."""
+        return {k: import_signature(self.sources[k]) for k in self.keys}
 
     def label(self, key: str) -> str:
         """How a message names one source: ``sources[3] (S3, s3://bucket/S3_R1.fastq)``."""
@@ -168,54 +188,83 @@ class Ledger:
 
     def record_sources(self, declared: Declared) -> None:
         """Remember each declared source's signature and tags (after they were applied)."""
-        self.signatures = {k: import_signature(declared.sources[k]) for k in declared.keys}
+        self.signatures = dict(declared.signatures)
         self.tags = {k: t for k in declared.keys if (t := source_tags(declared.sources[k]))}
 
-    def to_state(self) -> Props:
-        """The compact form kept in the ``ledger`` output."""
+    def to_state(self) -> str:
+        """The compact form kept in the ``ledger`` output (a JSON string, see the module)."""
         tagsets: list[dict[str, str]] = []
         seen: dict[str, int] = {}
-        signatures: dict[str, str] = {}
-        for key, signature in self.signatures.items():
+
+        def signed(key: str) -> str | None:
+            signature = self.signatures.get(key)
             tags = self.tags.get(key)
-            if not tags:
-                signatures[key] = signature
-                continue
+            if signature is None or not tags:
+                return signature
             canonical = json.dumps(tags, sort_keys=True)
             if canonical not in seen:
                 seen[canonical] = len(tagsets)
                 tagsets.append(dict(sorted(tags.items())))
-            signatures[key] = f"{signature}/{seen[canonical]}"
+            return f"{signature}/{seen[canonical]}"
+
         batches = self.assignment.batches
-        return {
+        placed = self.assignment.batch_of
+        ledger: Props = {
             "v": _LEDGER_VERSION,
             **self.assignment.to_state(),
             "jobs": {b: list(j) for b, j in self.batch_jobs.items() if b in batches},
-            "sig": signatures,
-            "tagsets": tagsets,
-            "since": self.since,
-            "newest": self.newest,
-            **({"partial": True} if self.partial else {}),
+            "sig": [signed(k) for keys in batches.values() for k in keys],
         }
+        # Signatures of keys in no batch (none, after a run that ended well): by key.
+        unplaced = {k: signed(k) for k in self.signatures if k not in placed}
+        if unplaced:
+            ledger["sigOther"] = unplaced
+        ledger.update(tagsets=tagsets, since=self.since, newest=self.newest)
+        if self.partial:
+            ledger["partial"] = True
+        return json.dumps(ledger, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def from_state(cls, state: Any) -> Ledger:
-        """Read :meth:`to_state`'s form back; raises ValueError when it is not that form."""
-        if not isinstance(state, Mapping) or state.get("v") != _LEDGER_VERSION:
+        """Read :meth:`to_state`'s form back, or the object a release before 2 kept; raises
+        ValueError when it is neither."""
+        if isinstance(state, str):
+            try:
+                state = json.loads(state)
+            except ValueError:
+                state = None
+        version = state.get("v") if isinstance(state, Mapping) else None
+        if not isinstance(state, Mapping) or version not in (
+            _LEDGER_VERSION,
+            _LEDGER_OBJECT_VERSION,
+        ):
             raise ValueError(f"the cohort's ledger in state is not one we can read: {state!r:.200}")
+        next_batch = state.get("next")
+        if isinstance(next_batch, float) and next_batch.is_integer():
+            state = {**state, "next": int(next_batch)}  # numbers come back from gRPC as floats
+        assignment = Assignment.from_state(state)
+        if version == _LEDGER_VERSION:
+            keys = [k for members in assignment.batches.values() for k in members]
+            listed = state.get("sig") or []
+            if not isinstance(listed, list) or len(listed) != len(keys):
+                raise ValueError(
+                    "the cohort's ledger in state has a signature list that does "
+                    "not match its batches"
+                )
+            signed = {k: v for k, v in zip(keys, listed, strict=True) if v is not None}
+            signed.update(state.get("sigOther") or {})
+        else:
+            signed = dict(state.get("sig") or {})
         tagsets = list(state.get("tagsets") or [])
         signatures: dict[str, str] = {}
         tags: dict[str, dict[str, str]] = {}
-        for key, value in (state.get("sig") or {}).items():
+        for key, value in signed.items():
             signature, _, tagset = str(value).partition("/")
             signatures[key] = signature
             if tagset:
                 tags[key] = dict(tagsets[int(tagset)])
-        next_batch = state.get("next")
-        if isinstance(next_batch, float) and next_batch.is_integer():
-            state = {**state, "next": int(next_batch)}  # numbers come back from gRPC as floats
         return cls(
-            assignment=Assignment.from_state(state),
+            assignment=assignment,
             batch_jobs={
                 str(b): [str(j) for j in ids] for b, ids in (state.get("jobs") or {}).items()
             },
@@ -271,7 +320,7 @@ def plan_delta(ledger: Ledger, samples: Mapping[str, Sample], declared: Declared
         source = declared.sources[key]
         if signature is None or sample is None:
             added.append(key)
-        elif signature != import_signature(source):
+        elif signature != declared.signatures[key]:
             changed.append(key)
         elif sample.status in (SAMPLE_FAILED, limits.READ_SET_DELETED):
             retried.append(key)

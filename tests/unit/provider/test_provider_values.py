@@ -4,6 +4,7 @@ derived from a secret marked, secrets masked in messages."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 from pulumi.provider.experimental import provider as engine
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -58,6 +59,10 @@ def test_what_a_secret_went_into_is_marked() -> None:
     assert inner["tagsets"].value[0].value["patient"].is_secret  # type: ignore[index]
     assert inner["sig"].is_secret  # a map keyed by the secret: secret as a whole  # type: ignore[index]
     assert not inner["v"].is_secret  # type: ignore[index]
+    # The cohort's ledger is one JSON string: holding the secret, it is secret as a whole.
+    text = from_plain(json.dumps({"tagsets": [{"patient": "p-1"}], "sig": ["abc/0"]}))
+    assert mark_secrets(text, secrets).is_secret
+    assert not mark_secrets(from_plain(json.dumps({"id": "5p-12"})), secrets).is_secret
 
 
 def test_messages_mask_secrets() -> None:

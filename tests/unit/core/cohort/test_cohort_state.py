@@ -61,25 +61,50 @@ def test_the_signature_ignores_tags_only() -> None:
 def test_the_ledger_round_trips_and_shares_tag_maps() -> None:
     props = cohort_props(0, sources=[sample_source(i, tags={"project": "p7"}) for i in range(150)])
     outs = imported_outputs(props)
-    ledger = outs["ledger"]
+    assert isinstance(outs["ledger"], str)  # one value for the engine, whatever the cohort's size
+    ledger = json.loads(outs["ledger"])
     assert ledger["next"] == 3 and list(ledger["batches"]) == ["1", "2"]
     assert ledger["tagsets"] == [{"project": "p7"}]  # one map for 150 samples
-    assert all(sig.endswith("/0") for sig in ledger["sig"].values())
-    again = Ledger.from_state(json.loads(json.dumps(ledger)))
+    # One signature per key, in the batches' order: each key is written once.
+    assert len(ledger["sig"]) == 150 and all(sig.endswith("/0") for sig in ledger["sig"])
+    assert outs["ledger"].count('"S120"') == 1
+    again = Ledger.from_state(outs["ledger"])
     assert again.tags["S149"] == {"project": "p7"}
     assert again.assignment.batch_of["S120"] == "2"
-    assert again.to_state() == ledger
+    assert again.to_state() == outs["ledger"]
 
 
-def test_the_ledger_reads_numbers_that_came_back_as_floats() -> None:
-    ledger = imported_outputs(cohort_props(3))["ledger"]
-    again = Ledger.from_state({**ledger, "v": 1.0, "next": 2.0})  # as gRPC hands them back
+def test_the_ledger_of_a_release_before_2_is_read_and_written_back_compact() -> None:
+    # The object form (version 1): sig a map from key to signature, numbers as gRPC hands
+    # them back (floats).
+    props = cohort_props(0, sources=[sample_source(i, tags={"t": str(i % 2)}) for i in range(3)])
+    current = Ledger.from_state(imported_outputs(props)["ledger"])
+    tagsets = [{"t": "0"}, {"t": "1"}]
+    old = {"v": 1.0, "next": 2.0, "batches": {"1": ["S0", "S1", "S2"]},
+           "jobs": {"1": ["7000000001"]},
+           "sig": {f"S{i}": f"{current.signatures[f'S{i}']}/{i % 2}" for i in range(3)},
+           "tagsets": tagsets, "since": None, "newest": None}
+    again = Ledger.from_state(old)
     assert again.assignment.next_batch == 2 and isinstance(again.assignment.next_batch, int)
+    assert again.signatures == current.signatures and again.tags == current.tags
+    assert again.batch_jobs == {"1": ["7000000001"]}
+    assert again.to_state() == current.to_state()
 
 
-def test_a_ledger_we_cannot_read_is_an_error() -> None:
+def test_a_signature_of_a_key_in_no_batch_is_kept_by_key() -> None:
+    ledger = Ledger.from_state(imported_outputs(cohort_props(2))["ledger"])
+    ledger.signatures["elsewhere"] = "0123456789"
+    assert Ledger.from_state(ledger.to_state()).signatures == ledger.signatures
+
+
+@pytest.mark.parametrize("state", [
+    {"batches": {}},
+    "not json",
+    json.dumps({"v": 2, "next": 2, "batches": {"1": ["a", "b"]}, "sig": ["x"]}),
+])
+def test_a_ledger_we_cannot_read_is_an_error(state: Any) -> None:
     with pytest.raises(ValueError, match="ledger"):
-        Ledger.from_state({"batches": {}})
+        Ledger.from_state(state)
 
 
 def test_outputs_map_samples_to_read_sets_and_count_them() -> None:

@@ -29,9 +29,11 @@ from omics_resources.core.polling import (
     PollCancelledError,
     Poller,
     PollPolicy,
+    PollState,
     PollTimeoutError,
 )
 from omics_resources.core.progress import Progress
+from omics_resources.core.quota_gate import QuotaPlace, QuotaWaitEndedError
 from omics_resources.core.scheduler import (
     Scheduler,
     SlotWaitEndedError,
@@ -155,6 +157,8 @@ class JobRun:
             slots.release()
             held = False
             job = self.wait(job)
+            # Its slot in the service's quota is free: ours to take, if Starts wait in line.
+            self.api.quota_gate(self.kind.operations.start).freed()
         finally:
             if held:
                 slots.release()
@@ -187,26 +191,39 @@ class JobRun:
 
     def _start_once(self, request: Mapping[str, Any], token: str) -> Props:
         """One Start; while the service's job quota is full (other callers' jobs hold it),
-        wait for a free slot within wait_timeout. A cancel meanwhile is reported as one."""
+        wait in this process's line for a free slot (:mod:`~omics_resources.core.quota_gate`)
+        within wait_timeout. A cancel meanwhile is reported as one."""
         quota_full: list[str] = []
+        began = self.clock.monotonic()
 
-        def attempt() -> Props | None:
-            try:
-                return self.api.start_job(self.kind.operations, request, token)
-            except botocore.exceptions.ClientError as error:
-                if aws.error_code(error) != limits.QUOTA_ERROR_CODE:
-                    raise
-                message = str(error.response.get("Error", {}).get("Message", ""))
-                if not quota_full:
-                    self.progress.say(
-                        f"waiting for a free job slot (ServiceQuotaExceededException: {message}; "
-                        "jobs outside this stack hold the service's job quota)"
-                    )
-                quota_full.append(message)
-                return None
+        def attempt(place: QuotaPlace) -> Props:
+            while True:
+                try:
+                    place.turn(deadline=self.deadline, cancel=self.cancel)
+                except QuotaWaitEndedError as stop:
+                    state = PollState(len(quota_full), self.clock.monotonic() - began)
+                    ended = PollCancelledError if stop.reason == "cancelled" else PollTimeoutError
+                    raise ended(state) from None
+                try:
+                    started = self.api.start_job(self.kind.operations, request, token)
+                except botocore.exceptions.ClientError as error:
+                    if aws.error_code(error) != limits.QUOTA_ERROR_CODE:
+                        raise
+                    place.answered(refused=True)
+                    message = str(error.response.get("Error", {}).get("Message", ""))
+                    if not quota_full:
+                        self.progress.say(
+                            f"waiting for a free job slot (ServiceQuotaExceededException: "
+                            f"{message}; jobs outside this stack hold the service's job quota)"
+                        )
+                    quota_full.append(message)
+                    continue
+                place.answered(refused=False)
+                return started
 
         try:
-            return self._poller().run(attempt)
+            with self.api.quota_gate(self.kind.operations.start).line() as place:
+                return self._poller().run(lambda: attempt(place))
         except PollCancelledError as stop:
             # The engine asked us to stop: say so, whatever kept the job from starting.
             raise JobStartCancelledError(
@@ -377,10 +394,13 @@ class JobRun:
             ) from failed.__cause__
 
     def _changed(self, job_id: str, seen: Mapping[str, Any]) -> None:
-        ended = seen.get("status") in limits.TERMINAL_JOB_STATUSES
         # The List's word of an end has no source counts: the full answer's line says it.
-        if "sources" in seen or not ended:
-            self.progress.status(job_id, describe(seen), final=ended)
+        if "sources" in seen or seen.get("status") not in limits.TERMINAL_JOB_STATUSES:
+            self.progress.status(
+                job_id,
+                describe(seen),
+                final=seen.get("status") in limits.TERMINAL_JOB_STATUSES,
+            )
 
     # -- verdict ----------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from omics_resources.provider.calls import EngineProps, ResourceCall, renamed
 from omics_resources.provider.config import config_getter, config_names
 from omics_resources.provider.logs import EngineLog
 from omics_resources.provider.schema import SCHEMA_PATH
-from omics_resources.provider.values import to_plain
+from omics_resources.provider.values import plain
 
 __all__ = ["OmicsProvider", "ProviderError"]
 
@@ -115,7 +115,7 @@ class OmicsProvider(rpc.Provider):
 
     async def check_config(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
         """Scheduling keys that cannot be used, by key; no AWS call."""
-        args = {k: to_plain(v) for k, v in request.new_inputs.items()}
+        args = {k: plain(v) for k, v in request.new_inputs.items()}
         try:
             SchedulingSettings.from_config(config_getter(args))
         except OmicsResourceError as error:
@@ -128,7 +128,7 @@ class OmicsProvider(rpc.Provider):
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         """Region, profile, endpoint and scheduling limits (never credentials)."""
-        args = {k: to_plain(v) for k, v in request.args.items()}
+        args = {k: plain(v) for k, v in request.args.items()}
         get = config_getter(args)
         self._settings = aws.AwsSettings.from_config(get)
         self._scheduling = SchedulingSettings.from_config(get)

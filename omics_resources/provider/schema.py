@@ -71,6 +71,10 @@ def _constraints(shape: Shape | None) -> str:
     return f" Constraints: {', '.join(parts)}." if parts else ""
 
 
+def _without_doc(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if k != "description"}
+
+
 class _Builder:
     """Collects the named object and enum types while properties are rendered."""
 
@@ -78,38 +82,41 @@ class _Builder:
         self.types: dict[str, Any] = {}
 
     def prop(self, prop: Prop, name: str) -> dict[str, Any]:
-        spec = self.type(prop.type, name)
         description = describe(prop.doc) + _constraints(prop.type.shape)
+        spec = self.type(prop.type, name, describe(prop.doc))
         if description.strip():
             spec["description"] = description.strip()
         if prop.default is not None:
             spec["default"] = prop.default
         return spec
 
-    def type(self, type_: Type, name: str) -> dict[str, Any]:
+    def type(self, type_: Type, name: str, doc: str) -> dict[str, Any]:
+        """``type_``'s spec; a named type (object, enum) is described by ``doc``, what the
+        property that holds it first says."""
         shape = type_.shape
         if type_.kind == "string" and shape is not None and shape.metadata.get("enum"):
             enum_name = token(shape.name)
-            self.types[enum_name] = {
-                "type": "string",
-                "enum": [{"value": v} for v in shape.metadata["enum"]],
-            }
+            self.types.setdefault(enum_name, {"description": f"The values of `{shape.name}`."})
+            self.types[enum_name].update(
+                type="string", enum=[{"value": v} for v in shape.metadata["enum"]]
+            )
             return {"$ref": f"#/types/{enum_name}"}
         if type_.kind in ("array", "map"):
-            items = self.type(type_.items or Type("any"), name.removesuffix("s"))
+            items = self.type(type_.items or Type("any"), name.removesuffix("s"), doc)
             return (
                 {"type": "array", "items": items}
                 if type_.kind == "array"
                 else {"type": "object", "additionalProperties": items}
             )
         if type_.kind == "object":
-            return {"$ref": f"#/types/{self.object(type_, name)}"}
+            return {"$ref": f"#/types/{self.object(type_, name, doc)}"}
         if type_.kind == "any":
             return {"$ref": "pulumi.json#/Any"}
         return {"type": type_.kind}
 
-    def object(self, type_: Type, name: str) -> str:
+    def object(self, type_: Type, name: str, doc: str) -> str:
         spec = {
+            "description": doc.strip() or name,
             "type": "object",
             "properties": {
                 camel(n): self.prop(p, name + _pascal(n)) for n, p in type_.props.items()
@@ -121,9 +128,9 @@ class _Builder:
         # One name per shape: an output object that differs from the input of the same
         # name (a source with its results) is that name's Result.
         candidate = token(name)
-        while candidate in self.types and self.types[candidate] != spec:
+        while candidate in self.types and _without_doc(self.types[candidate]) != _without_doc(spec):
             candidate += "Result"
-        self.types[candidate] = spec
+        self.types.setdefault(candidate, spec)
         return candidate
 
 
@@ -143,6 +150,7 @@ def generate() -> dict[str, Any]:
         resources[token(type_name)] = {
             "description": describe(found.summary),
             "properties": output_props,
+            "required": sorted(camel(n) for n, p in outputs.props.items() if p.required),
             "inputProperties": input_props,
             "requiredInputs": sorted(camel(n) for n, p in inputs.props.items() if p.required),
         }

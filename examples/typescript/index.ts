@@ -30,9 +30,6 @@ const cohort = new omics.CohortImport("cohort", {
 const active = new omics.ActiveReadSets("cohort-active", {
     sequenceStoreId: "1234567890",
     // sample key -> read set id; sorted by sample, so the list changes only with the cohort
-    readSetIds: cohort.readSetIds.apply(ids => {
-        const byKey = ids ?? {};
-        return Object.keys(byKey).sort().map(key => byKey[key]);
-    }),
+    readSetIds: cohort.readSetIds.apply(ids => Object.keys(ids).sort().map(key => ids[key])),
 });
 export const readSetStatuses = active.readSetStatuses;

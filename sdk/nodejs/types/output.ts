@@ -6,6 +6,9 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+/**
+ * The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
+ */
 export interface ActiveReadSetsActivationJob {
     /**
      * When it ended (ISO 8601), if it has.
@@ -14,21 +17,24 @@ export interface ActiveReadSetsActivationJob {
     /**
      * When it was created (ISO 8601).
      */
-    creationTime?: string;
+    creationTime: string;
     /**
      * The job's id.
      */
-    jobId?: string;
+    jobId: string;
     /**
      * The read sets it activates.
      */
-    readSetIds?: string[];
+    readSetIds: string[];
     /**
      * The job's status.
      */
-    status?: string;
+    status: string;
 }
 
+/**
+ * Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
+ */
 export interface CohortImportSample {
     /**
      * Read sets of the cohort holding the same data (by ETag), as a refresh found.
@@ -45,71 +51,34 @@ export interface CohortImportSample {
     /**
      * PENDING, FAILED, or its read set's status (ACTIVE ...).
      */
-    status?: string;
+    status: string;
     /**
      * Why its import failed, if it did.
      */
     statusMessage?: string;
 }
 
-export interface CohortImportSource {
-    /**
-     * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-     */
-    description?: string;
-    /**
-     * Where the reads were generated. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-     */
-    generatedFrom?: string;
-    /**
-     * The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-     */
-    name?: string;
-    /**
-     * The reference genome's ARN; required for BAM and CRAM. Constraints: 1 to 127 characters, pattern `arn:.+`.
-     */
-    referenceArn?: string;
-    /**
-     * The sample the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-     */
-    sampleId: string;
-    /**
-     * The S3 URI of the file (`s3://bucket/key`). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
-     */
-    source1: string;
-    /**
-     * The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
-     */
-    source2?: string;
-    /**
-     * FASTQ, BAM, CRAM or UBAM.
-     */
-    sourceFileType: enums.FileType;
-    /**
-     * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-     */
-    subjectId: string;
-    /**
-     * Tags of the read set; changing them updates the read set in place.
-     */
-    tags?: {[key: string]: string};
-}
-
+/**
+ * Per read set: `readSetId`, `status`, `statusMessage`.
+ */
 export interface ReadSetActivationJobSource {
     /**
      * The read set.
      */
-    readSetId?: string;
+    readSetId: string;
     /**
      * Its status in the job.
      */
-    status?: string;
+    status: string;
     /**
      * The service's message about it, if any.
      */
     statusMessage?: string;
 }
 
+/**
+ * Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
+ */
 export interface ReadSetImportJobSourceResult {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -122,7 +91,7 @@ export interface ReadSetImportJobSourceResult {
     /**
      * The job that imported the source (or tried it last).
      */
-    jobId?: string;
+    jobId: string;
     /**
      * The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -158,7 +127,7 @@ export interface ReadSetImportJobSourceResult {
     /**
      * The source's status in its job (FINISHED, FAILED ...).
      */
-    status?: string;
+    status: string;
     /**
      * The service's message about the source, if any.
      */

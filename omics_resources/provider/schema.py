@@ -20,10 +20,11 @@ from typing import Any
 
 from botocore.model import Shape
 
-from omics_resources.core.registry import BEHAVIOURS, behaviour
+from omics_resources.core.registry import BEHAVIOURS, behaviour, functions
 from omics_resources.provider.config import CONFIG_DOCS, PACKAGE, config_names
+from omics_resources.provider.invokes import function_token
 from omics_resources.provider.names import camel
-from omics_resources.provider.types import Prop, Type, resource_type
+from omics_resources.provider.types import Prop, Type, function_type, resource_type
 
 __all__ = ["SCHEMA_PATH", "generate", "main", "render", "token"]
 
@@ -90,6 +91,18 @@ class _Builder:
             spec["default"] = prop.default
         return spec
 
+    def signature(self, type_: Type, name: str) -> dict[str, Any]:
+        """A function's arguments: their properties and which must be given."""
+        spec: dict[str, Any] = {
+            "properties": {
+                camel(n): self.prop(p, _pascal(name) + _pascal(n)) for n, p in type_.props.items()
+            }
+        }
+        required = sorted(camel(n) for n, p in type_.props.items() if p.required)
+        if required:
+            spec["required"] = required
+        return spec
+
     def type(self, type_: Type, name: str, doc: str) -> dict[str, Any]:
         """``type_``'s spec; a named type (object, enum) is described by ``doc``, what the
         property that holds it first says."""
@@ -154,6 +167,18 @@ def generate() -> dict[str, Any]:
             "inputProperties": input_props,
             "requiredInputs": sorted(camel(n) for n, p in inputs.props.items() if p.required),
         }
+    invokes: dict[str, Any] = {}
+    for function in functions().values():
+        arguments, result = function_type(function)
+        like = function.result_like[0] + _pascal(function.result_like[1])
+        invokes[function_token(function.name)] = {
+            "description": describe(function.summary),
+            "inputs": builder.signature(arguments, function.name),
+            "outputs": {
+                "properties": {camel(n): builder.prop(p, like) for n, p in result.props.items()},
+                "required": sorted(camel(n) for n in result.props),
+            },
+        }
     variables = {
         name: {
             **({"$ref": "pulumi.json#/Any"} if kind == "any" else {"type": kind}),
@@ -177,6 +202,7 @@ def generate() -> dict[str, Any]:
         "config": {"variables": variables},
         "provider": {"description": "The omics provider.", "inputProperties": variables},
         "resources": resources,
+        "functions": invokes,
         "types": dict(sorted(builder.types.items())),
     }
 

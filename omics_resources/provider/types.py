@@ -16,10 +16,12 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from omics_resources.core.fields import Field, Output
+from omics_resources.core.functions import Argument, Function
+from omics_resources.core.registry import behaviour
 from omics_resources.core.resource import ResourceBehaviour
 from omics_resources.core.service_model import operation_model
 
-__all__ = ["ANY", "Prop", "Type", "resource_type", "value_type"]
+__all__ = ["ANY", "Prop", "Type", "function_type", "resource_type", "value_type"]
 
 #: The kinds of a Python setting's values.
 _SETTING_KINDS = {bool: "boolean", float: "number", int: "integer", str: "string"}
@@ -147,3 +149,19 @@ def value_type(behaviour: type[ResourceBehaviour]) -> Type:
     walks follow: the outputs' and the inputs they do not repeat."""
     inputs, outputs = resource_type(behaviour)
     return Type("object", props={**inputs.props, **outputs.props})
+
+
+def _argument_type(argument: Argument) -> Type:
+    if argument.kind in ("array", "map"):
+        return Type(argument.kind, items=Type("string"))
+    return Type(argument.kind)
+
+
+def function_type(function: Function) -> tuple[Type, Type]:
+    """A function's arguments and its result, as objects; the result has the type of the
+    resource input it is like (a loader's sources: ``CohortImport``'s)."""
+    arguments = {a.name: Prop(_argument_type(a), a.doc, a.required) for a in function.arguments}
+    type_name, input_name = function.result_like
+    like = resource_type(behaviour(type_name))[0].props[input_name]
+    result = Prop(like.type, function.result_doc, required=True)
+    return Type("object", props=arguments), Type("object", props={function.result: result})

@@ -59,6 +59,52 @@ export interface CohortImportSample {
 }
 
 /**
+ * Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
+ */
+export interface CohortImportSource {
+    /**
+     * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    description?: string;
+    /**
+     * Where the reads were generated. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    generatedFrom?: string;
+    /**
+     * The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    name?: string;
+    /**
+     * The reference genome's ARN; required for BAM and CRAM. Constraints: 1 to 127 characters, pattern `arn:.+`.
+     */
+    referenceArn?: string;
+    /**
+     * The sample the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    sampleId: string;
+    /**
+     * The S3 URI of the file (`s3://bucket/key`). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    source1: string;
+    /**
+     * The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    source2?: string;
+    /**
+     * FASTQ, BAM, CRAM or UBAM.
+     */
+    sourceFileType: enums.FileType;
+    /**
+     * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    subjectId: string;
+    /**
+     * Tags of the read set; changing them updates the read set in place.
+     */
+    tags?: {[key: string]: string};
+}
+
+/**
  * Per read set: `readSetId`, `status`, `statusMessage`.
  */
 export interface ReadSetActivationJobSource {

@@ -66,7 +66,7 @@ def export_sources(
 class ExportOperations:
     """The export operations of the backend."""
 
-    if TYPE_CHECKING:
+    if TYPE_CHECKING:  # what the backend provides
         lock: threading.RLock
         read_sets: ReadSets
         s3: S3Objects
@@ -84,7 +84,8 @@ class ExportOperations:
 
         def _job(self, kind: type[Job], store_id: str, job_id: str) -> Job: ...
 
-        def advance(self) -> None: ...
+        def advance(self) -> None:
+            """Bring every job up to the clock."""
 
         def _list_jobs(
             self,
@@ -142,7 +143,5 @@ class ExportOperations:
     ) -> dict[str, Any]:
         """ListReadSetExportJobs, with ExportReadSetFilter."""
         with self.lock:
-            jobs, token = self._list_jobs(
-                ExportJob, sequenceStoreId, maxResults, nextToken, filter
-            )
+            jobs, token = self._list_jobs(ExportJob, sequenceStoreId, maxResults, nextToken, filter)
             return {"exportJobs": jobs, "nextToken": token}

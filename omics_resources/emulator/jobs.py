@@ -371,9 +371,7 @@ class ClientTokens:
 
 
 #: Job classes by kind (the control API's and the state file's name for them).
-JOB_KINDS: dict[str, type[Job]] = {
-    cls.KIND: cls for cls in (ImportJob, ActivationJob, ExportJob)
-}
+JOB_KINDS: dict[str, type[Job]] = {cls.KIND: cls for cls in (ImportJob, ActivationJob, ExportJob)}
 
 
 @dataclass(frozen=True)

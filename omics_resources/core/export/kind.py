@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from omics_resources.core import fields
 from omics_resources.core.api import JobOperations, ReadSetInfo
 from omics_resources.core.fields import Field
 from omics_resources.core.jobs.kind import JobKind, Props
@@ -69,6 +70,13 @@ class ExportKind(JobKind):
 
     def __init__(self, positions: Mapping[str, int] | None = None) -> None:
         self._positions = positions or {}
+
+    def inputs_from_job(self, job: Mapping[str, Any]) -> Props:
+        """The inputs a job (or a request) shows: GetReadSetExportJob names its read sets in
+        ``readSets`` and has no ``roleArn``, so the role is not compared."""
+        props = fields.from_api(self.fields, with_sources(job))
+        props.pop("role_arn", None)
+        return props
 
     def source_outputs(
         self, job: Mapping[str, Any], props: Mapping[str, Any], read_sets: Mapping[str, ReadSetInfo]

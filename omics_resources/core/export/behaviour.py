@@ -19,14 +19,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from omics_resources.core import aws, fields, limits
+from omics_resources.core import fields, limits
+from omics_resources.core.account import aws
 from omics_resources.core.active.census import take_census
 from omics_resources.core.errors import InvalidInputError, OmicsResourceError
 from omics_resources.core.export.kind import EXPORT_JOB_MAX_READ_SETS, ExportKind
 from omics_resources.core.export.objects import Destination, missing_objects
 from omics_resources.core.export.run import Exporter, ExportRequest, batches
 from omics_resources.core.fields import Change, Field, Output
-from omics_resources.core.job_run import iso
+from omics_resources.core.jobs.run import iso
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
     Checked,

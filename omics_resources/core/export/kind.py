@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from omics_resources.core import fields
-from omics_resources.core.api import JobOperations, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, ReadSetInfo
 from omics_resources.core.fields import Field
 from omics_resources.core.jobs.kind import JobKind, Props
 from omics_resources.core.service_model import operation_model

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from omics_resources.core import limits
+from omics_resources.core.account.scheduler import Scheduler
 from omics_resources.core.errors import OmicsResourceError
 from omics_resources.core.export.kind import EXPORT_JOB_MAX_READ_SETS, ExportKind
-from omics_resources.core.job_run import JobRun
-from omics_resources.core.polling import Clock, PollPolicy
+from omics_resources.core.jobs.run import JobRun
 from omics_resources.core.progress import Progress, Sink
-from omics_resources.core.scheduler import Scheduler
 from omics_resources.core.tokens import TokenSeed
+from omics_resources.core.watch.polling import Clock, PollPolicy
 
 __all__ = ["ExportRequest", "Exporter", "batches"]
 

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
         ReadSetImportJobProvider,
         ReadSetImportSourceArgs,
     )
+    from omics_resources.dynamic.read_set_export import (
+        ReadSetExport,
+        ReadSetExportArgs,
+        ReadSetExportProvider,
+    )
     from omics_resources.dynamic.sources import (
         sources_from_fastq_pairs,
         sources_from_manifest,
@@ -73,6 +78,9 @@ __all__ = [
     "ReadSetActivationJobArgs",
     "ReadSetActivationJobProvider",
     "ReadSetDeletionError",
+    "ReadSetExport",
+    "ReadSetExportArgs",
+    "ReadSetExportProvider",
     "ReadSetImportJob",
     "ReadSetImportJobArgs",
     "ReadSetImportJobProvider",
@@ -108,6 +116,9 @@ _HOME = {
     "ReadSetActivationJob": "dynamic.activation_job",
     "ReadSetActivationJobArgs": "dynamic.activation_job",
     "ReadSetActivationJobProvider": "dynamic.activation_job",
+    "ReadSetExport": "dynamic.read_set_export",
+    "ReadSetExportArgs": "dynamic.read_set_export",
+    "ReadSetExportProvider": "dynamic.read_set_export",
     "ReadSetImportJob": "dynamic.import_job",
     "ReadSetImportJobArgs": "dynamic.import_job",
     "ReadSetImportJobProvider": "dynamic.import_job",

@@ -25,6 +25,7 @@ from omics_resources.emulator.exceptions import (
     ServiceQuotaExceededException,
     ValidationException,
 )
+from omics_resources.emulator.exports import ExportOperations
 from omics_resources.emulator.filters import JOB_FILTER, READ_SET_FILTER, STORE_FILTER
 from omics_resources.emulator.jobs import (
     ActivationJob,
@@ -47,8 +48,8 @@ from omics_resources.emulator.sources import (
 __all__ = ["OmicsBackend"]
 
 
-class OmicsBackend:
-    """The sequence-store part of HealthOmics, in memory."""
+class OmicsBackend(ExportOperations):
+    """The sequence-store part of HealthOmics, in memory (exports: :mod:`.exports`)."""
 
     def __init__(
         self,

@@ -123,6 +123,32 @@ export interface ReadSetActivationJobSource {
 }
 
 /**
+ * Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
+ */
+export interface ReadSetExportExportJob {
+    /**
+     * When it ended (ISO 8601), if it has.
+     */
+    completionTime: string;
+    /**
+     * When it was created (ISO 8601).
+     */
+    creationTime: string;
+    /**
+     * The job's id.
+     */
+    jobId: string;
+    /**
+     * The read sets it exported.
+     */
+    readSetIds: string[];
+    /**
+     * The job's status.
+     */
+    status: string;
+}
+
+/**
  * Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
  */
 export interface ReadSetImportJobSourceResult {

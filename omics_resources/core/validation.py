@@ -171,6 +171,8 @@ class SettingRule:
     kind: type
     default: Any
     positive: bool = False
+    #: What a number counts (a part size counts bytes), for messages.
+    unit: str = "seconds"
 
     def problem(self, path: str, value: Any) -> Problem | None:
         """Why ``value`` is not acceptable for this setting, or None."""
@@ -180,10 +182,18 @@ class SettingRule:
             if not isinstance(value, bool):
                 return Problem(path, value, f"must be true or false, not {type(value).__name__}")
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return Problem(path, value, f"must be a number of seconds, not {type(value).__name__}")
+        if self.kind is str:
+            if not isinstance(value, str):
+                return Problem(path, value, f"must be a string, not {type(value).__name__}")
+            return None
+        whole_only = self.kind is int
+        if isinstance(value, bool) or not isinstance(value, int if whole_only else int | float):
+            whole = "whole " if whole_only else ""
+            return Problem(
+                path, value, f"must be a {whole}number of {self.unit}, not {type(value).__name__}"
+            )
         if not math.isfinite(value) or (self.positive and value <= 0):
-            return Problem(path, value, "must be a positive number of seconds")
+            return Problem(path, value, f"must be a positive number of {self.unit}")
         return None
 
 

@@ -186,12 +186,17 @@ class SettingRule:
             if not isinstance(value, str):
                 return Problem(path, value, f"must be a string, not {type(value).__name__}")
             return None
+        # The engine carries every number as a float: 4.0 is a whole number.
         whole_only = self.kind is int
-        if isinstance(value, bool) or not isinstance(value, int if whole_only else int | float):
-            whole = "whole " if whole_only else ""
-            return Problem(
-                path, value, f"must be a {whole}number of {self.unit}, not {type(value).__name__}"
-            )
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (whole_only and not whole)
+        ):
+            kind = "whole number" if whole_only else "number"
+            shown = repr(value) if isinstance(value, float) else type(value).__name__
+            return Problem(path, value, f"must be a {kind} of {self.unit}, not {shown}")
         if not math.isfinite(value) or (self.positive and value <= 0):
             return Problem(path, value, f"must be a positive number of {self.unit}")
         return None

@@ -116,8 +116,8 @@ class ReadSetUploadBehaviour(ResourceBehaviour):
         source2 = props.get("source2")
         if source2 is not None and isinstance(kind, str) and kind not in FILE_TYPES_WITH_SOURCE2:
             found.append(Problem("source2", source2, f"is only for FASTQ, not {kind}"))
-        size = props.get("part_size")
-        if isinstance(size, int) and not isinstance(size, bool) and size > UPLOAD_PART_MAX_BYTES:
+        size = _whole(props.get("part_size"))
+        if size is not None and size > UPLOAD_PART_MAX_BYTES:
             found.append(
                 Problem("part_size", size, f"must be at most {UPLOAD_PART_MAX_BYTES} (100 MiB)")
             )
@@ -126,7 +126,7 @@ class ReadSetUploadBehaviour(ResourceBehaviour):
                 continue
             if not os.path.isfile(path):
                 found.append(Problem(name, path, "must be a file that exists"))
-            elif isinstance(size, int) and 0 < size <= UPLOAD_PART_MAX_BYTES:
+            elif size is not None and 0 < size <= UPLOAD_PART_MAX_BYTES:
                 try:
                     plan_parts({SOURCES[name]: (path, os.path.getsize(path))}, size)
                 except ValueError as error:
@@ -281,6 +281,13 @@ class ReadSetUploadBehaviour(ResourceBehaviour):
                 f"{who}: read set {read_set_id} is UPLOAD_FAILED: {meta.get('statusMessage')}"
             )
         return meta
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number the engine may carry as a float (4.0), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if float(value).is_integer() else None
 
 
 def _read_set_outputs(meta: Mapping[str, Any]) -> Props:

@@ -197,7 +197,9 @@ class UploadSession:
                 if failed is not None:
                     self._cancel_rest(futures)
                     error = failed.exception()
-                    sent = sum(1 for f in futures if f.done() and f.exception() is None)
+                    sent = sum(
+                        1 for f in futures if f.done() and not f.cancelled() and not f.exception()
+                    )
                     raise OmicsResourceError(
                         f"upload {upload_id}: a part failed after {sent} of {len(todo)} were "
                         f"sent ({error}); the next `pulumi up` sends only the missing parts"

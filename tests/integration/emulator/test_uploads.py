@@ -25,7 +25,7 @@ def opened(omics: Any, store: str, **extra: Any) -> str:
                                                       **extra)["uploadId"])
 
 
-def part(omics: Any, store: str, upload: str, number: int, body: bytes,
+def part(omics: Any, store: str, upload: str, number: int, body: bytes, *,
          source: str = "SOURCE1") -> str:
     answer = omics.upload_read_set_part(sequenceStoreId=store, uploadId=upload, partSource=source,
                                         partNumber=number, payload=body)

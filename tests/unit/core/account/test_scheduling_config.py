@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 
-from omics_resources.core import aws, limits
-from omics_resources.core.errors import OmicsResourceError
-from omics_resources.core.scheduling_config import (
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduling_config import (
     RATE_CONFIG_KEY,
     SLOT_CONFIG_KEYS,
     SchedulingConfigError,
     SchedulingSettings,
     shared_scheduler,
 )
+from omics_resources.core.errors import OmicsResourceError
 
 IMPORT_SLOTS, ACTIVATION_SLOTS = SLOT_CONFIG_KEYS["import"], SLOT_CONFIG_KEYS["activation"]
 PUBLISHED = {b.name: b.requests_per_second for b in limits.RATE_BUDGETS}

@@ -18,11 +18,11 @@ from typing import Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, fields, limits
+from omics_resources.core import fields, limits
+from omics_resources.core.account import aws
 from omics_resources.core.errors import InvalidInputError, OmicsResourceError
 from omics_resources.core.fields import Change
 from omics_resources.core.jobs.import_job import delete_read_sets
-from omics_resources.core.polling import Poller, PollTimeoutError
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
     Checked,
@@ -44,6 +44,7 @@ from omics_resources.core.upload.fields import KEY_TAG, OPERATION, OUTPUTS, OWNE
 from omics_resources.core.upload.plan import SOURCES, file_digest, plan_parts
 from omics_resources.core.upload.session import UploadSession, owner_key, upload_key
 from omics_resources.core.validation import Problem, api_problems, is_unknown, setting_problems
+from omics_resources.core.watch.polling import Poller, PollTimeoutError
 
 __all__ = ["ReadSetUploadBehaviour", "parse_resource_id", "resource_id"]
 

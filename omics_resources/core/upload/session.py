@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from omics_resources.core.api import OmicsApi
+from omics_resources.core.account.api import OmicsApi
 from omics_resources.core.errors import OmicsResourceError
 from omics_resources.core.progress import Progress
 from omics_resources.core.upload.fields import KEY_TAG, OWNER_TAG

@@ -36,7 +36,7 @@ def test_upload_in_parts_makes_an_active_read_set(omics: Any, store: str) -> Non
     upload = opened(omics, store, tags={"k": "v"})
     halves = FASTQ[:500], FASTQ[500:]
     sums = [part(omics, store, upload, n + 1, half) for n, half in enumerate(halves)]
-    mate = part(omics, store, upload, 1, FASTQ, "SOURCE2")
+    mate = part(omics, store, upload, 1, FASTQ, source="SOURCE2")
     listed = omics.list_read_set_upload_parts(sequenceStoreId=store, uploadId=upload,
                                               partSource="SOURCE1")["parts"]
     assert [(p["partNumber"], p["partSize"], p["checksum"]) for p in listed] == [

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
         ReadSetImportJobProvider,
         ReadSetImportSourceArgs,
     )
+    from omics_resources.dynamic.read_set_export import (
+        ReadSetExport,
+        ReadSetExportArgs,
+        ReadSetExportProvider,
+    )
     from omics_resources.dynamic.read_set_upload import (
         ReadSetUpload,
         ReadSetUploadArgs,
@@ -78,6 +83,9 @@ __all__ = [
     "ReadSetActivationJobArgs",
     "ReadSetActivationJobProvider",
     "ReadSetDeletionError",
+    "ReadSetExport",
+    "ReadSetExportArgs",
+    "ReadSetExportProvider",
     "ReadSetImportJob",
     "ReadSetImportJobArgs",
     "ReadSetImportJobProvider",
@@ -116,6 +124,9 @@ _HOME = {
     "ReadSetActivationJob": "dynamic.activation_job",
     "ReadSetActivationJobArgs": "dynamic.activation_job",
     "ReadSetActivationJobProvider": "dynamic.activation_job",
+    "ReadSetExport": "dynamic.read_set_export",
+    "ReadSetExportArgs": "dynamic.read_set_export",
+    "ReadSetExportProvider": "dynamic.read_set_export",
     "ReadSetImportJob": "dynamic.import_job",
     "ReadSetImportJobArgs": "dynamic.import_job",
     "ReadSetImportJobProvider": "dynamic.import_job",

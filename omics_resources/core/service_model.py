@@ -80,6 +80,7 @@ class JobOutcomes:
 _WAITER_OF_GET_OPERATION = {
     "GetReadSetImportJob": "ReadSetImportJobCompleted",
     "GetReadSetActivationJob": "ReadSetActivationJobCompleted",
+    "GetReadSetExportJob": "ReadSetExportJobCompleted",
 }
 
 

@@ -76,7 +76,7 @@ READ_SET_FILTER: Filter[ReadSet] = Filter(
 )
 
 JOB_FILTER: Filter[Job] = Filter(
-    shapes=("ImportReadSetFilter", "ActivateReadSetFilter"),
+    shapes=("ImportReadSetFilter", "ActivateReadSetFilter", "ExportReadSetFilter"),
     equal={"status": lambda j: j.status},
     after={"createdAfter": _created},
     before={"createdBefore": _created},

@@ -1,12 +1,11 @@
-"""The emulator's backend: the API's operations over stores, read sets and jobs (and
-multipart uploads, :mod:`~omics_resources.emulator.uploads`). No HTTP here (as in moto's
-``models.py``). Methods are the API's operations in snake_case, taking the request's
-members (camelCase, as the wire has them) and returning the answer's members, or, for
-Start*, a :class:`~omics_resources.emulator.jobs.Started` that says whether the job was
-created or is the client token's earlier one (what a token reused for a different request
-gets is :attr:`OmicsBackend.behaviour`'s ``token_reuse``). Every operation first brings the
-jobs up to the clock; ``on_change`` is called after anything changed (it writes the state).
-"""
+"""The emulator's backend: the API's operations over stores, read sets and jobs (uploads:
+:mod:`.uploads`, exports: :mod:`.exports`). No HTTP here (as in moto's ``models.py``).
+Methods are the API's operations in snake_case, taking the request's members (camelCase, as
+on the wire) and returning the answer's members, or, for Start*, a
+:class:`~omics_resources.emulator.jobs.Started` that says whether the job was created or is
+the client token's earlier one (a token reused for a different request gets what
+:attr:`OmicsBackend.behaviour`'s ``token_reuse`` says). Every operation first brings the jobs
+up to the clock; ``on_change`` is called after anything changed (it writes the state)."""
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from omics_resources.emulator.exceptions import (
     ServiceQuotaExceededException,
     ValidationException,
 )
+from omics_resources.emulator.exports import ExportOperations
 from omics_resources.emulator.filters import JOB_FILTER, READ_SET_FILTER, STORE_FILTER
 from omics_resources.emulator.jobs import (
     ActivationJob,
@@ -47,8 +47,8 @@ from omics_resources.emulator.uploads import UploadOperations
 __all__ = ["OmicsBackend"]
 
 
-class OmicsBackend(UploadOperations):
-    """The sequence-store part of HealthOmics, in memory."""
+class OmicsBackend(ExportOperations, UploadOperations):
+    """The sequence-store part of HealthOmics, in memory (exports: :mod:`.exports`)."""
 
     def __init__(
         self,

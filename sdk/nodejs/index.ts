@@ -25,6 +25,11 @@ export type ReadSetActivationJob = import("./readSetActivationJob").ReadSetActiv
 export const ReadSetActivationJob: typeof import("./readSetActivationJob").ReadSetActivationJob = null as any;
 utilities.lazyLoad(exports, ["ReadSetActivationJob"], () => require("./readSetActivationJob"));
 
+export { ReadSetExportArgs } from "./readSetExport";
+export type ReadSetExport = import("./readSetExport").ReadSetExport;
+export const ReadSetExport: typeof import("./readSetExport").ReadSetExport = null as any;
+utilities.lazyLoad(exports, ["ReadSetExport"], () => require("./readSetExport"));
+
 export { ReadSetImportJobArgs } from "./readSetImportJob";
 export type ReadSetImportJob = import("./readSetImportJob").ReadSetImportJob;
 export const ReadSetImportJob: typeof import("./readSetImportJob").ReadSetImportJob = null as any;
@@ -58,6 +63,8 @@ const _module = {
                 return new CohortImport(name, <any>undefined, { urn })
             case "omics:index:ReadSetActivationJob":
                 return new ReadSetActivationJob(name, <any>undefined, { urn })
+            case "omics:index:ReadSetExport":
+                return new ReadSetExport(name, <any>undefined, { urn })
             case "omics:index:ReadSetImportJob":
                 return new ReadSetImportJob(name, <any>undefined, { urn })
             case "omics:index:ReadSetUpload":

@@ -39,6 +39,7 @@ RATE_CONFIG_KEY = "omics-resources:maxRequestsPerSecond"
 SLOT_CONFIG_KEYS: Mapping[str, str] = {
     "import": "omics-resources:maxConcurrentImportJobs",
     "activation": "omics-resources:maxConcurrentActivationJobs",
+    "export": "omics-resources:maxConcurrentExportJobs",
 }
 
 

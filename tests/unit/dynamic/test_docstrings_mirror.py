@@ -14,6 +14,7 @@ import pytest
 
 from omics_resources.core.active.behaviour import ActiveReadSetsBehaviour
 from omics_resources.core.cohort.behaviour import CohortImportBehaviour
+from omics_resources.core.export.behaviour import ReadSetExportBehaviour
 from omics_resources.core.fields import Field, Output
 from omics_resources.core.jobs.activation_job import ReadSetActivationJobBehaviour
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ReadSetImportJobBehaviour
@@ -24,6 +25,7 @@ from omics_resources.dynamic import (
     active_read_sets,
     cohort_import,
     import_job,
+    read_set_export,
     read_set_upload,
     resources,
 )
@@ -57,6 +59,7 @@ def table_docs(table: Sequence[Field | Output]) -> dict[str, str]:
     (activation_job.ReadSetActivationJobArgs, ReadSetActivationJobBehaviour.fields),
     (cohort_import.CohortImportArgs, CohortImportBehaviour.fields),
     (active_read_sets.ActiveReadSetsArgs, ActiveReadSetsBehaviour.fields),
+    (read_set_export.ReadSetExportArgs, ReadSetExportBehaviour.fields),
     (read_set_upload.ReadSetUploadArgs, ReadSetUploadBehaviour.fields),
 ], ids=lambda value: getattr(value, "__name__", ""))
 def test_args_docstrings_are_the_field_docs(args: type, table: Sequence[Field]) -> None:
@@ -68,9 +71,10 @@ def test_args_docstrings_are_the_field_docs(args: type, table: Sequence[Field]) 
     ((resources.JobResource, activation_job.ReadSetActivationJob), ReadSetActivationJobBehaviour),
     ((cohort_import.CohortImport,), CohortImportBehaviour),
     ((active_read_sets.ActiveReadSets,), ActiveReadSetsBehaviour),
+    ((read_set_export.ReadSetExport,), ReadSetExportBehaviour),
     ((read_set_upload.ReadSetUpload,), ReadSetUploadBehaviour),
 ], ids=["ReadSetImportJob", "ReadSetActivationJob", "CohortImport", "ActiveReadSets",
-        "ReadSetUpload"])
+        "ReadSetExport", "ReadSetUpload"])
 def test_resource_output_docstrings_are_the_output_docs(
     classes: tuple[type, ...], behaviour: type[ResourceBehaviour]
 ) -> None:

@@ -35,6 +35,11 @@ export type ReadSetImportJob = import("./readSetImportJob").ReadSetImportJob;
 export const ReadSetImportJob: typeof import("./readSetImportJob").ReadSetImportJob = null as any;
 utilities.lazyLoad(exports, ["ReadSetImportJob"], () => require("./readSetImportJob"));
 
+export { ReadSetUploadArgs } from "./readSetUpload";
+export type ReadSetUpload = import("./readSetUpload").ReadSetUpload;
+export const ReadSetUpload: typeof import("./readSetUpload").ReadSetUpload = null as any;
+utilities.lazyLoad(exports, ["ReadSetUpload"], () => require("./readSetUpload"));
+
 export { SourcesFromFastqPairsArgs, SourcesFromFastqPairsResult, SourcesFromFastqPairsOutputArgs } from "./sourcesFromFastqPairs";
 export const sourcesFromFastqPairs: typeof import("./sourcesFromFastqPairs").sourcesFromFastqPairs = null as any;
 export const sourcesFromFastqPairsOutput: typeof import("./sourcesFromFastqPairs").sourcesFromFastqPairsOutput = null as any;
@@ -77,6 +82,8 @@ const _module = {
                 return new ReadSetExport(name, <any>undefined, { urn })
             case "omics:index:ReadSetImportJob":
                 return new ReadSetImportJob(name, <any>undefined, { urn })
+            case "omics:index:ReadSetUpload":
+                return new ReadSetUpload(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

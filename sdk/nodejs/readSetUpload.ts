@@ -126,7 +126,7 @@ export class ReadSetUpload extends pulumi.CustomResource {
     /**
      * The service's message about the read set, if any.
      */
-    declare public /*out*/ readonly statusMessage: pulumi.Output<string>;
+    declare public /*out*/ readonly statusMessage: pulumi.Output<string | undefined>;
     /**
      * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,10 +28,12 @@ BOOKKEEPING = {"ledger"}
 
 @dataclass
 class World:
-    """A store, a bucket of FASTQ files, and read sets already there (three archived)."""
+    """A store, a bucket of FASTQ files, read sets already there (three archived), and a
+    local FASTQ file."""
 
     store_id: str
     read_set_ids: list[str]
+    local_fastq: str
 
     @staticmethod
     def source(sample: str) -> dict[str, Any]:
@@ -51,6 +54,9 @@ EXAMPLES: dict[str, Callable[[World], dict[str, Any]]] = {
     "ReadSetExport": lambda w: {"sequenceStoreId": w.store_id, "roleArn": ROLE_ARN,
                                 "destination": f"s3://{BUCKET}/exports/",
                                 "readSetIds": w.read_set_ids[3:]},
+    "ReadSetUpload": lambda w: {"sequenceStoreId": w.store_id, "source1": w.local_fastq,
+                                "sourceFileType": "FASTQ", "subjectId": "subject-u1",
+                                "sampleId": "u1", "name": "u1"},
 }
 
 
@@ -62,7 +68,7 @@ def plugin(provider_env: dict[str, str], emulator_url: str) -> Iterator[OmicsPlu
 
 @pytest.fixture
 def world(emulator_url: str, control: EmulatorControl, plugin: OmicsPlugin,
-          request: pytest.FixtureRequest) -> World:
+          request: pytest.FixtureRequest, tmp_path: Path) -> World:
     omics, s3 = aws_client("omics", emulator_url), aws_client("s3", emulator_url)
     store = omics.create_sequence_store(name=f"outputs-{request.node.name[:40]}")["id"]
     s3.create_bucket(Bucket=BUCKET)
@@ -74,7 +80,9 @@ def world(emulator_url: str, control: EmulatorControl, plugin: OmicsPlugin,
     assert not isinstance(seeded, Failure), seeded
     ids = [seeded[1]["readSetIds"][s] for s in ("a1", "a2", "a3", "a4")]
     control.archive(store, ids[:3])  # the last stays ACTIVE: exports read it
-    return World(store, ids)
+    local = tmp_path / "u1_R1.fastq"
+    local.write_bytes(fastq("u1"))
+    return World(store, ids, str(local))
 
 
 def test_every_type_has_example_inputs() -> None:

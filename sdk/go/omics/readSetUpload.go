@@ -55,7 +55,7 @@ type ReadSetUpload struct {
 	// The read set's status (ACTIVE once processed; UPLOAD_FAILED).
 	Status pulumi.StringOutput `pulumi:"status"`
 	// The service's message about the read set, if any.
-	StatusMessage pulumi.StringOutput `pulumi:"statusMessage"`
+	StatusMessage pulumi.StringPtrOutput `pulumi:"statusMessage"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	SubjectId pulumi.StringOutput `pulumi:"subjectId"`
 	// Tags of the read set (changed in place, with no new upload).
@@ -347,8 +347,8 @@ func (o ReadSetUploadOutput) Status() pulumi.StringOutput {
 }
 
 // The service's message about the read set, if any.
-func (o ReadSetUploadOutput) StatusMessage() pulumi.StringOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.StatusMessage }).(pulumi.StringOutput)
+func (o ReadSetUploadOutput) StatusMessage() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.StatusMessage }).(pulumi.StringPtrOutput)
 }
 
 // The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.

@@ -9,8 +9,9 @@ from typing import Any
 
 from harness.clients import ROLE_ARN
 
-#: The role of the first run, and the one a user may switch to (never held by a state).
-ROLES = (ROLE_ARN, "arn:aws:iam::123456789012:role/OmicsImportRoleRenamed")
+#: The role of the first run, and the ones a user may switch to.
+ROLES = (ROLE_ARN, "arn:aws:iam::123456789012:role/OmicsImportRoleB",
+         "arn:aws:iam::123456789012:role/OmicsImportRoleC")
 PROJECT, STACK = "omics-chaos", "chaos"
 
 

@@ -53,7 +53,7 @@ class Chaos:
     def __init__(self, plan: Plan, emulator: FakeTimeEmulator) -> None:
         self.plan = plan
         self.clock = FakeClock() if os.environ.get("CHAOS_FAKE") else SimClock()
-        durations = Durations(submit_seconds=0.5, import_seconds=plan.import_seconds,
+        durations = Durations(submit_seconds=plan.submit_seconds, import_seconds=plan.import_seconds,
                               activation_seconds=plan.activation_seconds)
         self.world: FakeWorld = emulator.world(self.clock, durations)
         self.engine = Engine(self.world.store_id, BUCKET)
@@ -173,7 +173,7 @@ class Chaos:
             row.file += 1
             self.history.changed(row.key, now)
         elif what == "role":
-            self.program.role = ROLES[1] if self.program.role == ROLES[0] else ROLES[0]
+            self.program.role = ROLES[(ROLES.index(self.program.role) + 1 + pick) % len(ROLES)]
             self.history.changed("X0", now)
         elif what == "single":
             self.program.single_description = f"edit-{pick}"

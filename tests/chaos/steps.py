@@ -38,6 +38,7 @@ class Plan:
 
     seed: int
     rows: int
+    submit_seconds: float
     import_seconds: float
     activation_seconds: float
     slots: int
@@ -45,7 +46,8 @@ class Plan:
     steps: tuple[Step, ...]
 
     def __str__(self) -> str:
-        head = (f"seed {self.seed}: {self.rows} rows, import {self.import_seconds:g} s, "
+        head = (f"seed {self.seed}: {self.rows} rows, submit {self.submit_seconds:g} s, "
+                f"import {self.import_seconds:g} s, "
                 f"activation {self.activation_seconds:g} s, {self.slots} job slots, "
                 f"delete_removed_read_sets={self.delete_removed}")
         return "\n".join([head, *(f"  {i:2}. {s}" for i, s in enumerate(self.steps, 1)),
@@ -56,9 +58,10 @@ def draw(seed: int, length: int | None = None) -> Plan:
     """The plan of ``seed``."""
     rng = random.Random(seed)
     steps: list[Step] = [_up(rng)]
-    for _ in range(length if length is not None else rng.randint(3, 9)):
+    for _ in range(length if length is not None else rng.randint(2, 7)):
         steps.append(_step(rng))
-    return Plan(seed=seed, rows=rng.randint(2, 7), import_seconds=rng.choice([1, 5, 30]),
+    return Plan(seed=seed, rows=rng.randint(2, 6), submit_seconds=rng.choice([0.5, 5, 60]),
+                import_seconds=rng.choice([1, 5, 30]),
                 activation_seconds=rng.choice([1, 10, 60]), slots=rng.choice([1, 2, 10]),
                 delete_removed=rng.random() < 0.5, steps=tuple(steps))
 
@@ -68,7 +71,8 @@ def _up(rng: random.Random) -> Step:
     if roll < 0.35:
         return Step("up")
     how = rng.choice(["kill", "kill-after", "cancel"])
-    return Step("up", {how: rng.randint(1, 30), "on": rng.choice(KILL_TARGETS)})
+    on = rng.choice(KILL_TARGETS)
+    return Step("up", {how: rng.randint(1, 40 if on is None else 3), "on": on})
 
 
 def _step(rng: random.Random) -> Step:

@@ -173,7 +173,7 @@ class Chaos:
             row.file += 1
             self.history.changed(row.key, now)
         elif what == "role":
-            self.program.role = ROLES[(ROLES.index(self.program.role) + 1 + pick) % len(ROLES)]
+            self.program.role = ROLES[(ROLES.index(self.program.role) + 1 + pick % 2) % len(ROLES)]
             self.history.changed("X0", now)
         elif what == "single":
             self.program.single_description = f"edit-{pick}"
@@ -258,7 +258,12 @@ class Chaos:
 
 def run_seed(seed: int, emulator: FakeTimeEmulator) -> None:
     """Run ``seed``'s plan; raises :class:`ChaosFailure` with the whole sequence."""
-    plan = draw(seed)
+    run_plan(draw(seed), emulator)
+
+
+def run_plan(plan: Plan, emulator: FakeTimeEmulator) -> None:
+    """Run ``plan``; raises :class:`ChaosFailure` with the whole sequence."""
+    seed = plan.seed
     chaos = Chaos(plan, emulator)
     try:
         chaos.run()

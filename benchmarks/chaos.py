@@ -12,7 +12,7 @@ import random
 import sys
 import time
 
-from tests.chaos.runner import ChaosFailure, run_seed
+from tests.chaos.runner import ChaosFailedError, run_seed
 from tests.support.fake_time import fake_time_emulator
 
 #: Fake credentials: every call goes to the in-process emulator.
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         for seed in range(first, first + args.runs):
             try:
                 run_seed(seed, emulator)
-            except ChaosFailure as failure:
+            except ChaosFailedError as failure:
                 failed.append(seed)
                 print(failure, flush=True)
             done = seed - first + 1

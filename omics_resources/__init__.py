@@ -49,6 +49,16 @@ if TYPE_CHECKING:
         ReadSetImportJobProvider,
         ReadSetImportSourceArgs,
     )
+    from omics_resources.dynamic.read_set_export import (
+        ReadSetExport,
+        ReadSetExportArgs,
+        ReadSetExportProvider,
+    )
+    from omics_resources.dynamic.read_set_upload import (
+        ReadSetUpload,
+        ReadSetUploadArgs,
+        ReadSetUploadProvider,
+    )
     from omics_resources.dynamic.sources import (
         sources_from_fastq_pairs,
         sources_from_manifest,
@@ -73,10 +83,16 @@ __all__ = [
     "ReadSetActivationJobArgs",
     "ReadSetActivationJobProvider",
     "ReadSetDeletionError",
+    "ReadSetExport",
+    "ReadSetExportArgs",
+    "ReadSetExportProvider",
     "ReadSetImportJob",
     "ReadSetImportJobArgs",
     "ReadSetImportJobProvider",
     "ReadSetImportSourceArgs",
+    "ReadSetUpload",
+    "ReadSetUploadArgs",
+    "ReadSetUploadProvider",
     "SourceFileError",
     "pair_fastq_uris",
     "sources_from_fastq_pairs",
@@ -108,10 +124,16 @@ _HOME = {
     "ReadSetActivationJob": "dynamic.activation_job",
     "ReadSetActivationJobArgs": "dynamic.activation_job",
     "ReadSetActivationJobProvider": "dynamic.activation_job",
+    "ReadSetExport": "dynamic.read_set_export",
+    "ReadSetExportArgs": "dynamic.read_set_export",
+    "ReadSetExportProvider": "dynamic.read_set_export",
     "ReadSetImportJob": "dynamic.import_job",
     "ReadSetImportJobArgs": "dynamic.import_job",
     "ReadSetImportJobProvider": "dynamic.import_job",
     "ReadSetImportSourceArgs": "dynamic.import_job",
+    "ReadSetUpload": "dynamic.read_set_upload",
+    "ReadSetUploadArgs": "dynamic.read_set_upload",
+    "ReadSetUploadProvider": "dynamic.read_set_upload",
 }
 
 

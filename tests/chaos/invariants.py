@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 GONE = frozenset({"DELETED", "DELETING"})
 
 
-class InvariantBroken(AssertionError):
+class InvariantBrokenError(AssertionError):
     """An invariant does not hold."""
 
 
@@ -56,7 +56,15 @@ def _epoch(changes: list[float], at: datetime) -> int:
 
 
 def check(world: FakeWorld, engine: Engine, program: Program, history: History) -> None:
-    """Raise :class:`InvariantBroken` naming the first invariant that does not hold."""
+    """Raise :class:`InvariantBrokenError` naming the first invariant that does not hold."""
+    ids = _cohort(world, engine, program, history)
+    _others(world, engine, program, ids)
+    _activations(world, history)
+
+
+def _cohort(world: FakeWorld, engine: Engine, program: Program,
+            history: History) -> dict[str, str]:
+    """The cohort's invariants; its read set ids by sample."""
     imports = list(_jobs(world, "import"))
     made: dict[str, dict[str, Any]] = {}
     per_intent: dict[tuple[str, int], list[str]] = {}
@@ -69,7 +77,7 @@ def check(world: FakeWorld, engine: Engine, program: Program, history: History) 
                 per_intent.setdefault((sample, epoch), []).append(job["id"])
     twice = {k: v for k, v in per_intent.items() if len(v) > 1}
     if twice:
-        raise InvariantBroken(f"imported twice for one intent (sample, epoch): jobs {twice}")
+        raise InvariantBrokenError(f"imported twice for one intent (sample, epoch): jobs {twice}")
 
     live = {r["id"]: r for r in read_sets(world) if r["status"] not in GONE}
     outs = engine.state["cohort"].outputs
@@ -81,29 +89,36 @@ def check(world: FakeWorld, engine: Engine, program: Program, history: History) 
                     and made[i]["sourceFiles"]["source1"] == want["source1"]
                     and made[i].get("description") == want["description"]]
         if len(matching) != 1:
-            raise InvariantBroken(f"{row.key}: {len(matching)} live read sets match its "
+            raise InvariantBrokenError(f"{row.key}: {len(matching)} live read sets match its "
                                   f"declaration ({matching}), not 1")
         if ids.get(row.key) != matching[0]:
-            raise InvariantBroken(f"{row.key}: outputs name {ids.get(row.key)}, the store "
+            raise InvariantBrokenError(f"{row.key}: outputs name {ids.get(row.key)}, the store "
                                   f"has {matching[0]}")
         status = (outs.get("samples") or {}).get(row.key, {}).get("status")
         if status != live[matching[0]]["status"]:
-            raise InvariantBroken(f"{row.key}: outputs say {status}, ListReadSets says "
+            raise InvariantBrokenError(f"{row.key}: outputs say {status}, ListReadSets says "
                                   f"{live[matching[0]]['status']}")
     extra = set(ids) - {r.key for r in program.rows}
     if extra:
-        raise InvariantBroken(f"outputs name samples no longer declared: {sorted(extra)}")
+        raise InvariantBrokenError(f"outputs name samples no longer declared: {sorted(extra)}")
+    return ids
+
+
+def _others(world: FakeWorld, engine: Engine, program: Program, ids: dict[str, str]) -> None:
+    """ActiveReadSets holds the cohort's read sets, ACTIVE; ReadSetImportJob's outputs say
+    what ListReadSets says."""
+    live = {r["id"]: r for r in read_sets(world) if r["status"] not in GONE}
 
     if "active" in engine.state:
         active = engine.state["active"].outputs
         want_ids = [ids[r.key] for r in program.rows]
         if list(active.get("read_set_ids") or []) != want_ids:
-            raise InvariantBroken(f"ActiveReadSets holds {active.get('read_set_ids')}, the "
+            raise InvariantBrokenError(f"ActiveReadSets holds {active.get('read_set_ids')}, the "
                                   f"cohort's are {want_ids}")
         statuses = active.get("read_set_statuses") or {}
         for read_set_id in want_ids:
             if statuses.get(read_set_id) != "ACTIVE" or live[read_set_id]["status"] != "ACTIVE":
-                raise InvariantBroken(f"{read_set_id}: ActiveReadSets says "
+                raise InvariantBrokenError(f"{read_set_id}: ActiveReadSets says "
                                       f"{statuses.get(read_set_id)}, ListReadSets says "
                                       f"{live[read_set_id]['status']}")
     if "single" in engine.state:
@@ -114,9 +129,12 @@ def check(world: FakeWorld, engine: Engine, program: Program, history: History) 
         for read_set_id in single.get("read_set_ids") or []:
             said = (single.get("read_set_statuses") or {}).get(read_set_id)
             if said != listed.get(read_set_id, "DELETED"):
-                raise InvariantBroken(f"ReadSetImportJob says {read_set_id} is {said}, "
+                raise InvariantBrokenError(f"ReadSetImportJob says {read_set_id} is {said}, "
                                       f"ListReadSets says {listed.get(read_set_id)}")
 
+
+def _activations(world: FakeWorld, history: History) -> None:
+    """At most one activation job per read set and archiving."""
     per_archive: dict[tuple[str, int], list[str]] = {}
     for job in _jobs(world, "activation"):
         if job["status"] == "FAILED":
@@ -127,4 +145,4 @@ def check(world: FakeWorld, engine: Engine, program: Program, history: History) 
             per_archive.setdefault((read_set_id, epoch), []).append(job["id"])
     twice = {k: v for k, v in per_archive.items() if len(v) > 1}
     if twice:
-        raise InvariantBroken(f"two activation jobs for one archiving (read set, epoch): {twice}")
+        raise InvariantBrokenError(f"two activation jobs for one archiving (read set, epoch): {twice}")

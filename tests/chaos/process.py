@@ -17,14 +17,14 @@ import boto3
 import botocore.config
 
 from harness.clients import REGION
-from omics_resources.core import aws, limits
-from omics_resources.core.api import OmicsApi
-from omics_resources.core.polling import Clock, default_policy, wait_proportional
-from omics_resources.core.ratelimit import RateLimiter
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter
+from omics_resources.core.account.scheduler import JobSlots, Scheduler
 from omics_resources.core.registry import behaviour
 from omics_resources.core.resource import ResourceBehaviour, Runtime
-from omics_resources.core.scheduler import JobSlots, Scheduler
-
+from omics_resources.core.watch.polling import Clock, default_policy, wait_proportional
 
 #: One session for every process of a run (its loaded service model is what clients cost).
 _SESSION = boto3.session.Session(region_name=REGION)

@@ -8,6 +8,7 @@ outcome and the invariants' verdict).
 from __future__ import annotations
 
 import os
+import random
 import sys
 import traceback
 from collections.abc import Callable
@@ -20,16 +21,16 @@ from tests.chaos.engine import OK, Engine, RunResult
 from tests.chaos.process import Process
 from tests.chaos.program import ROLES, Program, Row
 from tests.chaos.steps import Plan, Step, draw
+from tests.support.clock import FakeClock
 from tests.support.fake_time import FakeTimeEmulator, FakeWorld, fake_time_emulator
 from tests.support.scenario import BUCKET, fastq
-from tests.support.clock import FakeClock
 from tests.support.sim_clock import SimClock
 
 T = TypeVar("T")
 _START = "StartReadSetImportJob"
 
 
-class ChaosFailure(AssertionError):
+class ChaosFailedError(AssertionError):
     """A plan broke an invariant (or the clean up failed): the message holds its sequence."""
 
 
@@ -86,12 +87,12 @@ class Chaos:
         if kind == "out-of-band":
             return self._out_of_band(str(step.args["what"]), int(step.args["pick"]))
         if kind == "refresh":
-            return self._engine_call(lambda p: self.engine.refresh(p), Process(
+            return self._engine_call(self.engine.refresh, Process(
                 self.clock, self.world.url, slots=self.plan.slots)).outcome
         if kind == "state-lost":
             what = step.args["what"]
             for name in list(self.engine.state):
-                if what == "all" or name == what:
+                if what in ("all", name):
                     del self.engine.state[name]
             return "dropped"
         if kind == "time-passes":
@@ -163,8 +164,6 @@ class Chaos:
             rows.remove(row)
             self.history.changed(row.key, now)
         elif what == "reorder":
-            import random
-
             random.Random(pick).shuffle(rows)
         elif what == "metadata" and row is not None:
             row.description = f"edit-{pick}"
@@ -234,7 +233,7 @@ class Chaos:
         self.world.control.clear_faults()
         self.program = self.program.fixed()
         self.pending_faults = []
-        refreshed = self._engine_call(lambda p: self.engine.refresh(p), Process(
+        refreshed = self._engine_call(self.engine.refresh, Process(
             self.clock, self.world.url, slots=self.plan.slots))
         self.history.lines.append(f"  refresh -> {refreshed.outcome} {refreshed.detail[:300]}")
         self._upload()
@@ -242,35 +241,35 @@ class Chaos:
             self.clock, self.world.url, slots=self.plan.slots))
         self.history.lines.append(f"  clean up -> {final.outcome} {final.detail[:2000]}")
         if final.outcome != OK:
-            raise ChaosFailure("the clean up failed")
+            raise ChaosFailedError("the clean up failed")
         # Outputs are as of each resource's last call (an activation after the import job
         # changed its read set's status): compared with the service after a refresh.
-        again = self._engine_call(lambda p: self.engine.refresh(p), Process(
+        again = self._engine_call(self.engine.refresh, Process(
             self.clock, self.world.url, slots=self.plan.slots))
         if again.outcome != OK:
-            raise ChaosFailure(f"the refresh after the clean up failed: {again.detail}")
+            raise ChaosFailedError(f"the refresh after the clean up failed: {again.detail}")
         invariants.check(self.world, self.engine, self.program, self.history)
         process = Process(self.clock, self.world.url, slots=self.plan.slots)
         [left] = self._in_time(lambda: self.engine.diffs(self.program, process))
         if left:
-            raise ChaosFailure(f"the next up would still change: {left}")
+            raise ChaosFailedError(f"the next up would still change: {left}")
 
 
 def run_seed(seed: int, emulator: FakeTimeEmulator) -> None:
-    """Run ``seed``'s plan; raises :class:`ChaosFailure` with the whole sequence."""
+    """Run ``seed``'s plan; raises :class:`ChaosFailedError` with the whole sequence."""
     run_plan(draw(seed), emulator)
 
 
 def run_plan(plan: Plan, emulator: FakeTimeEmulator) -> None:
-    """Run ``plan``; raises :class:`ChaosFailure` with the whole sequence."""
+    """Run ``plan``; raises :class:`ChaosFailedError` with the whole sequence."""
     seed = plan.seed
     chaos = Chaos(plan, emulator)
     try:
         chaos.run()
     except Exception as error:
         detail = "".join(traceback.format_exception(error)[-6:]) if not isinstance(
-            error, ChaosFailure) else str(error)
-        raise ChaosFailure(
+            error, ChaosFailedError) else str(error)
+        raise ChaosFailedError(
             f"{plan}\nwhat happened:\n" + "\n".join(chaos.history.lines)
             + f"\nbroken: {detail}\nreplay: python -m tests.chaos.runner {seed}") from error
 
@@ -287,7 +286,7 @@ def main(argv: list[str]) -> int:
             try:
                 run_seed(seed, emulator)
                 print(f"seed {seed}: ok")
-            except ChaosFailure as failure:
+            except ChaosFailedError as failure:
                 failed += 1
                 print(failure)
     return 1 if failed else 0

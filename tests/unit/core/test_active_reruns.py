@@ -9,8 +9,8 @@ from typing import Any
 
 from harness.clients import ROLE_ARN
 from omics_resources.core.active.behaviour import ActiveReadSetsBehaviour
-from omics_resources.core.polling import default_policy
 from omics_resources.core.resource import Runtime
+from omics_resources.core.watch.polling import default_policy
 from omics_resources.emulator import Durations
 from tests.support.fake_time import FakeTimeEmulator, FakeWorld
 from tests.support.scenario import BUCKET
@@ -39,7 +39,7 @@ def behaviour(world: FakeWorld) -> ActiveReadSetsBehaviour:
     return ActiveReadSetsBehaviour(Runtime(
         clock=world.clock, cancel=threading.Event(), settings=world.settings,
         policy=lambda timeout: default_policy(timeout, jitter=False),
-        given_scheduler=world.scheduler(), sink=lambda line: None))
+        given_scheduler=world.scheduler(), sink=lambda _line: None))
 
 
 def jobs_of(world: FakeWorld) -> dict[str, list[str]]:

@@ -177,8 +177,8 @@ type CohortImportSource struct {
 	Source1 string `pulumi:"source1"`
 	// The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
 	Source2 *string `pulumi:"source2"`
-	// FASTQ, BAM, CRAM or UBAM.
-	SourceFileType FileType `pulumi:"sourceFileType"`
+	// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+	SourceFileType string `pulumi:"sourceFileType"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	SubjectId string `pulumi:"subjectId"`
 	// Tags of the read set; changing them updates the read set in place.
@@ -212,8 +212,8 @@ type CohortImportSourceArgs struct {
 	Source1 pulumi.StringInput `pulumi:"source1"`
 	// The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
 	Source2 pulumi.StringPtrInput `pulumi:"source2"`
-	// FASTQ, BAM, CRAM or UBAM.
-	SourceFileType FileTypeInput `pulumi:"sourceFileType"`
+	// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+	SourceFileType pulumi.StringInput `pulumi:"sourceFileType"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	SubjectId pulumi.StringInput `pulumi:"subjectId"`
 	// Tags of the read set; changing them updates the read set in place.
@@ -307,9 +307,9 @@ func (o CohortImportSourceOutput) Source2() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CohortImportSource) *string { return v.Source2 }).(pulumi.StringPtrOutput)
 }
 
-// FASTQ, BAM, CRAM or UBAM.
-func (o CohortImportSourceOutput) SourceFileType() FileTypeOutput {
-	return o.ApplyT(func(v CohortImportSource) FileType { return v.SourceFileType }).(FileTypeOutput)
+// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+func (o CohortImportSourceOutput) SourceFileType() pulumi.StringOutput {
+	return o.ApplyT(func(v CohortImportSource) string { return v.SourceFileType }).(pulumi.StringOutput)
 }
 
 // The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.

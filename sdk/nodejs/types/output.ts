@@ -91,9 +91,9 @@ export interface CohortImportSource {
      */
     source2?: string;
     /**
-     * FASTQ, BAM, CRAM or UBAM.
+     * FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
      */
-    sourceFileType: enums.FileType;
+    sourceFileType: string;
     /**
      * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */

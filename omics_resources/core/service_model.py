@@ -79,6 +79,7 @@ class JobOutcomes:
 _WAITER_OF_GET_OPERATION = {
     "GetReadSetImportJob": "ReadSetImportJobCompleted",
     "GetReadSetActivationJob": "ReadSetActivationJobCompleted",
+    "GetReferenceImportJob": "ReferenceImportJobCompleted",
 }
 
 

@@ -1,13 +1,11 @@
-"""The emulator's backend: the API's operations over stores, read sets and jobs.
+"""The emulator's backend: the API's operations over stores, read sets and jobs (no HTTP,
+as in moto's ``models.py``; reference stores in :mod:`~omics_resources.emulator.references`).
 
-No HTTP here (as in moto's ``models.py``). Methods are the API's operations in snake_case,
-taking the request's members (camelCase, as the wire has them) and returning the answer's
-members, or, for Start*, a :class:`~omics_resources.emulator.jobs.Started` that says
-whether the job was created or is the client token's earlier one (what a token reused for
-a different request gets is :attr:`OmicsBackend.behaviour`'s ``token_reuse``). Every
-operation first brings the jobs up to the clock; ``on_change`` is called after anything
-changed, and only then (it writes the state file).
-"""
+Methods are the API's operations in snake_case, taking the request's members (camelCase, as
+on the wire) and returning the answer's, or for Start* a :class:`~.jobs.Started`: created,
+or the client token's earlier job (a token reused for another request gets what
+``behaviour.token_reuse`` says). Each first brings the jobs up to the clock; ``on_change``
+is called after anything changed."""
 
 from __future__ import annotations
 
@@ -37,6 +35,7 @@ from omics_resources.emulator.jobs import (
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.limits import Limits
 from omics_resources.emulator.pages import page, page_in_order
+from omics_resources.emulator.references import ReferenceOperations, ReferenceState
 from omics_resources.emulator.s3 import S3Objects
 from omics_resources.emulator.sources import (
     activation_sources,
@@ -47,8 +46,8 @@ from omics_resources.emulator.sources import (
 __all__ = ["OmicsBackend"]
 
 
-class OmicsBackend:
-    """The sequence-store part of HealthOmics, in memory."""
+class OmicsBackend(ReferenceOperations):
+    """The storage part of HealthOmics (sequence and reference stores), in memory."""
 
     def __init__(
         self,
@@ -76,6 +75,7 @@ class OmicsBackend:
         self.jobs: dict[str, Job] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self.tokens = ClientTokens()
+        self.refs = ReferenceState()
 
     # -- housekeeping ---------------------------------------------------------------------
 
@@ -83,6 +83,7 @@ class OmicsBackend:
         """Forget every store, read set, job, token and tag (and S3's objects)."""
         with self.lock:
             self.stores.clear()
+            self.refs.clear()
             self.read_sets.clear()
             self.jobs.clear()
             self.tags.clear()

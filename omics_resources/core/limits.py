@@ -15,8 +15,11 @@ from omics_resources.core.service_model import job_outcomes, operation_model
 # What a job's status means, read from botocore's waiters (both kinds share the enum and
 # the meanings): success, failure, or keep waiting.
 JOB_OUTCOMES: Final = job_outcomes("GetReadSetImportJob")
-if job_outcomes("GetReadSetActivationJob") != JOB_OUTCOMES:  # pragma: no cover - botocore
-    raise ImportError("botocore's omics waiters now give the two job kinds different meanings")
+if any(  # pragma: no cover - botocore
+    job_outcomes(get) != JOB_OUTCOMES
+    for get in ("GetReadSetActivationJob", "GetReferenceImportJob")
+):
+    raise ImportError("botocore's omics waiters now give the job kinds different meanings")
 JOB_SUBMITTED: Final = "SUBMITTED"
 TERMINAL_JOB_STATUSES: Final = JOB_OUTCOMES.terminal
 #: The one failure a user may accept (``allow_partial``): some sources failed, the rest are
@@ -167,12 +170,22 @@ RATE_BUDGETS: Final = (
     RateBudget("tags", frozenset({"TagResource", "UntagResource", "ListTagsForResource"}), 5.0),
     RateBudget("batchDelete", frozenset({"BatchDeleteReadSet"}), 1.0),
     RateBudget("sequenceStores", frozenset({"GetSequenceStore", "ListSequenceStores"}), 5.0),
+    RateBudget(
+        "referenceImportJobs",
+        frozenset({"StartReferenceImportJob", "GetReferenceImportJob", "ListReferenceImportJobs"}),
+        5.0,
+    ),
+    RateBudget(
+        "references", frozenset({"GetReferenceMetadata", "ListReferences", "DeleteReference"}), 5.0
+    ),
 )
 
 #: Our jobs of each kind running at once, by default. HealthOmics' service quotas
 #: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
 #: activation jobs" (see docs/emulator.md for their source); stack config can change them.
-DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10}
+#: A reference store imports one job at a time (StartReferenceImportJob's API page): one
+#: reference import of the stack runs at once, the others queue.
+DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10, "reference": 1}
 
 # gRPC workers of the provider process: our provider host's pool, and the stock
 # dynamic-provider server's once widened (it starts with 4, and a waiting create holds one).

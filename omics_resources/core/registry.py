@@ -17,6 +17,9 @@ BEHAVIOURS = {
     ),
     "CohortImport": "omics_resources.core.cohort.behaviour:CohortImportBehaviour",
     "ActiveReadSets": "omics_resources.core.active.behaviour:ActiveReadSetsBehaviour",
+    "ReferenceImportJob": (
+        "omics_resources.core.jobs.reference_import:ReferenceImportJobBehaviour"
+    ),
 }
 
 

@@ -57,7 +57,12 @@ BUDGETS: Final = (
     Budget(
         "sequenceStoreChanges",
         1,
-        ("CreateSequenceStore", "DeleteSequenceStore", "CreateReferenceStore", "DeleteReferenceStore"),
+        (
+            "CreateSequenceStore",
+            "DeleteSequenceStore",
+            "CreateReferenceStore",
+            "DeleteReferenceStore",
+        ),
     ),
     Budget(
         "referenceImportJobs",

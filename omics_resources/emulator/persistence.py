@@ -31,7 +31,7 @@ from omics_resources.emulator.s3 import S3Objects
 
 __all__ = ["StateFile", "dump", "load"]
 
-_KINDS = {**JOB_KINDS, ReferenceImportJob.KIND: ReferenceImportJob}
+_KINDS: dict[str, type[Job]] = {**JOB_KINDS, ReferenceImportJob.KIND: ReferenceImportJob}
 
 
 def _dump_job(job: Job) -> dict[str, Any]:

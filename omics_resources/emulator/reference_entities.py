@@ -110,8 +110,13 @@ class Reference:
             **self.summary(),
             "creationType": "IMPORT",
             "creationJobId": self.job_id,
-            "files": {"source": {"totalParts": 1, "partSize": self.size or 1,
-                                 "contentLength": self.size or 1}},
+            "files": {
+                "source": {
+                    "totalParts": 1,
+                    "partSize": self.size or 1,
+                    "contentLength": self.size or 1,
+                }
+            },
         }
 
 

@@ -62,6 +62,7 @@ class ReferenceOperations:
         raise NotImplementedError
 
     def advance(self) -> None:  # pragma: no cover - the backend's
+        """Bring every job up to the clock (the backend's)."""
         raise NotImplementedError
 
     def _admit(self, kind: type[Job]) -> None:  # pragma: no cover - the backend's

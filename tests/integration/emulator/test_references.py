@@ -40,7 +40,7 @@ def finished(omics: Any, store: str, *sources: dict[str, Any]) -> dict[str, Any]
     assert started["status"] == "SUBMITTED" and started["referenceStoreId"] == store
     return wait_for(lambda: omics.get_reference_import_job(referenceStoreId=store,
                                                            id=started["id"]),
-                    "COMPLETED", timeout=20) if len(sources) else started
+                    "COMPLETED", timeout=20) if sources else started
 
 
 def test_a_fasta_becomes_a_reference_with_its_metadata(omics: Any, s3: Any, ref_store: str) -> None:

@@ -264,8 +264,12 @@ class ReferenceImportJobBehaviour(ResourceBehaviour):
             raise InvalidInputError(progress.resource, problems)
         scheduler = self.runtime.scheduler()
         chains: list[list[Props]] = []
+        timeout = float(props.get("wait_timeout") or limits.DEFAULT_WAIT_TIMEOUT_SECONDS)
+        deadline = self.runtime.clock.monotonic() + timeout
         for part in batches(props["references"]):
-            batch = {**props, "references": part}
+            # One wait_timeout for every job of the resource, each one's wait included.
+            left = max(deadline - self.runtime.clock.monotonic(), 0.001)
+            batch = {**props, "references": part, "wait_timeout": left}
             request = self.kind.request(batch)
             request.pop("clientToken", None)
             run = JobRun(

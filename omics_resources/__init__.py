@@ -49,6 +49,12 @@ if TYPE_CHECKING:
         ReadSetImportJobProvider,
         ReadSetImportSourceArgs,
     )
+    from omics_resources.dynamic.reference_import_job import (
+        ReferenceImportJob,
+        ReferenceImportJobArgs,
+        ReferenceImportJobProvider,
+        ReferenceSourceArgs,
+    )
     from omics_resources.dynamic.sources import (
         sources_from_fastq_pairs,
         sources_from_manifest,
@@ -77,6 +83,10 @@ __all__ = [
     "ReadSetImportJobArgs",
     "ReadSetImportJobProvider",
     "ReadSetImportSourceArgs",
+    "ReferenceImportJob",
+    "ReferenceImportJobArgs",
+    "ReferenceImportJobProvider",
+    "ReferenceSourceArgs",
     "SourceFileError",
     "pair_fastq_uris",
     "sources_from_fastq_pairs",
@@ -112,6 +122,10 @@ _HOME = {
     "ReadSetImportJobArgs": "dynamic.import_job",
     "ReadSetImportJobProvider": "dynamic.import_job",
     "ReadSetImportSourceArgs": "dynamic.import_job",
+    "ReferenceImportJob": "dynamic.reference_import_job",
+    "ReferenceImportJobArgs": "dynamic.reference_import_job",
+    "ReferenceImportJobProvider": "dynamic.reference_import_job",
+    "ReferenceSourceArgs": "dynamic.reference_import_job",
 }
 
 

@@ -30,6 +30,11 @@ export type ReadSetImportJob = import("./readSetImportJob").ReadSetImportJob;
 export const ReadSetImportJob: typeof import("./readSetImportJob").ReadSetImportJob = null as any;
 utilities.lazyLoad(exports, ["ReadSetImportJob"], () => require("./readSetImportJob"));
 
+export { ReferenceImportJobArgs } from "./referenceImportJob";
+export type ReferenceImportJob = import("./referenceImportJob").ReferenceImportJob;
+export const ReferenceImportJob: typeof import("./referenceImportJob").ReferenceImportJob = null as any;
+utilities.lazyLoad(exports, ["ReferenceImportJob"], () => require("./referenceImportJob"));
+
 
 // Export enums:
 export * from "./types/enums";
@@ -55,6 +60,8 @@ const _module = {
                 return new ReadSetActivationJob(name, <any>undefined, { urn })
             case "omics:index:ReadSetImportJob":
                 return new ReadSetImportJob(name, <any>undefined, { urn })
+            case "omics:index:ReferenceImportJob":
+                return new ReferenceImportJob(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

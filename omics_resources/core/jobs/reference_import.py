@@ -54,6 +54,7 @@ from omics_resources.core.validation import (
 __all__ = [
     "JOB_SIZE",
     "REFERENCE_FIELDS",
+    "REFERENCE_FIELD_NAMES",
     "REFERENCE_IMPORT_FIELDS",
     "ReferenceImportJobBehaviour",
     "ReferenceKind",
@@ -78,7 +79,7 @@ REFERENCE_FIELDS: tuple[Field, ...] = (
     Field("description", api=("description",), doc="The reference's description."),
     Field("tags", api=("tags",), doc="Tags of the reference."),
 )
-REFERENCE_FIELD_NAMES = tuple(f.name for f in REFERENCE_FIELDS)
+REFERENCE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in REFERENCE_FIELDS)
 #: Every property of the resource.
 REFERENCE_IMPORT_FIELDS: tuple[Field, ...] = (
     Field(

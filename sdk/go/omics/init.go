@@ -29,6 +29,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &ReadSetActivationJob{}
 	case "omics:index:ReadSetImportJob":
 		r = &ReadSetImportJob{}
+	case "omics:index:ReferenceImportJob":
+		r = &ReferenceImportJob{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -28,7 +28,8 @@ def read(config: dict[str, Any]) -> SchedulingSettings:
 def test_the_keys_are_the_documented_ones() -> None:
     assert RATE_CONFIG_KEY == "omics-resources:maxRequestsPerSecond"
     assert SLOT_CONFIG_KEYS == {"import": "omics-resources:maxConcurrentImportJobs",
-                                "activation": "omics-resources:maxConcurrentActivationJobs"}
+                                "activation": "omics-resources:maxConcurrentActivationJobs",
+                                "reference": "omics-resources:maxConcurrentReferenceImportJobs"}
 
 
 @pytest.mark.parametrize("config", [{}, {RATE_CONFIG_KEY: None}, {RATE_CONFIG_KEY: "", IMPORT_SLOTS: ""}])

@@ -69,7 +69,7 @@ FIRST_POLL_SECONDS: Final = 1.0
 POLL_BACKOFF_MULTIPLIER: Final = 2.0
 MAX_POLL_INTERVAL_SECONDS: Final = 30.0
 POLL_JITTER_FRACTION: Final = 0.25
-# Starts of a kind while the service's job quota is full (core/quota_gate.py): the first in
+# Starts of a kind while the service's job quota is full (core/account/quota_gate.py): the first in
 # line tries again when one of our jobs ends, else after max(QUOTA_PROBE_MIN_SECONDS,
 # QUOTA_PROBE_FRACTION x the time the quota has been full), at most QUOTA_PROBE_MAX_SECONDS,
 # drawn at random from half to all of it. Another caller's job that ends after t seconds of
@@ -89,7 +89,7 @@ WATCH_MAX_INTERVAL_SECONDS: Final = 300.0
 WATCH_SHARED_FLOOR_SECONDS: Final = 1.0
 # While a store's jobs are due to end (predicted from its jobs that ended: jobs of like size
 # end together), it is polled this often, so a freed slot's next job starts about this long
-# after the end (see core/watch_pace.py).
+# after the end (see core/watch/pace.py).
 WATCH_CLOSE_SECONDS: Final = 0.5
 # How long to keep trying an endpoint that has never answered (connection refused, DNS,
 # timeouts) before failing with its address: a typo should not wait for wait_timeout.

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from omics_resources.core.aws import ENDPOINT_CONFIG_KEY
-from omics_resources.core.scheduling_config import RATE_CONFIG_KEY, SLOT_CONFIG_KEYS
+from omics_resources.core.account.aws import ENDPOINT_CONFIG_KEY
+from omics_resources.core.account.scheduling_config import RATE_CONFIG_KEY, SLOT_CONFIG_KEYS
 
 __all__ = ["CONFIG_DOCS", "PACKAGE", "config_getter", "config_key_renames"]
 

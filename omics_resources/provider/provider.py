@@ -19,13 +19,14 @@ from typing import Any, TypeVar
 import botocore.exceptions
 from pulumi.provider.experimental import provider as rpc
 
-from omics_resources.core import aws, limits
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import Scheduler
+from omics_resources.core.account.scheduling_config import SchedulingSettings
 from omics_resources.core.errors import OmicsResourceError, PartialCreateError
-from omics_resources.core.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.core.resource import ResourceBehaviour, Runtime
-from omics_resources.core.scheduler import Scheduler
-from omics_resources.core.scheduling_config import SchedulingSettings
-from omics_resources.core.wakeup import CancelSignal
+from omics_resources.core.watch.polling import Clock, PollPolicy, SystemClock, default_policy
+from omics_resources.core.watch.wakeup import CancelSignal
 from omics_resources.provider.calls import EngineProps, ResourceCall, renamed
 from omics_resources.provider.config import config_getter, config_names
 from omics_resources.provider.logs import EngineLog
@@ -71,7 +72,7 @@ class OmicsProvider(rpc.Provider):
         policy: Callable[[float], PollPolicy] | None = None,
         scheduler: Scheduler | None = None,
     ) -> None:
-        # A signal, not a bare Event: it wakes every wait at once (core/wakeup.py).
+        # A signal, not a bare Event: it wakes every wait at once (core/watch/wakeup.py).
         self.cancelled: threading.Event = CancelSignal()
         self._log = EngineLog(engine)
         self._clock = clock or SystemClock()

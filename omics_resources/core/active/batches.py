@@ -29,12 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from omics_resources.core import limits
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.scheduler import Scheduler, WatchEndedError
 from omics_resources.core.active.census import Census, Window, activating, counts, take_census
-from omics_resources.core.api import OmicsApi
 from omics_resources.core.errors import OmicsResourceError
-from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.activation_job import ActivationKind
-from omics_resources.core.polling import (
+from omics_resources.core.jobs.run import JobRun
+from omics_resources.core.progress import Progress, Sink
+from omics_resources.core.service_model import operation_model
+from omics_resources.core.tokens import TokenSeed
+from omics_resources.core.watch.polling import (
     Clock,
     PollCancelledError,
     Poller,
@@ -43,10 +47,6 @@ from omics_resources.core.polling import (
     stop_after_delay,
     wait_proportional,
 )
-from omics_resources.core.progress import Progress, Sink
-from omics_resources.core.scheduler import Scheduler, WatchEndedError
-from omics_resources.core.service_model import operation_model
-from omics_resources.core.tokens import TokenSeed
 
 __all__ = [
     "ACTIVATION_JOB_MAX_READ_SETS",

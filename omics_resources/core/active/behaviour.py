@@ -30,9 +30,9 @@ from omics_resources.core.active.batches import (
 from omics_resources.core.active.census import Window, counts, take_census
 from omics_resources.core.errors import InvalidInputError, OmicsResourceError
 from omics_resources.core.fields import Change, Field, Output, documented
-from omics_resources.core.job_run import iso
 from omics_resources.core.jobs.activation_job import ActivationKind
 from omics_resources.core.jobs.kind import COMMON_FIELDS
+from omics_resources.core.jobs.run import iso
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
     Checked,

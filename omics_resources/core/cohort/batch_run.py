@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from omics_resources.core import limits
-from omics_resources.core.api import ReadSetInfo
+from omics_resources.core.account.api import ReadSetInfo
 from omics_resources.core.cohort.batching import source_key
 from omics_resources.core.cohort.state import SAMPLE_FAILED, SAMPLE_PENDING, Sample
 from omics_resources.core.fields import from_api
-from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ImportKind
+from omics_resources.core.jobs.run import JobRun
 
 __all__ = ["BATCH_KIND", "BatchResult", "BatchRun", "job_samples", "reported_keys"]
 

@@ -30,7 +30,8 @@ from typing import Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, fields, limits
+from omics_resources.core import fields, limits
+from omics_resources.core.account import aws
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import plan_batches
 from omics_resources.core.cohort.declaration import declared_sources, problems_of

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from omics_resources.core.api import OmicsApi
+from omics_resources.core.account.api import OmicsApi
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import Assignment, source_key
 from omics_resources.core.cohort.run import BATCH_KIND, job_samples

@@ -1,5 +1,5 @@
 """Importing a cohort's new batches in one create or update: each a
-:class:`~omics_resources.core.job_run.JobRun` on the process's shared scheduler (job slots in
+:class:`~omics_resources.core.jobs.run.JobRun` on the process's shared scheduler (job slots in
 FIFO order, the rate limiter, one watcher polling every job of the store), run by a pool
 of as many threads as there are job slots (:mod:`~omics_resources.core.cohort.pool`), the
 ended jobs' results read together in the engine's thread, and one progress line for the
@@ -22,7 +22,14 @@ from typing import Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, limits
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import (
+    Scheduler,
+    SlotWaitEndedError,
+    WatchEndedError,
+    WatchFailedError,
+)
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batch_run import (
     BATCH_KIND,
@@ -34,16 +41,10 @@ from omics_resources.core.cohort.batch_run import (
 from omics_resources.core.cohort.pool import BatchPool, Ended
 from omics_resources.core.cohort.state import SAMPLE_FAILED, Declared, Sample
 from omics_resources.core.errors import JobStartCancelledError, OmicsResourceError
-from omics_resources.core.polling import Clock, PollPolicy
 from omics_resources.core.progress import Progress, Sink
-from omics_resources.core.scheduler import (
-    Scheduler,
-    SlotWaitEndedError,
-    WatchEndedError,
-    WatchFailedError,
-)
 from omics_resources.core.tokens import TokenSeed
-from omics_resources.core.watcher import WaitFor
+from omics_resources.core.watch.polling import Clock, PollPolicy
+from omics_resources.core.watch.watcher import WaitFor
 
 __all__ = ["BATCH_KIND", "BatchResult", "CohortRun", "job_samples", "reported_keys"]
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from omics_resources.core import limits
-from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, OmicsApi, ReadSetInfo
 from omics_resources.core.errors import ReadSetDeletionError
 from omics_resources.core.fields import Change, Field, Output, replaced
 from omics_resources.core.jobs.behaviour import JobBehaviour

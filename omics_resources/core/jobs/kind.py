@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from omics_resources.core import fields, limits
-from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, OmicsApi, ReadSetInfo
 from omics_resources.core.fields import Change, Field, Output
 from omics_resources.core.progress import Progress
 from omics_resources.core.validation import Problem, SettingRule
@@ -152,7 +152,7 @@ class JobKind(ABC):
     #: What the next `pulumi up` does after a partial failure, in a failure message.
     retry_words: ClassVar[str] = "a new job will retry every source"
     #: Whether a job that ended COMPLETED can be read from the read sets it made instead of
-    #: its Get*Job (see :mod:`omics_resources.core.import_results`): imports only.
+    #: its Get*Job (see :mod:`omics_resources.core.watch.results`): imports only.
     results_from_read_sets: ClassVar[bool] = False
 
     @property

@@ -4,7 +4,7 @@ store, any number by name, in jobs of up to 100.
 A reference store imports one job at a time (StartReferenceImportJob's API page), so the
 jobs of one resource run one after another, and a second resource's jobs queue behind them
 (the ``reference`` job slot; a job of another process is waited out like a full job quota).
-Each job is a :class:`~omics_resources.core.job_run.JobRun` under a token derived from its
+Each job is a :class:`~omics_resources.core.jobs.run.JobRun` under a token derived from its
 request: after a kill, the next ``pulumi up`` picks up every job already started instead of
 starting a second one. Outputs name each reference's id and ARN by its name, so a cohort's
 ``reference_arn`` can come from this resource in the same stack.
@@ -17,11 +17,11 @@ from typing import Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, fields, limits
-from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
+from omics_resources.core import fields, limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import JobOperations, OmicsApi, ReadSetInfo
 from omics_resources.core.errors import InvalidInputError
 from omics_resources.core.fields import Change, Field, Output
-from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.behaviour import token_seed
 from omics_resources.core.jobs.kind import (
     COMMON_FIELDS,
@@ -32,6 +32,7 @@ from omics_resources.core.jobs.kind import (
     resource_id,
     unfinished_request,
 )
+from omics_resources.core.jobs.run import JobRun
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
     Checked,

@@ -18,7 +18,7 @@ from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from omics_resources.core import registry
-from omics_resources.core.api import JobOperations, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, ReadSetInfo
 from omics_resources.core.fields import Field
 from omics_resources.core.jobs.behaviour import JobBehaviour
 from omics_resources.core.jobs.kind import COMMON_FIELDS, JobKind, Props

@@ -10,6 +10,7 @@ import pytest
 
 from harness.clients import ROLE_ARN
 from omics_resources.core import limits
+from omics_resources.core.account.scheduler import JobSlots, Scheduler
 from omics_resources.core.errors import JobFailedError, JobStillRunningError
 from omics_resources.core.jobs.reference_import import (
     JOB_SIZE,
@@ -17,9 +18,8 @@ from omics_resources.core.jobs.reference_import import (
     ReferenceKind,
     batches,
 )
-from omics_resources.core.polling import default_policy
 from omics_resources.core.resource import Runtime
-from omics_resources.core.scheduler import JobSlots, Scheduler
+from omics_resources.core.watch.polling import default_policy
 from omics_resources.emulator import Durations
 from tests.support.clock import FakeClock
 from tests.support.fake_time import PROJECT, STACK, FakeTimeEmulator, FakeWorld

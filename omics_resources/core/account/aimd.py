@@ -1,7 +1,7 @@
 """One budget's pace when other callers share it: additive increase, multiplicative decrease.
 
 HealthOmics' API rates belong to the account and Region. A process alone keeps to them by
-pacing (:mod:`omics_resources.core.ratelimit`); with other callers on the same budget, only
+pacing (:mod:`omics_resources.core.account.ratelimit`); with other callers on the same budget, only
 the service knows how much is left, and it says so by throttling. A throttle of a call sent
 at the current pace cuts the pace (TCP's congestion control, the rule botocore's adaptive
 mode follows too); while the budget is in use the pace climbs back slowly, by a share of the

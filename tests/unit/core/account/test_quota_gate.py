@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from omics_resources.core import limits
-from omics_resources.core.quota_gate import QuotaGate, QuotaWaitEndedError
+from omics_resources.core.account.quota_gate import QuotaGate, QuotaWaitEndedError
 from tests.support.clock import FakeClock
 from tests.support.sim_clock import SimClock
 

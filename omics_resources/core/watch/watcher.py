@@ -32,20 +32,25 @@ from typing import Any, Final
 import botocore.exceptions
 
 from omics_resources.core import limits
-from omics_resources.core.api import JobOperations, OmicsApi
+from omics_resources.core.account.api import JobOperations, OmicsApi
 from omics_resources.core.errors import OmicsResourceError
-from omics_resources.core.import_results import Asked, resolvable
-from omics_resources.core.polling import Clock, PollState, SystemClock, Wait, wait_proportional
-from omics_resources.core.wakeup import woken_by
-from omics_resources.core.watch_calls import BUSY_RETRY_SECONDS, StoreCalls
-from omics_resources.core.watch_errors import (
+from omics_resources.core.watch.calls import BUSY_RETRY_SECONDS, StoreCalls
+from omics_resources.core.watch.errors import (
     Failure,
     Failures,
     WatchEndedError,
     WatchFailedError,
 )
-from omics_resources.core.watch_pace import Pace
-from omics_resources.core.watch_state import (
+from omics_resources.core.watch.pace import Pace
+from omics_resources.core.watch.polling import (
+    Clock,
+    PollState,
+    SystemClock,
+    Wait,
+    wait_proportional,
+)
+from omics_resources.core.watch.results import Asked, resolvable
+from omics_resources.core.watch.state import (
     WaitFor,
     Waiting,
     Watched,
@@ -53,6 +58,7 @@ from omics_resources.core.watch_state import (
     ended_early,
     summary,
 )
+from omics_resources.core.watch.wakeup import woken_by
 
 __all__ = ["WaitFor", "Watcher"]
 

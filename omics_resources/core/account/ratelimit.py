@@ -5,7 +5,7 @@ instead of meeting ThrottlingException storms and exhausting botocore's retries.
 One :class:`TokenBucket` per budget of :data:`omics_resources.core.limits.RATE_BUDGETS`. Tokens
 are reserved in call order (a caller may owe a token and wait for it), so callers are served
 first come, first served and the pace is exact. A budget's pace adapts when the service
-throttles it (:mod:`omics_resources.core.aimd`: other callers share the budget); callers
+throttles it (:mod:`omics_resources.core.account.aimd`: other callers share the budget); callers
 already waiting keep their place in line and wait at the new pace. The clock is injected:
 tests check the pace without sleeping.
 """
@@ -16,9 +16,9 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from omics_resources.core.aimd import AimdRate
+from omics_resources.core.account.aimd import AimdRate
 from omics_resources.core.limits import RateBudget
-from omics_resources.core.polling import Clock, SystemClock
+from omics_resources.core.watch.polling import Clock, SystemClock
 
 __all__ = ["RateLimitWaitCancelledError", "RateLimiter", "TokenBucket"]
 
@@ -37,7 +37,7 @@ class RateLimitWaitCancelledError(Exception):
 
 class TokenBucket:
     """``rate`` tokens a second, at most ``burst`` saved up; with ``adaptive``, the rate is an
-    :class:`~omics_resources.core.aimd.AimdRate` under ``rate`` that throttles cut."""
+    :class:`~omics_resources.core.account.aimd.AimdRate` under ``rate`` that throttles cut."""
 
     def __init__(
         self,

@@ -10,10 +10,11 @@ from collections.abc import Callable
 import botocore.exceptions
 import pytest
 
-from omics_resources.core import aws, limits
-from omics_resources.core.aimd import AimdRate
-from omics_resources.core.api import OmicsApi
-from omics_resources.core.ratelimit import RateLimiter, TokenBucket
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.aimd import AimdRate
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter, TokenBucket
 from omics_resources.emulator import Durations
 from tests.support.clock import FakeClock
 from tests.support.fake_time import FakeTimeEmulator

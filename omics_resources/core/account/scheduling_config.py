@@ -22,11 +22,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from omics_resources.core import aws, limits
-from omics_resources.core.api import OmicsApi
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter
+from omics_resources.core.account.scheduler import JobSlots, Scheduler
 from omics_resources.core.errors import OmicsResourceError
-from omics_resources.core.ratelimit import RateLimiter
-from omics_resources.core.scheduler import JobSlots, Scheduler
 
 __all__ = [
     "RATE_CONFIG_KEY",

@@ -11,8 +11,8 @@ import pytest
 from harness.clients import ROLE_ARN
 from omics_resources.core import limits
 from omics_resources.core.errors import JobFailedError
-from omics_resources.core.import_results import Asked, answers_from_read_sets, resolvable
 from omics_resources.core.jobs.import_job import ImportKind
+from omics_resources.core.watch.results import Asked, answers_from_read_sets, resolvable
 from omics_resources.emulator import Durations
 from tests.support.clock import FakeClock
 from tests.support.fake_time import FakeTimeEmulator, FakeWorld

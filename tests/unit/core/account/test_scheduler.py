@@ -11,15 +11,16 @@ from typing import Any
 import botocore.exceptions
 import pytest
 
-from omics_resources.core import aws, limits
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import JobSlots, Scheduler, SlotWaitEndedError, Watcher
 from omics_resources.core.errors import OmicsResourceError
-from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.import_job import ImportKind
-from omics_resources.core.polling import PollState, default_policy, wait_proportional
+from omics_resources.core.jobs.run import JobRun
 from omics_resources.core.progress import Progress
-from omics_resources.core.scheduler import JobSlots, Scheduler, SlotWaitEndedError, Watcher
 from omics_resources.core.tokens import TokenSeed
-from omics_resources.core.wakeup import CancelSignal
+from omics_resources.core.watch.polling import PollState, default_policy, wait_proportional
+from omics_resources.core.watch.wakeup import CancelSignal
 from tests.support.clock import EPOCH_AT_ZERO, FakeClock
 from tests.support.fake_time import HookedClock
 from tests.support.sim_clock import SimClock

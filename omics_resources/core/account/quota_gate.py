@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from omics_resources.core import limits
-from omics_resources.core.polling import Clock
+from omics_resources.core.watch.polling import Clock
 
 __all__ = ["QuotaGate", "QuotaPlace", "QuotaWaitEndedError"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omics_resources.core import aws
+from omics_resources.core.account import aws
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ botocore retries a throttled call inside the client call (its standard mode: up 
 throttled. Two hooks on the client's event system see each attempt: before a retry is
 signed it waits for its own turn of the budget (so a retry never adds to a burst), and each
 answer the service throttled is told to the limiter, which cuts that budget's pace
-(:mod:`omics_resources.core.aimd`). The limiter is the calling thread's, set by
+(:mod:`omics_resources.core.account.aimd`). The limiter is the calling thread's, set by
 :func:`paced_by` around the call: botocore makes every attempt on the thread that called.
 A call made outside :func:`paced_by` (a user's own client) is neither paced nor heard.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from omics_resources.core import limits
-from omics_resources.core.ratelimit import RateLimiter
+from omics_resources.core.account.ratelimit import RateLimiter
 
 __all__ = ["hear_attempts", "paced_by"]
 

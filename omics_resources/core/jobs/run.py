@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, limits
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.quota_gate import QuotaPlace, QuotaWaitEndedError
+from omics_resources.core.account.scheduler import (
+    Scheduler,
+    SlotWaitEndedError,
+    WatchEndedError,
+    WatchFailedError,
+)
+from omics_resources.core.account.scheduling_config import SLOT_CONFIG_KEYS
 from omics_resources.core.errors import (
     JobFailedError,
     JobStartCancelledError,
@@ -24,7 +33,9 @@ from omics_resources.core.errors import (
     JobWaitCancelledError,
     OmicsResourceError,
 )
-from omics_resources.core.polling import (
+from omics_resources.core.progress import Progress
+from omics_resources.core.tokens import TokenSeed, derive_token
+from omics_resources.core.watch.polling import (
     Clock,
     PollCancelledError,
     Poller,
@@ -32,16 +43,6 @@ from omics_resources.core.polling import (
     PollState,
     PollTimeoutError,
 )
-from omics_resources.core.progress import Progress
-from omics_resources.core.quota_gate import QuotaPlace, QuotaWaitEndedError
-from omics_resources.core.scheduler import (
-    Scheduler,
-    SlotWaitEndedError,
-    WatchEndedError,
-    WatchFailedError,
-)
-from omics_resources.core.scheduling_config import SLOT_CONFIG_KEYS
-from omics_resources.core.tokens import TokenSeed, derive_token
 
 if TYPE_CHECKING:
     from omics_resources.core.jobs.kind import JobKind
@@ -193,8 +194,9 @@ class JobRun:
 
     def _start_once(self, request: Mapping[str, Any], token: str) -> Props:
         """One Start; while the service's job quota is full (other callers' jobs hold it),
-        wait in this process's line for a free slot (:mod:`~omics_resources.core.quota_gate`)
-        within wait_timeout. A cancel meanwhile is reported as one."""
+        wait in this process's line for a free slot
+        (:mod:`~omics_resources.core.account.quota_gate`) within wait_timeout. A cancel
+        meanwhile is reported as one."""
         quota_full: list[str] = []
         began = self.clock.monotonic()
 
@@ -363,7 +365,7 @@ class JobRun:
     def wait(self, job: Props, *, until_end: bool = False) -> Props:
         """Wait for the job's end with every other job of its store, printing each change:
         its full answer, or with ``until_end`` whatever first told of the end (see
-        :meth:`Watcher.wait <omics_resources.core.watcher.Watcher.wait>`)."""
+        :meth:`Watcher.wait <omics_resources.core.watch.watcher.Watcher.wait>`)."""
         watcher = self.scheduler.watcher(self.kind.operations, job[self.kind.operations.store])
         job_id = str(job["id"])
 

@@ -21,13 +21,14 @@ import botocore
 import botocore.exceptions
 import botocore.session
 
-from omics_resources.core import aws, limits
-from omics_resources.core.attempts import hear_attempts, paced_by
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.attempts import hear_attempts, paced_by
+from omics_resources.core.account.quota_gate import QuotaGate
+from omics_resources.core.account.ratelimit import RateLimiter
 from omics_resources.core.errors import EndpointUnreachableError
-from omics_resources.core.polling import Clock, SystemClock
-from omics_resources.core.quota_gate import QuotaGate
-from omics_resources.core.ratelimit import RateLimiter
 from omics_resources.core.service_model import SERVICE_NAME
+from omics_resources.core.watch.polling import Clock, SystemClock
 
 __all__ = ["JobOperations", "OmicsApi", "ReadSetInfo"]
 
@@ -78,7 +79,7 @@ def _paging(operation: str) -> tuple[str, str, str, int]:
 class OmicsApi:
     """HealthOmics as the providers use it: ``client`` builds (or returns the cached) boto3
     client, ``limiter`` paces every call (each of botocore's retries too) and hears every
-    throttled attempt (:mod:`omics_resources.core.attempts`), ``clock`` times how long an
+    throttled attempt (:mod:`omics_resources.core.account.attempts`), ``clock`` times how long an
     endpoint has been silent, ``cancel`` ends a wait for a turn. It also holds what the
     process learns of the service's job quota: one :class:`QuotaGate` per Start operation
     (``rng`` draws their waits)."""
@@ -104,7 +105,7 @@ class OmicsApi:
 
     def quota_gate(self, start_operation: str) -> QuotaGate:
         """The line of this process's Starts of one job kind, shared by every create that
-        uses this object (:mod:`omics_resources.core.quota_gate`)."""
+        uses this object (:mod:`omics_resources.core.account.quota_gate`)."""
         with self._lock:
             gate = self._gates.get(start_operation)
             if gate is None:

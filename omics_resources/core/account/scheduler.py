@@ -5,17 +5,17 @@
     create (any job resource)
       -> slots.acquire(kind)       at most N of our jobs of a kind at once; FIFO queue,
                                    the waiting create says how many are ahead of it
-                                   (core/slots.py)
+                                   (core/account/slots.py)
       -> api.start_job             (every call paced by the rate limiter of the api)
       -> watcher(kind, store).wait(until_end)
                                    one List*Jobs page per poll for every watched job of
                                    the store, polled closely while jobs are due to end
-                                   (core/watcher.py, core/watch_pace.py)
+                                   (core/watch/watcher.py, core/watch/pace.py)
       -> slots.release(kind)       as soon as the end is seen
       -> watcher.wait              the full answer: a COMPLETED import's from ListReadSets
-                                   pages (core/import_results.py), any other from Get*Job
+                                   pages (core/watch/results.py), any other from Get*Job
 
-Waits sleep until something they wait for happens (core/wakeup.py): a slot given back, a
+Waits sleep until something they wait for happens (core/watch/wakeup.py): a slot given back, a
 poll's news, the deadline, the engine's cancel.
 """
 
@@ -25,11 +25,11 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from omics_resources.core.api import JobOperations, OmicsApi
-from omics_resources.core.polling import Clock, SystemClock, Wait
-from omics_resources.core.slots import JobSlots, SlotWaitEndedError
-from omics_resources.core.watch_errors import WatchEndedError, WatchFailedError
-from omics_resources.core.watcher import Watcher
+from omics_resources.core.account.api import JobOperations, OmicsApi
+from omics_resources.core.account.slots import JobSlots, SlotWaitEndedError
+from omics_resources.core.watch.errors import WatchEndedError, WatchFailedError
+from omics_resources.core.watch.polling import Clock, SystemClock, Wait
+from omics_resources.core.watch.watcher import Watcher
 
 __all__ = [
     "JobSlots",

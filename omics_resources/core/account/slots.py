@@ -1,7 +1,7 @@
 """Job slots: at most N of our jobs of a kind at once, the others in a first-come queue.
 
 A queued create sleeps until a slot is given back, the queue moves, its deadline, or the
-engine's cancel (see :mod:`omics_resources.core.wakeup`): nothing wakes on a timer.
+engine's cancel (see :mod:`omics_resources.core.watch.wakeup`): nothing wakes on a timer.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-from omics_resources.core.polling import Clock, SystemClock
-from omics_resources.core.wakeup import woken_by
+from omics_resources.core.watch.polling import Clock, SystemClock
+from omics_resources.core.watch.wakeup import woken_by
 
 __all__ = ["JobSlots", "SlotWaitEndedError"]
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from omics_resources.core.account.slots import JobSlots, SlotWaitEndedError
 from omics_resources.core.jobs.import_job import ImportKind
-from omics_resources.core.polling import SystemClock
-from omics_resources.core.slots import JobSlots, SlotWaitEndedError
-from omics_resources.core.wakeup import LONGEST_PAUSE, LOOK_SECONDS, CancelSignal, woken_by
-from omics_resources.core.watch_errors import WatchEndedError
-from omics_resources.core.watcher import Watcher
+from omics_resources.core.watch.errors import WatchEndedError
+from omics_resources.core.watch.polling import SystemClock
+from omics_resources.core.watch.wakeup import LONGEST_PAUSE, LOOK_SECONDS, CancelSignal, woken_by
+from omics_resources.core.watch.watcher import Watcher
 
 BOUND = 10.0  # real seconds a test waits for something that should take milliseconds
 

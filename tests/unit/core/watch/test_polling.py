@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from omics_resources.core.polling import (
+from omics_resources.core.watch.polling import (
     PollCancelledError,
     Poller,
     PollPolicy,

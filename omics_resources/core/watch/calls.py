@@ -11,9 +11,10 @@ from typing import Any, Final
 
 import botocore.exceptions
 
-from omics_resources.core import aws, limits
-from omics_resources.core.api import JobOperations, OmicsApi
-from omics_resources.core.import_results import READ_SET_LIST, Asked, answers_from_read_sets
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import JobOperations, OmicsApi
+from omics_resources.core.watch.results import READ_SET_LIST, Asked, answers_from_read_sets
 
 __all__ = ["BUSY_RETRY_SECONDS", "StoreCalls"]
 

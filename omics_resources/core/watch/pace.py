@@ -3,7 +3,7 @@
 Two rules; the sooner wins:
 
 - the interval policy, for ends nobody can predict: a fraction of the youngest open job's
-  age (see :class:`~omics_resources.core.polling.wait_proportional`); with n jobs open,
+  age (see :class:`~omics_resources.core.watch.polling.wait_proportional`); with n jobs open,
   divided by sqrt(n) (one List serves them all), down to a floor;
 - close watching, for ends the store's history predicts: jobs of like size end together.
   Once jobs have ended in this store, an open job with as many sources is due between the
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from omics_resources.core import limits
-from omics_resources.core.polling import PollState, Wait
+from omics_resources.core.watch.polling import PollState, Wait
 
 __all__ = ["OpenJob", "Pace"]
 

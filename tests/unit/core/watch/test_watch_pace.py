@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from omics_resources.core import limits
-from omics_resources.core.polling import PollState, wait_proportional
-from omics_resources.core.watch_pace import OpenJob, Pace
+from omics_resources.core.watch.pace import OpenJob, Pace
+from omics_resources.core.watch.polling import PollState, wait_proportional
 
 WATCH = wait_proportional(limits.WATCH_INTERVAL_FRACTION, limits.WATCH_MIN_INTERVAL_SECONDS,
                           limits.WATCH_MAX_INTERVAL_SECONDS)

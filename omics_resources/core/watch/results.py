@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from omics_resources.core import limits
-from omics_resources.core.api import OmicsApi, ReadSetInfo
+from omics_resources.core.account.api import OmicsApi, ReadSetInfo
 
 __all__ = [
     "READ_SETS_SEEN",
@@ -43,7 +43,7 @@ Props = dict[str, Any]
 #: The call these answers cost (on the readSets budget).
 READ_SET_LIST: Final = "ListReadSets"
 #: Our own member of such an answer: what the pages said of each read set (id ->
-#: :class:`~omics_resources.core.api.ReadSetInfo`), so nobody asks again.
+#: :class:`~omics_resources.core.account.api.ReadSetInfo`), so nobody asks again.
 READ_SETS_SEEN: Final = "readSetsSeen"
 # A read set is created after its job; the service does not say how its clocks compare.
 _MARGIN: Final = timedelta(seconds=1)

@@ -8,8 +8,12 @@ import threading
 import pytest
 
 from omics_resources.core import limits
+from omics_resources.core.account.ratelimit import (
+    RateLimiter,
+    RateLimitWaitCancelledError,
+    TokenBucket,
+)
 from omics_resources.core.limits import RateBudget
-from omics_resources.core.ratelimit import RateLimiter, RateLimitWaitCancelledError, TokenBucket
 from tests.support.clock import FakeClock
 
 IMPORT_OPERATIONS = ("StartReadSetImportJob", "GetReadSetImportJob", "ListReadSetImportJobs")

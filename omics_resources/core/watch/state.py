@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from omics_resources.core import limits
-from omics_resources.core.polling import Clock
-from omics_resources.core.watch_errors import Failures
-from omics_resources.core.watch_pace import OpenJob
+from omics_resources.core.watch.errors import Failures
+from omics_resources.core.watch.pace import OpenJob
+from omics_resources.core.watch.polling import Clock
 
 __all__ = ["WaitFor", "Waiting", "Watched", "duration", "ended_early", "summary"]
 

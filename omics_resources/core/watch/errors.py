@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import botocore.exceptions
 
-from omics_resources.core import aws
+from omics_resources.core.account import aws
 from omics_resources.core.errors import OmicsResourceError
 
 __all__ = ["Failure", "Failures", "WatchEndedError", "WatchFailedError"]

@@ -17,7 +17,7 @@ from omics_resources.core.service_model import job_outcomes, operation_model
 JOB_OUTCOMES: Final = job_outcomes("GetReadSetImportJob")
 if any(  # pragma: no cover - botocore
     job_outcomes(get) != JOB_OUTCOMES
-    for get in ("GetReadSetActivationJob", "GetReferenceImportJob")
+    for get in ("GetReadSetActivationJob", "GetReadSetExportJob", "GetReferenceImportJob")
 ):
     raise ImportError("botocore's omics waiters now give the job kinds different meanings")
 JOB_SUBMITTED: Final = "SUBMITTED"
@@ -166,10 +166,25 @@ RATE_BUDGETS: Final = (
         frozenset({"GetReadSetActivationJob", "ListReadSetActivationJobs"}),
         5.0,
     ),
+    RateBudget(
+        "exportJobs",
+        frozenset({"StartReadSetExportJob", "GetReadSetExportJob", "ListReadSetExportJobs"}),
+        5.0,
+    ),
     RateBudget("readSets", frozenset({"GetReadSetMetadata", "ListReadSets"}), 5.0),
     RateBudget("tags", frozenset({"TagResource", "UntagResource", "ListTagsForResource"}), 5.0),
     RateBudget("batchDelete", frozenset({"BatchDeleteReadSet"}), 1.0),
     RateBudget("sequenceStores", frozenset({"GetSequenceStore", "ListSequenceStores"}), 5.0),
+    # Direct upload: Create, Complete and Abort 1 a second each (not adjustable), parts 10.
+    RateBudget("uploadCreates", frozenset({"CreateMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadCompletes", frozenset({"CompleteMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadAborts", frozenset({"AbortMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadParts", frozenset({"UploadReadSetPart"}), 10.0),
+    RateBudget(
+        "uploadLists",
+        frozenset({"ListMultipartReadSetUploads", "ListReadSetUploadParts"}),
+        5.0,
+    ),
     RateBudget(
         "referenceImportJobs",
         frozenset({"StartReferenceImportJob", "GetReferenceImportJob", "ListReferenceImportJobs"}),
@@ -182,10 +197,11 @@ RATE_BUDGETS: Final = (
 
 #: Our jobs of each kind running at once, by default. HealthOmics' service quotas
 #: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
-#: activation jobs" (see docs/emulator.md for their source); stack config can change them.
-#: A reference store imports one job at a time (StartReferenceImportJob's API page): one
-#: reference import of the stack runs at once, the others queue.
-DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10, "reference": 1}
+#: activation jobs" (see docs/emulator.md for their source), and "... read set export jobs"
+#: (assumed the same); stack config can change them. A reference store imports one job at a
+#: time (StartReferenceImportJob's API page): one reference import of the stack runs at
+#: once, the others queue.
+DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10, "export": 10, "reference": 1}
 
 # gRPC workers of the provider process: our provider host's pool, and the stock
 # dynamic-provider server's once widened (it starts with 4, and a waiting create holds one).

@@ -17,6 +17,8 @@ BEHAVIOURS = {
     ),
     "CohortImport": "omics_resources.core.cohort.behaviour:CohortImportBehaviour",
     "ActiveReadSets": "omics_resources.core.active.behaviour:ActiveReadSetsBehaviour",
+    "ReadSetUpload": "omics_resources.core.upload.behaviour:ReadSetUploadBehaviour",
+    "ReadSetExport": "omics_resources.core.export.behaviour:ReadSetExportBehaviour",
     "ReferenceImportJob": (
         "omics_resources.core.jobs.reference_import:ReferenceImportJobBehaviour"
     ),

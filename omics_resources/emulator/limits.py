@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from omics_resources.emulator.exceptions import ThrottlingException, ValidationException
-from omics_resources.emulator.jobs import ActivationJob, ImportJob
+from omics_resources.emulator.jobs import ActivationJob, ExportJob, ImportJob
 from omics_resources.emulator.reference_entities import ReferenceImportJob
 
 __all__ = [
@@ -49,6 +49,9 @@ BUDGETS: Final = (
     ),
     Budget("activationStarts", 5, ("StartReadSetActivationJob",)),
     Budget("activationJobs", 5, ("GetReadSetActivationJob", "ListReadSetActivationJobs")),
+    Budget(
+        "exportJobs", 5, ("StartReadSetExportJob", "GetReadSetExportJob", "ListReadSetExportJobs")
+    ),
     Budget("readSets", 5, ("GetReadSetMetadata", "ListReadSets")),
     Budget("tags", 5, ("TagResource", "UntagResource", "ListTagsForResource")),
     Budget("batchDelete", 1, ("BatchDeleteReadSet",)),
@@ -64,6 +67,13 @@ BUDGETS: Final = (
             "DeleteReferenceStore",
         ),
     ),
+    # Direct upload (the guide's rows; the two lists' rates are our assumption, see
+    # docs/emulator.md).
+    Budget("uploadCreates", 1, ("CreateMultipartReadSetUpload",)),
+    Budget("uploadCompletes", 1, ("CompleteMultipartReadSetUpload",)),
+    Budget("uploadAborts", 1, ("AbortMultipartReadSetUpload",)),
+    Budget("uploadParts", 10, ("UploadReadSetPart",)),
+    Budget("uploadLists", 5, ("ListMultipartReadSetUploads", "ListReadSetUploadParts")),
     Budget(
         "referenceImportJobs",
         5,
@@ -76,11 +86,13 @@ BUDGETS: Final = (
 #: Concurrent jobs per kind: the service quotas "Storage - Maximum concurrent sequence or
 #: reference store import jobs" (L-F57A8D18) and "Storage - Maximum concurrent read set
 #: activation jobs" (L-911E26A1). Their defaults are not in any copy of the guide we could
-#: read: 10 is our assumption (docs/emulator.md), adjustable like the service's. Reference
-#: imports have their own count here (and one job at a time per reference store).
+#: read: 10 is our assumption (docs/emulator.md), adjustable like the service's. Export
+#: jobs: "Storage - Maximum concurrent read set export jobs", 10 assumed the same way.
+#: Reference imports have their own count here (and one job at a time per reference store).
 JOB_QUOTAS: Final[Mapping[str, int | None]] = {
     ImportJob.KIND: 10,
     ActivationJob.KIND: 10,
+    ExportJob.KIND: 10,
     ReferenceImportJob.KIND: 10,
 }
 

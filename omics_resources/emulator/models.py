@@ -1,11 +1,8 @@
-"""The emulator's backend: the API's operations over stores, read sets and jobs (no HTTP,
-as in moto's ``models.py``; reference stores in :mod:`~omics_resources.emulator.references`).
-
-Methods are the API's operations in snake_case, taking the request's members (camelCase, as
-on the wire) and returning the answer's, or for Start* a :class:`~.jobs.Started`: created,
-or the client token's earlier job (a token reused for another request gets what
-``behaviour.token_reuse`` says). Each first brings the jobs up to the clock; ``on_change``
-is called after anything changed."""
+"""The emulator's backend: the API's operations over stores, read sets and jobs, in
+snake_case, taking the request's members (camelCase) and returning the answer's, or for
+Start* a :class:`~.jobs.Started` (created, or the token's earlier job: see ``behaviour``).
+No HTTP here (moto's ``models.py``); uploads, exports and reference stores are in
+:mod:`.uploads`, :mod:`.exports`, :mod:`.references`. Each first advances the jobs."""
 
 from __future__ import annotations
 
@@ -23,6 +20,7 @@ from omics_resources.emulator.exceptions import (
     ServiceQuotaExceededException,
     ValidationException,
 )
+from omics_resources.emulator.exports import ExportOperations
 from omics_resources.emulator.filters import JOB_FILTER, READ_SET_FILTER, STORE_FILTER
 from omics_resources.emulator.jobs import (
     ActivationJob,
@@ -42,11 +40,12 @@ from omics_resources.emulator.sources import (
     check_import_request,
     import_sources,
 )
+from omics_resources.emulator.uploads import UploadOperations
 
 __all__ = ["OmicsBackend"]
 
 
-class OmicsBackend(ReferenceOperations):
+class OmicsBackend(ExportOperations, UploadOperations, ReferenceOperations):
     """The storage part of HealthOmics (sequence and reference stores), in memory."""
 
     def __init__(
@@ -89,6 +88,7 @@ class OmicsBackend(ReferenceOperations):
             self.tags.clear()
             self.tokens.clear()
             self.s3.reset()
+            self.reset_uploads()
             self._on_change()
 
     def set_behaviour(self, changes: dict[str, Any]) -> Behaviour:
@@ -137,7 +137,7 @@ class OmicsBackend(ReferenceOperations):
     def advance(self) -> None:
         """Bring every job up to the clock; save only if something moved."""
         now = self.clock()
-        changed = False
+        changed = self.settle_uploads(now)
         for job in self.jobs.values():
             changed |= job.advance(now, self)
         if changed:

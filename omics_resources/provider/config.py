@@ -44,6 +44,10 @@ CONFIG_DOCS: Mapping[str, tuple[str, str]] = {
         "integer",
         "How many of this stack's activation jobs run at once (default: the service's quota).",
     ),
+    SLOT_CONFIG_KEYS["export"]: (
+        "integer",
+        "How many of this stack's export jobs run at once (default: the service's quota).",
+    ),
 }
 
 

@@ -25,10 +25,20 @@ export type ReadSetActivationJob = import("./readSetActivationJob").ReadSetActiv
 export const ReadSetActivationJob: typeof import("./readSetActivationJob").ReadSetActivationJob = null as any;
 utilities.lazyLoad(exports, ["ReadSetActivationJob"], () => require("./readSetActivationJob"));
 
+export { ReadSetExportArgs } from "./readSetExport";
+export type ReadSetExport = import("./readSetExport").ReadSetExport;
+export const ReadSetExport: typeof import("./readSetExport").ReadSetExport = null as any;
+utilities.lazyLoad(exports, ["ReadSetExport"], () => require("./readSetExport"));
+
 export { ReadSetImportJobArgs } from "./readSetImportJob";
 export type ReadSetImportJob = import("./readSetImportJob").ReadSetImportJob;
 export const ReadSetImportJob: typeof import("./readSetImportJob").ReadSetImportJob = null as any;
 utilities.lazyLoad(exports, ["ReadSetImportJob"], () => require("./readSetImportJob"));
+
+export { ReadSetUploadArgs } from "./readSetUpload";
+export type ReadSetUpload = import("./readSetUpload").ReadSetUpload;
+export const ReadSetUpload: typeof import("./readSetUpload").ReadSetUpload = null as any;
+utilities.lazyLoad(exports, ["ReadSetUpload"], () => require("./readSetUpload"));
 
 export { ReferenceImportJobArgs } from "./referenceImportJob";
 export type ReferenceImportJob = import("./referenceImportJob").ReferenceImportJob;
@@ -58,8 +68,12 @@ const _module = {
                 return new CohortImport(name, <any>undefined, { urn })
             case "omics:index:ReadSetActivationJob":
                 return new ReadSetActivationJob(name, <any>undefined, { urn })
+            case "omics:index:ReadSetExport":
+                return new ReadSetExport(name, <any>undefined, { urn })
             case "omics:index:ReadSetImportJob":
                 return new ReadSetImportJob(name, <any>undefined, { urn })
+            case "omics:index:ReadSetUpload":
+                return new ReadSetUpload(name, <any>undefined, { urn })
             case "omics:index:ReferenceImportJob":
                 return new ReferenceImportJob(name, <any>undefined, { urn })
             default:

@@ -396,6 +396,8 @@ PULUMI_EXAMPLES = {
     "activation_job.py": {"activate": "ReadSetActivationJob"},
     "cohort_import.py": {"cohort": "CohortImport"},
     "active_read_sets.py": {"cohort": "CohortImport", "cohort-active": "ActiveReadSets"},
+    "read_set_export.py": {"cohort": "CohortImport", "cohort-active": "ActiveReadSets",
+                           "cohort-share": "ReadSetExport"},
     "reference_import_job.py": {"grch38": "ReferenceImportJob", "aligned": "CohortImport"},
 }
 #: Examples that are plain programs, run as they are.

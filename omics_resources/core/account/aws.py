@@ -27,6 +27,7 @@ __all__ = [
     "error_code",
     "is_transient_error",
     "omics_client",
+    "s3_client",
 ]
 
 #: Stack-config key for a custom HealthOmics endpoint (the local emulator, a VPC endpoint).
@@ -128,3 +129,23 @@ def is_transient_error(error: BaseException) -> bool:
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         return error_code(error) in limits.RETRYABLE_ERROR_CODES or status >= 500
     return False
+
+
+def s3_client(settings: AwsSettings) -> Any:
+    """An S3 client for ``settings``: the stack's configured endpoint when there is one (the
+    emulator serves S3 beside HealthOmics), else botocore's chain (``AWS_ENDPOINT_URL_S3``).
+    Path-style addressing on a custom endpoint (no bucket host names to resolve)."""
+    endpoint = settings.endpoint_url
+    key = ("s3", settings, endpoint)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            session = boto3.session.Session(
+                profile_name=settings.profile, region_name=settings.region
+            )
+            config = _client_config(custom_endpoint=False)
+            if endpoint is not None:
+                config = config.merge(botocore.config.Config(s3={"addressing_style": "path"}))
+            client = cast(Any, session).client("s3", endpoint_url=endpoint, config=config)
+            _clients[key] = client
+    return client

@@ -41,6 +41,7 @@ RATE_CONFIG_KEY = "omics-resources:maxRequestsPerSecond"
 SLOT_CONFIG_KEYS: Mapping[str, str] = {
     "import": "omics-resources:maxConcurrentImportJobs",
     "activation": "omics-resources:maxConcurrentActivationJobs",
+    "export": "omics-resources:maxConcurrentExportJobs",
     "reference": "omics-resources:maxConcurrentReferenceImportJobs",
 }
 

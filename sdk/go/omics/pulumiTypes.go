@@ -393,6 +393,78 @@ func (o ReadSetActivationJobSourceArrayOutput) Index(i pulumi.IntInput) ReadSetA
 	}).(ReadSetActivationJobSourceOutput)
 }
 
+type ReadSetExportExportJob struct {
+	// When it ended (ISO 8601), if it has.
+	CompletionTime *string `pulumi:"completionTime"`
+	// When it was created (ISO 8601).
+	CreationTime *string `pulumi:"creationTime"`
+	// The job's id.
+	JobId *string `pulumi:"jobId"`
+	// The read sets it exported.
+	ReadSetIds []string `pulumi:"readSetIds"`
+	// The job's status.
+	Status *string `pulumi:"status"`
+}
+
+type ReadSetExportExportJobOutput struct{ *pulumi.OutputState }
+
+func (ReadSetExportExportJobOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReadSetExportExportJob)(nil)).Elem()
+}
+
+func (o ReadSetExportExportJobOutput) ToReadSetExportExportJobOutput() ReadSetExportExportJobOutput {
+	return o
+}
+
+func (o ReadSetExportExportJobOutput) ToReadSetExportExportJobOutputWithContext(ctx context.Context) ReadSetExportExportJobOutput {
+	return o
+}
+
+// When it ended (ISO 8601), if it has.
+func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.CompletionTime }).(pulumi.StringPtrOutput)
+}
+
+// When it was created (ISO 8601).
+func (o ReadSetExportExportJobOutput) CreationTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.CreationTime }).(pulumi.StringPtrOutput)
+}
+
+// The job's id.
+func (o ReadSetExportExportJobOutput) JobId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.JobId }).(pulumi.StringPtrOutput)
+}
+
+// The read sets it exported.
+func (o ReadSetExportExportJobOutput) ReadSetIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) []string { return v.ReadSetIds }).(pulumi.StringArrayOutput)
+}
+
+// The job's status.
+func (o ReadSetExportExportJobOutput) Status() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.Status }).(pulumi.StringPtrOutput)
+}
+
+type ReadSetExportExportJobArrayOutput struct{ *pulumi.OutputState }
+
+func (ReadSetExportExportJobArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReadSetExportExportJob)(nil)).Elem()
+}
+
+func (o ReadSetExportExportJobArrayOutput) ToReadSetExportExportJobArrayOutput() ReadSetExportExportJobArrayOutput {
+	return o
+}
+
+func (o ReadSetExportExportJobArrayOutput) ToReadSetExportExportJobArrayOutputWithContext(ctx context.Context) ReadSetExportExportJobArrayOutput {
+	return o
+}
+
+func (o ReadSetExportExportJobArrayOutput) Index(i pulumi.IntInput) ReadSetExportExportJobOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ReadSetExportExportJob {
+		return vs[0].([]ReadSetExportExportJob)[vs[1].(int)]
+	}).(ReadSetExportExportJobOutput)
+}
+
 type ReadSetImportJobSource struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description *string `pulumi:"description"`
@@ -924,6 +996,8 @@ func init() {
 	pulumi.RegisterOutputType(CohortImportSourceArrayOutput{})
 	pulumi.RegisterOutputType(ReadSetActivationJobSourceOutput{})
 	pulumi.RegisterOutputType(ReadSetActivationJobSourceArrayOutput{})
+	pulumi.RegisterOutputType(ReadSetExportExportJobOutput{})
+	pulumi.RegisterOutputType(ReadSetExportExportJobArrayOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceArrayOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceResultOutput{})

@@ -110,6 +110,29 @@ export interface ReadSetActivationJobSource {
     statusMessage?: string;
 }
 
+export interface ReadSetExportExportJob {
+    /**
+     * When it ended (ISO 8601), if it has.
+     */
+    completionTime?: string;
+    /**
+     * When it was created (ISO 8601).
+     */
+    creationTime?: string;
+    /**
+     * The job's id.
+     */
+    jobId?: string;
+    /**
+     * The read sets it exported.
+     */
+    readSetIds?: string[];
+    /**
+     * The job's status.
+     */
+    status?: string;
+}
+
 export interface ReadSetImportJobSourceResult {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.

@@ -149,3 +149,11 @@ def s3(emulator_url: str, control: EmulatorControl) -> Any:
 def store(omics: Any) -> str:
     """A fresh sequence store's id."""
     return str(omics.create_sequence_store(name="emulator-tests")["id"])
+
+
+def imported(omics: Any, store: str, *sources: dict[str, Any]) -> list[str]:
+    """Import ``sources`` in one job, wait for it, return the read set ids in order."""
+    job = omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=list(sources))
+    done = wait_for(lambda: omics.get_read_set_import_job(sequenceStoreId=store, id=job["id"]),
+                    "COMPLETED")
+    return [s["readSetId"] for s in done["sources"]]

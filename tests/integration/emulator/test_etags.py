@@ -15,13 +15,12 @@ from botocore.validate import ParamValidator
 from omics_resources.core.service_model import operation_model, service_model
 from tests.integration.emulator.conftest import (
     BUCKET,
-    ROLE,
     bam_bytes,
     bam_record,
     bare_client,
     fastq_source,
+    imported,
     start_emulator,
-    wait_for,
 )
 from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import aws_client
@@ -46,13 +45,6 @@ def bam_source(key: str, file_type: str, sample: str = "bam") -> dict[str, Any]:
     return {"sourceFiles": {"source1": f"s3://{BUCKET}/{key}"}, "sourceFileType": file_type,
             "subjectId": "subject", "sampleId": sample, **reference}
 
-
-def imported(omics: Any, store: str, *sources: dict[str, Any]) -> list[str]:
-    """Import ``sources`` in one job, wait for it, return the read set ids in order."""
-    job = omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=list(sources))
-    done = wait_for(lambda: omics.get_read_set_import_job(sequenceStoreId=store, id=job["id"]),
-                    "COMPLETED")
-    return [s["readSetId"] for s in done["sources"]]
 
 
 def etag_of(omics: Any, store: str, read_set: str) -> dict[str, str]:

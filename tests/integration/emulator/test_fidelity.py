@@ -17,6 +17,7 @@ from tests.integration.emulator.conftest import (
     bam_bytes,
     error_of,
     fastq_source,
+    imported,
     raw,
     wait_for,
 )
@@ -25,13 +26,6 @@ from tests.support.emulator_control import EmulatorControl
 REFERENCE = "arn:aws:omics:us-east-1:123456789012:referenceStore/1234567890/reference/1234567890"
 FASTQ = b"@r\nACGT\n+\nIIII\n"
 
-
-def imported(omics: Any, store: str, *sources: dict[str, Any]) -> list[str]:
-    """Import ``sources`` in one job, wait for it, return the read set ids in order."""
-    job = omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=list(sources))
-    done = wait_for(lambda: omics.get_read_set_import_job(sequenceStoreId=store, id=job["id"]),
-                    "COMPLETED")
-    return [s["readSetId"] for s in done["sources"]]
 
 
 def ids(items: list[dict[str, Any]]) -> list[str]:

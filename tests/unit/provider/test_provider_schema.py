@@ -71,7 +71,8 @@ def test_descriptions_name_properties_as_users_write_them() -> None:
 def test_config_keys() -> None:
     variables = generated()["config"]["variables"]
     assert set(variables) == {"region", "profile", "endpoint", "maxRequestsPerSecond",
-                              "maxConcurrentImportJobs", "maxConcurrentActivationJobs"}
+                              "maxConcurrentImportJobs", "maxConcurrentActivationJobs",
+                              "maxConcurrentExportJobs"}
     assert variables["maxConcurrentImportJobs"]["type"] == "integer"
     assert generated()["provider"]["inputProperties"] == variables
 

@@ -45,6 +45,21 @@ export type ReferenceImportJob = import("./referenceImportJob").ReferenceImportJ
 export const ReferenceImportJob: typeof import("./referenceImportJob").ReferenceImportJob = null as any;
 utilities.lazyLoad(exports, ["ReferenceImportJob"], () => require("./referenceImportJob"));
 
+export { SourcesFromFastqPairsArgs, SourcesFromFastqPairsResult, SourcesFromFastqPairsOutputArgs } from "./sourcesFromFastqPairs";
+export const sourcesFromFastqPairs: typeof import("./sourcesFromFastqPairs").sourcesFromFastqPairs = null as any;
+export const sourcesFromFastqPairsOutput: typeof import("./sourcesFromFastqPairs").sourcesFromFastqPairsOutput = null as any;
+utilities.lazyLoad(exports, ["sourcesFromFastqPairs","sourcesFromFastqPairsOutput"], () => require("./sourcesFromFastqPairs"));
+
+export { SourcesFromManifestArgs, SourcesFromManifestResult, SourcesFromManifestOutputArgs } from "./sourcesFromManifest";
+export const sourcesFromManifest: typeof import("./sourcesFromManifest").sourcesFromManifest = null as any;
+export const sourcesFromManifestOutput: typeof import("./sourcesFromManifest").sourcesFromManifestOutput = null as any;
+utilities.lazyLoad(exports, ["sourcesFromManifest","sourcesFromManifestOutput"], () => require("./sourcesFromManifest"));
+
+export { SourcesFromSampleSheetArgs, SourcesFromSampleSheetResult, SourcesFromSampleSheetOutputArgs } from "./sourcesFromSampleSheet";
+export const sourcesFromSampleSheet: typeof import("./sourcesFromSampleSheet").sourcesFromSampleSheet = null as any;
+export const sourcesFromSampleSheetOutput: typeof import("./sourcesFromSampleSheet").sourcesFromSampleSheetOutput = null as any;
+utilities.lazyLoad(exports, ["sourcesFromSampleSheet","sourcesFromSampleSheetOutput"], () => require("./sourcesFromSampleSheet"));
+
 
 // Export enums:
 export * from "./types/enums";

@@ -50,47 +50,47 @@ export class ReferenceImportJob extends pulumi.CustomResource {
     /**
      * Accept COMPLETED_WITH_FAILURES (some references failed) as success.
      */
-    declare public readonly allowPartial: pulumi.Output<boolean | undefined>;
+    declare public readonly allowPartial: pulumi.Output<boolean>;
     /**
      * Every import job of the resource, oldest first.
      */
-    declare public /*out*/ readonly jobIds: pulumi.Output<string[] | undefined>;
+    declare public /*out*/ readonly jobIds: pulumi.Output<string[]>;
     /**
      * Each imported reference's ARN, by name (a cohort row's `referenceArn`).
      */
-    declare public /*out*/ readonly referenceArns: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly referenceArns: pulumi.Output<{[key: string]: string}>;
     /**
      * Each imported reference's id, by name.
      */
-    declare public /*out*/ readonly referenceIds: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly referenceIds: pulumi.Output<{[key: string]: string}>;
     /**
      * Each imported reference's current status, by name (DELETED when gone).
      */
-    declare public /*out*/ readonly referenceStatuses: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly referenceStatuses: pulumi.Output<{[key: string]: string}>;
     /**
      * The reference store to import into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
-    declare public readonly referenceStoreId: pulumi.Output<string | undefined>;
+    declare public readonly referenceStoreId: pulumi.Output<string>;
     /**
      * The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
      */
-    declare public readonly references: pulumi.Output<outputs.ReferenceImportJobReference[] | undefined>;
+    declare public readonly references: pulumi.Output<outputs.ReferenceImportJobReference[]>;
     /**
      * Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
      */
-    declare public /*out*/ readonly results: pulumi.Output<outputs.ReferenceImportJobResult[] | undefined>;
+    declare public /*out*/ readonly results: pulumi.Output<outputs.ReferenceImportJobResult[]>;
     /**
      * A service role that HealthOmics assumes to read the FASTA files from S3. Constraints: 20 to 2048 characters, pattern `arn:.*`.
      */
-    declare public readonly roleArn: pulumi.Output<string | undefined>;
+    declare public readonly roleArn: pulumi.Output<string>;
     /**
      * COMPLETED when every job did (else the first other status).
      */
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
      * Seconds to wait for the import jobs (default 12 hours), queueing included; a job goes on after it.
      */
-    declare public readonly waitTimeout: pulumi.Output<number | undefined>;
+    declare public readonly waitTimeout: pulumi.Output<number>;
 
     /**
      * Create a ReferenceImportJob resource with the given unique name, arguments, and options.

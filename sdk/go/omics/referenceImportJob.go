@@ -17,7 +17,7 @@ type ReferenceImportJob struct {
 	pulumi.CustomResourceState
 
 	// Accept COMPLETED_WITH_FAILURES (some references failed) as success.
-	AllowPartial pulumi.BoolPtrOutput `pulumi:"allowPartial"`
+	AllowPartial pulumi.BoolOutput `pulumi:"allowPartial"`
 	// Every import job of the resource, oldest first.
 	JobIds pulumi.StringArrayOutput `pulumi:"jobIds"`
 	// Each imported reference's ARN, by name (a cohort row's `referenceArn`).
@@ -27,17 +27,17 @@ type ReferenceImportJob struct {
 	// Each imported reference's current status, by name (DELETED when gone).
 	ReferenceStatuses pulumi.StringMapOutput `pulumi:"referenceStatuses"`
 	// The reference store to import into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-	ReferenceStoreId pulumi.StringPtrOutput `pulumi:"referenceStoreId"`
+	ReferenceStoreId pulumi.StringOutput `pulumi:"referenceStoreId"`
 	// The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
 	References ReferenceImportJobReferenceArrayOutput `pulumi:"references"`
 	// Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
 	Results ReferenceImportJobResultArrayOutput `pulumi:"results"`
 	// A service role that HealthOmics assumes to read the FASTA files from S3. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-	RoleArn pulumi.StringPtrOutput `pulumi:"roleArn"`
+	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
 	// COMPLETED when every job did (else the first other status).
-	Status pulumi.StringPtrOutput `pulumi:"status"`
+	Status pulumi.StringOutput `pulumi:"status"`
 	// Seconds to wait for the import jobs (default 12 hours), queueing included; a job goes on after it.
-	WaitTimeout pulumi.Float64PtrOutput `pulumi:"waitTimeout"`
+	WaitTimeout pulumi.Float64Output `pulumi:"waitTimeout"`
 }
 
 // NewReferenceImportJob registers a new resource with the given unique name, arguments, and options.
@@ -165,8 +165,8 @@ func (o ReferenceImportJobOutput) ToReferenceImportJobOutputWithContext(ctx cont
 }
 
 // Accept COMPLETED_WITH_FAILURES (some references failed) as success.
-func (o ReferenceImportJobOutput) AllowPartial() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReferenceImportJob) pulumi.BoolPtrOutput { return v.AllowPartial }).(pulumi.BoolPtrOutput)
+func (o ReferenceImportJobOutput) AllowPartial() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReferenceImportJob) pulumi.BoolOutput { return v.AllowPartial }).(pulumi.BoolOutput)
 }
 
 // Every import job of the resource, oldest first.
@@ -190,8 +190,8 @@ func (o ReferenceImportJobOutput) ReferenceStatuses() pulumi.StringMapOutput {
 }
 
 // The reference store to import into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-func (o ReferenceImportJobOutput) ReferenceStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReferenceImportJob) pulumi.StringPtrOutput { return v.ReferenceStoreId }).(pulumi.StringPtrOutput)
+func (o ReferenceImportJobOutput) ReferenceStoreId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReferenceImportJob) pulumi.StringOutput { return v.ReferenceStoreId }).(pulumi.StringOutput)
 }
 
 // The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
@@ -205,18 +205,18 @@ func (o ReferenceImportJobOutput) Results() ReferenceImportJobResultArrayOutput 
 }
 
 // A service role that HealthOmics assumes to read the FASTA files from S3. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-func (o ReferenceImportJobOutput) RoleArn() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReferenceImportJob) pulumi.StringPtrOutput { return v.RoleArn }).(pulumi.StringPtrOutput)
+func (o ReferenceImportJobOutput) RoleArn() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReferenceImportJob) pulumi.StringOutput { return v.RoleArn }).(pulumi.StringOutput)
 }
 
 // COMPLETED when every job did (else the first other status).
-func (o ReferenceImportJobOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReferenceImportJob) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReferenceImportJobOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReferenceImportJob) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
 // Seconds to wait for the import jobs (default 12 hours), queueing included; a job goes on after it.
-func (o ReferenceImportJobOutput) WaitTimeout() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *ReferenceImportJob) pulumi.Float64PtrOutput { return v.WaitTimeout }).(pulumi.Float64PtrOutput)
+func (o ReferenceImportJobOutput) WaitTimeout() pulumi.Float64Output {
+	return o.ApplyT(func(v *ReferenceImportJob) pulumi.Float64Output { return v.WaitTimeout }).(pulumi.Float64Output)
 }
 
 func init() {

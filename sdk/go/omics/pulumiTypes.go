@@ -405,7 +405,7 @@ func (o ReadSetActivationJobSourceArrayOutput) Index(i pulumi.IntInput) ReadSetA
 // Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ReadSetExportExportJob struct {
 	// When it ended (ISO 8601), if it has.
-	CompletionTime string `pulumi:"completionTime"`
+	CompletionTime *string `pulumi:"completionTime"`
 	// When it was created (ISO 8601).
 	CreationTime string `pulumi:"creationTime"`
 	// The job's id.
@@ -432,8 +432,8 @@ func (o ReadSetExportExportJobOutput) ToReadSetExportExportJobOutputWithContext(
 }
 
 // When it ended (ISO 8601), if it has.
-func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringOutput {
-	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.CompletionTime }).(pulumi.StringOutput)
+func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.CompletionTime }).(pulumi.StringPtrOutput)
 }
 
 // When it was created (ISO 8601).
@@ -933,13 +933,13 @@ type ReferenceImportJobResult struct {
 	// The job that imported it (or tried it last).
 	JobId string `pulumi:"jobId"`
 	// The imported reference's ARN, if any.
-	ReferenceArn string `pulumi:"referenceArn"`
+	ReferenceArn *string `pulumi:"referenceArn"`
 	// The imported reference's id, if any.
-	ReferenceId string `pulumi:"referenceId"`
+	ReferenceId *string `pulumi:"referenceId"`
 	// The reference's status in its job (FINISHED, FAILED ...).
 	Status string `pulumi:"status"`
 	// The service's message about it, if any.
-	StatusMessage string `pulumi:"statusMessage"`
+	StatusMessage *string `pulumi:"statusMessage"`
 }
 
 // Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
@@ -963,13 +963,13 @@ func (o ReferenceImportJobResultOutput) JobId() pulumi.StringOutput {
 }
 
 // The imported reference's ARN, if any.
-func (o ReferenceImportJobResultOutput) ReferenceArn() pulumi.StringOutput {
-	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.ReferenceArn }).(pulumi.StringOutput)
+func (o ReferenceImportJobResultOutput) ReferenceArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.ReferenceArn }).(pulumi.StringPtrOutput)
 }
 
 // The imported reference's id, if any.
-func (o ReferenceImportJobResultOutput) ReferenceId() pulumi.StringOutput {
-	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.ReferenceId }).(pulumi.StringOutput)
+func (o ReferenceImportJobResultOutput) ReferenceId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.ReferenceId }).(pulumi.StringPtrOutput)
 }
 
 // The reference's status in its job (FINISHED, FAILED ...).
@@ -978,8 +978,8 @@ func (o ReferenceImportJobResultOutput) Status() pulumi.StringOutput {
 }
 
 // The service's message about it, if any.
-func (o ReferenceImportJobResultOutput) StatusMessage() pulumi.StringOutput {
-	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.StatusMessage }).(pulumi.StringOutput)
+func (o ReferenceImportJobResultOutput) StatusMessage() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.StatusMessage }).(pulumi.StringPtrOutput)
 }
 
 type ReferenceImportJobResultArrayOutput struct{ *pulumi.OutputState }

@@ -60,19 +60,19 @@ def find_jobs(
     store: str,
     *,
     cohort: str,
-    roles: Collection[str],
-    since: datetime,
+    roles: Collection[str] | None,
+    since: datetime | None,
     known: Collection[str],
 ) -> list[Props]:
-    """This cohort's jobs in ``store`` created since ``since`` and not in ``known``: their
-    Get answers, oldest first. Only jobs run with one of ``roles`` are read."""
+    """This cohort's jobs in ``store`` created since ``since`` (None: ever) and not in
+    ``known``: their Get answers, oldest first. Only jobs run with one of ``roles`` are read
+    (None: any role, as ``pulumi import`` knows none)."""
     found: list[Props] = []
-    pages = api.pages(
-        BATCH_KIND.operations.list, sequenceStoreId=store, filter={"createdAfter": since}
-    )
+    window = {"filter": {"createdAfter": since}} if since is not None else {}
+    pages = api.pages(BATCH_KIND.operations.list, sequenceStoreId=store, **window)
     for page in pages:
         for item in page:
-            if item.get("id") in known or item.get("roleArn") not in roles:
+            if item.get("id") in known or (roles is not None and item.get("roleArn") not in roles):
                 continue
             job = api.get_job(BATCH_KIND.operations, store, str(item["id"]))
             sources = job.get("sources") or []

@@ -164,7 +164,7 @@ class CohortImportBehaviour(ResourceBehaviour):
         mark_duplicates(state.samples, infos)
         settle(api, store, state)
         inputs = plain_inputs(props)
-        return Read(id_, state.outputs(inputs))
+        return Read(id_, self._outputs(state, inputs))
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         """Keep the read sets unless ``delete_read_sets_on_destroy``."""
@@ -180,6 +180,18 @@ class CohortImportBehaviour(ResourceBehaviour):
         if errors:
             raise ReadSetDeletionError(progress.resource, errors)
         progress.say(f"deleted {len(ids)} read set(s)")
+
+    def _outputs(self, state: CohortState, inputs: Mapping[str, Any]) -> Props:
+        """Every output, with each ACTIVE sample's ``s3_uris`` (no call per read set)."""
+        outs = state.outputs(inputs)
+        active = {
+            key: read_set_id
+            for key, read_set_id in outs["read_set_ids"].items()
+            if state.samples[key].status == limits.READ_SET_ACTIVE
+        }
+        store = str(inputs.get("sequence_store_id"))
+        outs["s3_uris"] = self.runtime.scheduler().api.read_set_s3_uris(store, active)
+        return outs
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -246,7 +258,7 @@ class CohortImportBehaviour(ResourceBehaviour):
             progress=progress,
         )
         state.ledger.record_sources(declared)
-        return state.outputs(props)
+        return self._outputs(state, props)
 
     def _take_in_earlier_jobs(
         self,

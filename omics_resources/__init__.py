@@ -54,6 +54,11 @@ if TYPE_CHECKING:
         ReadSetExportArgs,
         ReadSetExportProvider,
     )
+    from omics_resources.dynamic.read_set_upload import (
+        ReadSetUpload,
+        ReadSetUploadArgs,
+        ReadSetUploadProvider,
+    )
     from omics_resources.dynamic.sources import (
         sources_from_fastq_pairs,
         sources_from_manifest,
@@ -85,6 +90,9 @@ __all__ = [
     "ReadSetImportJobArgs",
     "ReadSetImportJobProvider",
     "ReadSetImportSourceArgs",
+    "ReadSetUpload",
+    "ReadSetUploadArgs",
+    "ReadSetUploadProvider",
     "SourceFileError",
     "pair_fastq_uris",
     "sources_from_fastq_pairs",
@@ -123,6 +131,9 @@ _HOME = {
     "ReadSetImportJobArgs": "dynamic.import_job",
     "ReadSetImportJobProvider": "dynamic.import_job",
     "ReadSetImportSourceArgs": "dynamic.import_job",
+    "ReadSetUpload": "dynamic.read_set_upload",
+    "ReadSetUploadArgs": "dynamic.read_set_upload",
+    "ReadSetUploadProvider": "dynamic.read_set_upload",
 }
 
 

@@ -174,6 +174,16 @@ RATE_BUDGETS: Final = (
     RateBudget("tags", frozenset({"TagResource", "UntagResource", "ListTagsForResource"}), 5.0),
     RateBudget("batchDelete", frozenset({"BatchDeleteReadSet"}), 1.0),
     RateBudget("sequenceStores", frozenset({"GetSequenceStore", "ListSequenceStores"}), 5.0),
+    # Direct upload: Create, Complete and Abort 1 a second each (not adjustable), parts 10.
+    RateBudget("uploadCreates", frozenset({"CreateMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadCompletes", frozenset({"CompleteMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadAborts", frozenset({"AbortMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadParts", frozenset({"UploadReadSetPart"}), 10.0),
+    RateBudget(
+        "uploadLists",
+        frozenset({"ListMultipartReadSetUploads", "ListReadSetUploadParts"}),
+        5.0,
+    ),
 )
 
 #: Our jobs of each kind running at once, by default. HealthOmics' service quotas

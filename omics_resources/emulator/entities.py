@@ -45,6 +45,8 @@ class ReadSetStatus:
     ACTIVATING = "ACTIVATING"
     DELETED = "DELETED"
     DELETING = "DELETING"
+    PROCESSING_UPLOAD = "PROCESSING_UPLOAD"
+    UPLOAD_FAILED = "UPLOAD_FAILED"
 
 
 @dataclass
@@ -112,6 +114,9 @@ class ReadSet:
     read_count: int = 0
     #: ``algorithm``, ``source1`` (and ``source2``): see :mod:`~omics_resources.emulator.etags`.
     etag: dict[str, str] | None = None
+    #: IMPORT, or UPLOAD for a read set made by a multipart upload.
+    creation_type: str = "IMPORT"
+    status_message: str | None = None
     #: The S3 URIs it was imported from, by source (``source1``, ``source2``): where the
     #: emulator reads its stored bytes (an export), and what its files are named.
     files: dict[str, str] | None = None
@@ -136,8 +141,9 @@ class ReadSet:
             "fileType": self.file_type,
             "creationTime": self.created,
             "referenceArn": self.reference_arn,
-            "creationType": "IMPORT",
-            "creationJobId": self.job_id,
+            "creationType": self.creation_type,
+            "statusMessage": self.status_message,
+            "creationJobId": self.job_id or None,
             "etag": self.etag,
             "sequenceInformation": {
                 "totalReadCount": self.read_count,

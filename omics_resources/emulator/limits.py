@@ -57,6 +57,13 @@ BUDGETS: Final = (
     Budget("sequenceStores", 5, ("GetSequenceStore", "ListSequenceStores")),
     # The guide's row also has UpdateSequenceStore and the reference-store operations.
     Budget("sequenceStoreChanges", 1, ("CreateSequenceStore", "DeleteSequenceStore")),
+    # Direct upload (the guide's rows; the two lists' rates are our assumption, see
+    # docs/emulator.md).
+    Budget("uploadCreates", 1, ("CreateMultipartReadSetUpload",)),
+    Budget("uploadCompletes", 1, ("CompleteMultipartReadSetUpload",)),
+    Budget("uploadAborts", 1, ("AbortMultipartReadSetUpload",)),
+    Budget("uploadParts", 10, ("UploadReadSetPart",)),
+    Budget("uploadLists", 5, ("ListMultipartReadSetUploads", "ListReadSetUploadParts")),
 )
 
 #: Concurrent jobs per kind: the service quotas "Storage - Maximum concurrent sequence or

@@ -1,13 +1,11 @@
-"""The emulator's backend: the API's operations over stores, read sets and jobs.
-
-No HTTP here (as in moto's ``models.py``). Methods are the API's operations in snake_case,
-taking the request's members (camelCase, as the wire has them) and returning the answer's
-members, or, for Start*, a :class:`~omics_resources.emulator.jobs.Started` that says
-whether the job was created or is the client token's earlier one (what a token reused for
-a different request gets is :attr:`OmicsBackend.behaviour`'s ``token_reuse``). Every
-operation first brings the jobs up to the clock; ``on_change`` is called after anything
-changed, and only then (it writes the state file).
-"""
+"""The emulator's backend: the API's operations over stores, read sets and jobs (uploads:
+:mod:`.uploads`, exports: :mod:`.exports`). No HTTP here (as in moto's ``models.py``).
+Methods are the API's operations in snake_case, taking the request's members (camelCase, as
+on the wire) and returning the answer's members, or, for Start*, a
+:class:`~omics_resources.emulator.jobs.Started` that says whether the job was created or is
+the client token's earlier one (a token reused for a different request gets what
+:attr:`OmicsBackend.behaviour`'s ``token_reuse`` says). Every operation first brings the jobs
+up to the clock; ``on_change`` is called after anything changed (it writes the state)."""
 
 from __future__ import annotations
 
@@ -44,11 +42,12 @@ from omics_resources.emulator.sources import (
     check_import_request,
     import_sources,
 )
+from omics_resources.emulator.uploads import UploadOperations
 
 __all__ = ["OmicsBackend"]
 
 
-class OmicsBackend(ExportOperations):
+class OmicsBackend(ExportOperations, UploadOperations):
     """The sequence-store part of HealthOmics, in memory (exports: :mod:`.exports`)."""
 
     def __init__(
@@ -89,6 +88,7 @@ class OmicsBackend(ExportOperations):
             self.tags.clear()
             self.tokens.clear()
             self.s3.reset()
+            self.reset_uploads()
             self._on_change()
 
     def set_behaviour(self, changes: dict[str, Any]) -> Behaviour:
@@ -137,7 +137,7 @@ class OmicsBackend(ExportOperations):
     def advance(self) -> None:
         """Bring every job up to the clock; save only if something moved."""
         now = self.clock()
-        changed = False
+        changed = self.settle_uploads(now)
         for job in self.jobs.values():
             changed |= job.advance(now, self)
         if changed:

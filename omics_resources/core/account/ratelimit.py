@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from omics_resources.core.account.aimd import AimdRate
+from omics_resources.core.errors import OmicsResourceError
 from omics_resources.core.limits import RateBudget
 from omics_resources.core.watch.polling import Clock, SystemClock
 
@@ -31,8 +32,9 @@ _HEADROOM = 0.85
 _NOW = 1e-9
 
 
-class RateLimitWaitCancelledError(Exception):
-    """The engine cancelled the update while a call waited for its turn."""
+class RateLimitWaitCancelledError(OmicsResourceError):
+    """The engine cancelled the update while a call waited for its turn: one of our errors
+    (a message, not a traceback), as every other way a cancel ends a call is."""
 
 
 class TokenBucket:
@@ -110,7 +112,8 @@ class TokenBucket:
         while delay > 0:
             if self._clock.sleep(delay, cancel):
                 raise RateLimitWaitCancelledError(
-                    f"cancelled while waiting {waited + delay:.1f} s to call"
+                    f"cancelled while waiting {waited + delay:.1f} s to call (the update was "
+                    "cancelled; run `pulumi up` again to resume)"
                 )
             waited += delay
             with self._lock:

@@ -174,6 +174,13 @@ class Reconciler:
         covered = {
             str(s.get("readSetId")) for job in self.running_jobs for s in job.get("sources") or []
         }
+        submitted = self._submitted(
+            desired.store,
+            {i for i in census.with_status(limits.READ_SET_ARCHIVED) if i not in covered},
+        )
+        if submitted:
+            self.running_jobs = [*self.running_jobs, *submitted]
+            covered |= {str(s.get("readSetId")) for j in submitted for s in j.get("sources") or []}
         archived = [i for i in census.with_status(limits.READ_SET_ARCHIVED) if i not in covered]
         waiting = [i for i in census.with_status(limits.READ_SET_ACTIVATING) if i not in covered]
         self._announce(census, archived, waiting)
@@ -198,6 +205,25 @@ class Reconciler:
         return Reconciled(statuses=statuses, jobs=jobs, window=window)
 
     # -- steps ------------------------------------------------------------------------------
+
+    def _submitted(self, store: str, archived: set[str]) -> list[Props]:
+        """Activation jobs still SUBMITTED that will activate some of ``archived``: a run
+        interrupted after its Start (whose state holds nothing of it), or someone else's.
+        Their read sets still show ARCHIVED, so they are waited for, not started again
+        (their batches need not be cut as this run would cut them)."""
+        if not archived:
+            return []
+        operations = ActivationKind.operations
+        found = []
+        for page in self.api.pages(
+            operations.list, sequenceStoreId=store, filter={"status": limits.JOB_SUBMITTED}
+        ):
+            for item in page:
+                job = self.api.get_job(operations, store, str(item["id"]))
+                ids = {str(s.get("readSetId")) for s in job.get("sources") or []}
+                if job.get("status") not in limits.TERMINAL_JOB_STATUSES and ids & archived:
+                    found.append(job)
+        return found
 
     def _refuse_unusable(self, desired: Desired, census: Census) -> None:
         positions = desired.positions()

@@ -118,10 +118,16 @@ class ImportKind(JobKind):
             many="list",
             members=(
                 Output("status", "The source's status in its job (FINISHED, FAILED ...)."),
-                Output("status_message", "The service's message about the source, if any."),
-                Output("read_set_id", "The read set imported from the source, if any."),
+                Output(
+                    "status_message",
+                    "The service's message about the source, if any.",
+                    optional=True,
+                ),
+                Output(
+                    "read_set_id", "The read set imported from the source, if any.", optional=True
+                ),
                 Output("job_id", "The job that imported the source (or tried it last)."),
-                Output("read_set_arn", "The ARN of the read set, if any."),
+                Output("read_set_arn", "The ARN of the read set, if any.", optional=True),
             ),
             inputs=SOURCE_FIELDS,
         ),

@@ -77,9 +77,9 @@ JOB_OUTPUTS: tuple[Output, ...] = (
     ),
     Output("sequence_store_id", "The sequence store."),
     Output("status", "The job's status (COMPLETED once ``pulumi up`` succeeded with ``wait``)."),
-    Output("status_message", "The service's message about the job, if any."),
+    Output("status_message", "The service's message about the job, if any.", optional=True),
     Output("creation_time", "When the job was created (ISO 8601)."),
-    Output("completion_time", "When the job ended (ISO 8601), if it has."),
+    Output("completion_time", "When the job ended (ISO 8601), if it has.", optional=True),
     Output(
         "sources",
         "Per source: what was asked, ``status``, ``status_message`` and ``read_set_id``.",

@@ -31,6 +31,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &ReadSetExport{}
 	case "omics:index:ReadSetImportJob":
 		r = &ReadSetImportJob{}
+	case "omics:index:ReadSetUpload":
+		r = &ReadSetUpload{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -13,19 +13,21 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ActiveReadSetsActivationJob struct {
 	// When it ended (ISO 8601), if it has.
 	CompletionTime *string `pulumi:"completionTime"`
 	// When it was created (ISO 8601).
-	CreationTime *string `pulumi:"creationTime"`
+	CreationTime string `pulumi:"creationTime"`
 	// The job's id.
-	JobId *string `pulumi:"jobId"`
+	JobId string `pulumi:"jobId"`
 	// The read sets it activates.
 	ReadSetIds []string `pulumi:"readSetIds"`
 	// The job's status.
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 }
 
+// The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ActiveReadSetsActivationJobOutput struct{ *pulumi.OutputState }
 
 func (ActiveReadSetsActivationJobOutput) ElementType() reflect.Type {
@@ -46,13 +48,13 @@ func (o ActiveReadSetsActivationJobOutput) CompletionTime() pulumi.StringPtrOutp
 }
 
 // When it was created (ISO 8601).
-func (o ActiveReadSetsActivationJobOutput) CreationTime() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ActiveReadSetsActivationJob) *string { return v.CreationTime }).(pulumi.StringPtrOutput)
+func (o ActiveReadSetsActivationJobOutput) CreationTime() pulumi.StringOutput {
+	return o.ApplyT(func(v ActiveReadSetsActivationJob) string { return v.CreationTime }).(pulumi.StringOutput)
 }
 
 // The job's id.
-func (o ActiveReadSetsActivationJobOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ActiveReadSetsActivationJob) *string { return v.JobId }).(pulumi.StringPtrOutput)
+func (o ActiveReadSetsActivationJobOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ActiveReadSetsActivationJob) string { return v.JobId }).(pulumi.StringOutput)
 }
 
 // The read sets it activates.
@@ -61,8 +63,8 @@ func (o ActiveReadSetsActivationJobOutput) ReadSetIds() pulumi.StringArrayOutput
 }
 
 // The job's status.
-func (o ActiveReadSetsActivationJobOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ActiveReadSetsActivationJob) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o ActiveReadSetsActivationJobOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ActiveReadSetsActivationJob) string { return v.Status }).(pulumi.StringOutput)
 }
 
 type ActiveReadSetsActivationJobArrayOutput struct{ *pulumi.OutputState }
@@ -85,6 +87,7 @@ func (o ActiveReadSetsActivationJobArrayOutput) Index(i pulumi.IntInput) ActiveR
 	}).(ActiveReadSetsActivationJobOutput)
 }
 
+// Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
 type CohortImportSample struct {
 	// Read sets of the cohort holding the same data (by ETag), as a refresh found.
 	DuplicateOf []string `pulumi:"duplicateOf"`
@@ -93,11 +96,12 @@ type CohortImportSample struct {
 	// Its read set, if any.
 	ReadSetId *string `pulumi:"readSetId"`
 	// PENDING, FAILED, or its read set's status (ACTIVE ...).
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 	// Why its import failed, if it did.
 	StatusMessage *string `pulumi:"statusMessage"`
 }
 
+// Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
 type CohortImportSampleOutput struct{ *pulumi.OutputState }
 
 func (CohortImportSampleOutput) ElementType() reflect.Type {
@@ -128,8 +132,8 @@ func (o CohortImportSampleOutput) ReadSetId() pulumi.StringPtrOutput {
 }
 
 // PENDING, FAILED, or its read set's status (ACTIVE ...).
-func (o CohortImportSampleOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v CohortImportSample) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o CohortImportSampleOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v CohortImportSample) string { return v.Status }).(pulumi.StringOutput)
 }
 
 // Why its import failed, if it did.
@@ -157,6 +161,7 @@ func (o CohortImportSampleMapOutput) MapIndex(k pulumi.StringInput) CohortImport
 	}).(CohortImportSampleOutput)
 }
 
+// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
 type CohortImportSource struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description *string `pulumi:"description"`
@@ -191,6 +196,7 @@ type CohortImportSourceInput interface {
 	ToCohortImportSourceOutputWithContext(context.Context) CohortImportSourceOutput
 }
 
+// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
 type CohortImportSourceArgs struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description pulumi.StringPtrInput `pulumi:"description"`
@@ -251,6 +257,7 @@ func (i CohortImportSourceArray) ToCohortImportSourceArrayOutputWithContext(ctx 
 	return pulumi.ToOutputWithContext(ctx, i).(CohortImportSourceArrayOutput)
 }
 
+// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
 type CohortImportSourceOutput struct{ *pulumi.OutputState }
 
 func (CohortImportSourceOutput) ElementType() reflect.Type {
@@ -335,15 +342,17 @@ func (o CohortImportSourceArrayOutput) Index(i pulumi.IntInput) CohortImportSour
 	}).(CohortImportSourceOutput)
 }
 
+// Per read set: `readSetId`, `status`, `statusMessage`.
 type ReadSetActivationJobSource struct {
 	// The read set.
-	ReadSetId *string `pulumi:"readSetId"`
+	ReadSetId string `pulumi:"readSetId"`
 	// Its status in the job.
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 	// The service's message about it, if any.
 	StatusMessage *string `pulumi:"statusMessage"`
 }
 
+// Per read set: `readSetId`, `status`, `statusMessage`.
 type ReadSetActivationJobSourceOutput struct{ *pulumi.OutputState }
 
 func (ReadSetActivationJobSourceOutput) ElementType() reflect.Type {
@@ -359,13 +368,13 @@ func (o ReadSetActivationJobSourceOutput) ToReadSetActivationJobSourceOutputWith
 }
 
 // The read set.
-func (o ReadSetActivationJobSourceOutput) ReadSetId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetActivationJobSource) *string { return v.ReadSetId }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobSourceOutput) ReadSetId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetActivationJobSource) string { return v.ReadSetId }).(pulumi.StringOutput)
 }
 
 // Its status in the job.
-func (o ReadSetActivationJobSourceOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetActivationJobSource) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobSourceOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetActivationJobSource) string { return v.Status }).(pulumi.StringOutput)
 }
 
 // The service's message about it, if any.
@@ -393,19 +402,21 @@ func (o ReadSetActivationJobSourceArrayOutput) Index(i pulumi.IntInput) ReadSetA
 	}).(ReadSetActivationJobSourceOutput)
 }
 
+// Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ReadSetExportExportJob struct {
 	// When it ended (ISO 8601), if it has.
-	CompletionTime *string `pulumi:"completionTime"`
+	CompletionTime string `pulumi:"completionTime"`
 	// When it was created (ISO 8601).
-	CreationTime *string `pulumi:"creationTime"`
+	CreationTime string `pulumi:"creationTime"`
 	// The job's id.
-	JobId *string `pulumi:"jobId"`
+	JobId string `pulumi:"jobId"`
 	// The read sets it exported.
 	ReadSetIds []string `pulumi:"readSetIds"`
 	// The job's status.
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 }
 
+// Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ReadSetExportExportJobOutput struct{ *pulumi.OutputState }
 
 func (ReadSetExportExportJobOutput) ElementType() reflect.Type {
@@ -421,18 +432,18 @@ func (o ReadSetExportExportJobOutput) ToReadSetExportExportJobOutputWithContext(
 }
 
 // When it ended (ISO 8601), if it has.
-func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.CompletionTime }).(pulumi.StringPtrOutput)
+func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.CompletionTime }).(pulumi.StringOutput)
 }
 
 // When it was created (ISO 8601).
-func (o ReadSetExportExportJobOutput) CreationTime() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.CreationTime }).(pulumi.StringPtrOutput)
+func (o ReadSetExportExportJobOutput) CreationTime() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.CreationTime }).(pulumi.StringOutput)
 }
 
 // The job's id.
-func (o ReadSetExportExportJobOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.JobId }).(pulumi.StringPtrOutput)
+func (o ReadSetExportExportJobOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.JobId }).(pulumi.StringOutput)
 }
 
 // The read sets it exported.
@@ -441,8 +452,8 @@ func (o ReadSetExportExportJobOutput) ReadSetIds() pulumi.StringArrayOutput {
 }
 
 // The job's status.
-func (o ReadSetExportExportJobOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetExportExportJobOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.Status }).(pulumi.StringOutput)
 }
 
 type ReadSetExportExportJobArrayOutput struct{ *pulumi.OutputState }
@@ -465,6 +476,7 @@ func (o ReadSetExportExportJobArrayOutput) Index(i pulumi.IntInput) ReadSetExpor
 	}).(ReadSetExportExportJobOutput)
 }
 
+// 1 to 100 sources; each becomes one read set.
 type ReadSetImportJobSource struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description *string `pulumi:"description"`
@@ -499,6 +511,7 @@ type ReadSetImportJobSourceInput interface {
 	ToReadSetImportJobSourceOutputWithContext(context.Context) ReadSetImportJobSourceOutput
 }
 
+// 1 to 100 sources; each becomes one read set.
 type ReadSetImportJobSourceArgs struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description pulumi.StringPtrInput `pulumi:"description"`
@@ -559,6 +572,7 @@ func (i ReadSetImportJobSourceArray) ToReadSetImportJobSourceArrayOutputWithCont
 	return pulumi.ToOutputWithContext(ctx, i).(ReadSetImportJobSourceArrayOutput)
 }
 
+// 1 to 100 sources; each becomes one read set.
 type ReadSetImportJobSourceOutput struct{ *pulumi.OutputState }
 
 func (ReadSetImportJobSourceOutput) ElementType() reflect.Type {
@@ -643,13 +657,14 @@ func (o ReadSetImportJobSourceArrayOutput) Index(i pulumi.IntInput) ReadSetImpor
 	}).(ReadSetImportJobSourceOutput)
 }
 
+// Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
 type ReadSetImportJobSourceResult struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description *string `pulumi:"description"`
 	// Where the reads were generated. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	GeneratedFrom *string `pulumi:"generatedFrom"`
 	// The job that imported the source (or tried it last).
-	JobId *string `pulumi:"jobId"`
+	JobId string `pulumi:"jobId"`
 	// The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Name *string `pulumi:"name"`
 	// The ARN of the read set, if any.
@@ -667,7 +682,7 @@ type ReadSetImportJobSourceResult struct {
 	// FASTQ, BAM, CRAM or UBAM.
 	SourceFileType FileType `pulumi:"sourceFileType"`
 	// The source's status in its job (FINISHED, FAILED ...).
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 	// The service's message about the source, if any.
 	StatusMessage *string `pulumi:"statusMessage"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -676,6 +691,7 @@ type ReadSetImportJobSourceResult struct {
 	Tags map[string]string `pulumi:"tags"`
 }
 
+// Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
 type ReadSetImportJobSourceResultOutput struct{ *pulumi.OutputState }
 
 func (ReadSetImportJobSourceResultOutput) ElementType() reflect.Type {
@@ -701,8 +717,8 @@ func (o ReadSetImportJobSourceResultOutput) GeneratedFrom() pulumi.StringPtrOutp
 }
 
 // The job that imported the source (or tried it last).
-func (o ReadSetImportJobSourceResultOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetImportJobSourceResult) *string { return v.JobId }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobSourceResultOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetImportJobSourceResult) string { return v.JobId }).(pulumi.StringOutput)
 }
 
 // The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -746,8 +762,8 @@ func (o ReadSetImportJobSourceResultOutput) SourceFileType() FileTypeOutput {
 }
 
 // The source's status in its job (FINISHED, FAILED ...).
-func (o ReadSetImportJobSourceResultOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetImportJobSourceResult) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobSourceResultOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetImportJobSourceResult) string { return v.Status }).(pulumi.StringOutput)
 }
 
 // The service's message about the source, if any.

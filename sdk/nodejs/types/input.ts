@@ -6,6 +6,9 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+/**
+ * Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
+ */
 export interface CohortImportSourceArgs {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -49,6 +52,9 @@ export interface CohortImportSourceArgs {
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
 
+/**
+ * 1 to 100 sources; each becomes one read set.
+ */
 export interface ReadSetImportJobSourceArgs {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.

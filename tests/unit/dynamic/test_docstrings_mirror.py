@@ -19,12 +19,14 @@ from omics_resources.core.fields import Field, Output
 from omics_resources.core.jobs.activation_job import ReadSetActivationJobBehaviour
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ReadSetImportJobBehaviour
 from omics_resources.core.resource import ResourceBehaviour
+from omics_resources.core.upload.behaviour import ReadSetUploadBehaviour
 from omics_resources.dynamic import (
     activation_job,
     active_read_sets,
     cohort_import,
     import_job,
     read_set_export,
+    read_set_upload,
     resources,
 )
 
@@ -58,6 +60,7 @@ def table_docs(table: Sequence[Field | Output]) -> dict[str, str]:
     (cohort_import.CohortImportArgs, CohortImportBehaviour.fields),
     (active_read_sets.ActiveReadSetsArgs, ActiveReadSetsBehaviour.fields),
     (read_set_export.ReadSetExportArgs, ReadSetExportBehaviour.fields),
+    (read_set_upload.ReadSetUploadArgs, ReadSetUploadBehaviour.fields),
 ], ids=lambda value: getattr(value, "__name__", ""))
 def test_args_docstrings_are_the_field_docs(args: type, table: Sequence[Field]) -> None:
     assert attribute_docs(args) == table_docs(table)
@@ -69,8 +72,9 @@ def test_args_docstrings_are_the_field_docs(args: type, table: Sequence[Field]) 
     ((cohort_import.CohortImport,), CohortImportBehaviour),
     ((active_read_sets.ActiveReadSets,), ActiveReadSetsBehaviour),
     ((read_set_export.ReadSetExport,), ReadSetExportBehaviour),
+    ((read_set_upload.ReadSetUpload,), ReadSetUploadBehaviour),
 ], ids=["ReadSetImportJob", "ReadSetActivationJob", "CohortImport", "ActiveReadSets",
-        "ReadSetExport"])
+        "ReadSetExport", "ReadSetUpload"])
 def test_resource_output_docstrings_are_the_output_docs(
     classes: tuple[type, ...], behaviour: type[ResourceBehaviour]
 ) -> None:

@@ -23,7 +23,7 @@ from omics_resources.core.jobs.behaviour import JobBehaviour
 from omics_resources.core.jobs.kind import COMMON_FIELDS, JobKind, Props
 from omics_resources.provider import calls, schema
 from omics_resources.provider.provider import OmicsProvider
-from omics_resources.provider.values import from_plain
+from tests.support.engine_values import engine_value
 
 REFERENCE_FIELDS = (
     Field("reference_store_id", api=("referenceStoreId",), doc="The reference store."),
@@ -81,7 +81,7 @@ def test_a_new_kind_is_in_the_schema(registered: None) -> None:
 
 def test_a_new_kind_is_checked_by_the_provider(registered: None) -> None:
     urn = "urn:pulumi:dev::refs::omics:index:ReferenceImportJob::grch38"
-    news = from_plain({"referenceStoreId": "12345678x0", "roleArn": "arn:aws:iam::1:role/r",
+    news = engine_value({"referenceStoreId": "12345678x0", "roleArn": "arn:aws:iam::1:role/r",
                        "sources": [{"sourceFile": "s3:/bucket/ref.fa", "name": "GRCh38"}],
                        "waitTimeout": 0.0})
     assert isinstance(news.value, Mapping)

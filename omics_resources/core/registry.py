@@ -20,6 +20,9 @@ BEHAVIOURS = {
     "ActiveReadSets": "omics_resources.core.active.behaviour:ActiveReadSetsBehaviour",
     "ReadSetUpload": "omics_resources.core.upload.behaviour:ReadSetUploadBehaviour",
     "ReadSetExport": "omics_resources.core.export.behaviour:ReadSetExportBehaviour",
+    "ReferenceImportJob": (
+        "omics_resources.core.jobs.reference_import:ReferenceImportJobBehaviour"
+    ),
 }
 
 

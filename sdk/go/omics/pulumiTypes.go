@@ -801,11 +801,214 @@ func (o ReadSetImportJobSourceResultArrayOutput) Index(i pulumi.IntInput) ReadSe
 	}).(ReadSetImportJobSourceResultOutput)
 }
 
+// The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+type ReferenceImportJobReference struct {
+	// The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Description *string `pulumi:"description"`
+	// The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Name string `pulumi:"name"`
+	// The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+	SourceFile string `pulumi:"sourceFile"`
+	// Tags of the reference.
+	Tags map[string]string `pulumi:"tags"`
+}
+
+// ReferenceImportJobReferenceInput is an input type that accepts ReferenceImportJobReferenceArgs and ReferenceImportJobReferenceOutput values.
+// You can construct a concrete instance of `ReferenceImportJobReferenceInput` via:
+//
+//	ReferenceImportJobReferenceArgs{...}
+type ReferenceImportJobReferenceInput interface {
+	pulumi.Input
+
+	ToReferenceImportJobReferenceOutput() ReferenceImportJobReferenceOutput
+	ToReferenceImportJobReferenceOutputWithContext(context.Context) ReferenceImportJobReferenceOutput
+}
+
+// The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+type ReferenceImportJobReferenceArgs struct {
+	// The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Description pulumi.StringPtrInput `pulumi:"description"`
+	// The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Name pulumi.StringInput `pulumi:"name"`
+	// The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+	SourceFile pulumi.StringInput `pulumi:"sourceFile"`
+	// Tags of the reference.
+	Tags pulumi.StringMapInput `pulumi:"tags"`
+}
+
+func (ReferenceImportJobReferenceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (i ReferenceImportJobReferenceArgs) ToReferenceImportJobReferenceOutput() ReferenceImportJobReferenceOutput {
+	return i.ToReferenceImportJobReferenceOutputWithContext(context.Background())
+}
+
+func (i ReferenceImportJobReferenceArgs) ToReferenceImportJobReferenceOutputWithContext(ctx context.Context) ReferenceImportJobReferenceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ReferenceImportJobReferenceOutput)
+}
+
+// ReferenceImportJobReferenceArrayInput is an input type that accepts ReferenceImportJobReferenceArray and ReferenceImportJobReferenceArrayOutput values.
+// You can construct a concrete instance of `ReferenceImportJobReferenceArrayInput` via:
+//
+//	ReferenceImportJobReferenceArray{ ReferenceImportJobReferenceArgs{...} }
+type ReferenceImportJobReferenceArrayInput interface {
+	pulumi.Input
+
+	ToReferenceImportJobReferenceArrayOutput() ReferenceImportJobReferenceArrayOutput
+	ToReferenceImportJobReferenceArrayOutputWithContext(context.Context) ReferenceImportJobReferenceArrayOutput
+}
+
+type ReferenceImportJobReferenceArray []ReferenceImportJobReferenceInput
+
+func (ReferenceImportJobReferenceArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (i ReferenceImportJobReferenceArray) ToReferenceImportJobReferenceArrayOutput() ReferenceImportJobReferenceArrayOutput {
+	return i.ToReferenceImportJobReferenceArrayOutputWithContext(context.Background())
+}
+
+func (i ReferenceImportJobReferenceArray) ToReferenceImportJobReferenceArrayOutputWithContext(ctx context.Context) ReferenceImportJobReferenceArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ReferenceImportJobReferenceArrayOutput)
+}
+
+// The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+type ReferenceImportJobReferenceOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobReferenceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (o ReferenceImportJobReferenceOutput) ToReferenceImportJobReferenceOutput() ReferenceImportJobReferenceOutput {
+	return o
+}
+
+func (o ReferenceImportJobReferenceOutput) ToReferenceImportJobReferenceOutputWithContext(ctx context.Context) ReferenceImportJobReferenceOutput {
+	return o
+}
+
+// The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+func (o ReferenceImportJobReferenceOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+// The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+func (o ReferenceImportJobReferenceOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+func (o ReferenceImportJobReferenceOutput) SourceFile() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) string { return v.SourceFile }).(pulumi.StringOutput)
+}
+
+// Tags of the reference.
+func (o ReferenceImportJobReferenceOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type ReferenceImportJobReferenceArrayOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobReferenceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (o ReferenceImportJobReferenceArrayOutput) ToReferenceImportJobReferenceArrayOutput() ReferenceImportJobReferenceArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobReferenceArrayOutput) ToReferenceImportJobReferenceArrayOutputWithContext(ctx context.Context) ReferenceImportJobReferenceArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobReferenceArrayOutput) Index(i pulumi.IntInput) ReferenceImportJobReferenceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ReferenceImportJobReference {
+		return vs[0].([]ReferenceImportJobReference)[vs[1].(int)]
+	}).(ReferenceImportJobReferenceOutput)
+}
+
+// Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
+type ReferenceImportJobResult struct {
+	// The job that imported it (or tried it last).
+	JobId string `pulumi:"jobId"`
+	// The imported reference's ARN, if any.
+	ReferenceArn string `pulumi:"referenceArn"`
+	// The imported reference's id, if any.
+	ReferenceId string `pulumi:"referenceId"`
+	// The reference's status in its job (FINISHED, FAILED ...).
+	Status string `pulumi:"status"`
+	// The service's message about it, if any.
+	StatusMessage string `pulumi:"statusMessage"`
+}
+
+// Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
+type ReferenceImportJobResultOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReferenceImportJobResult)(nil)).Elem()
+}
+
+func (o ReferenceImportJobResultOutput) ToReferenceImportJobResultOutput() ReferenceImportJobResultOutput {
+	return o
+}
+
+func (o ReferenceImportJobResultOutput) ToReferenceImportJobResultOutputWithContext(ctx context.Context) ReferenceImportJobResultOutput {
+	return o
+}
+
+// The job that imported it (or tried it last).
+func (o ReferenceImportJobResultOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.JobId }).(pulumi.StringOutput)
+}
+
+// The imported reference's ARN, if any.
+func (o ReferenceImportJobResultOutput) ReferenceArn() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.ReferenceArn }).(pulumi.StringOutput)
+}
+
+// The imported reference's id, if any.
+func (o ReferenceImportJobResultOutput) ReferenceId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.ReferenceId }).(pulumi.StringOutput)
+}
+
+// The reference's status in its job (FINISHED, FAILED ...).
+func (o ReferenceImportJobResultOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.Status }).(pulumi.StringOutput)
+}
+
+// The service's message about it, if any.
+func (o ReferenceImportJobResultOutput) StatusMessage() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.StatusMessage }).(pulumi.StringOutput)
+}
+
+type ReferenceImportJobResultArrayOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReferenceImportJobResult)(nil)).Elem()
+}
+
+func (o ReferenceImportJobResultArrayOutput) ToReferenceImportJobResultArrayOutput() ReferenceImportJobResultArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobResultArrayOutput) ToReferenceImportJobResultArrayOutputWithContext(ctx context.Context) ReferenceImportJobResultArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobResultArrayOutput) Index(i pulumi.IntInput) ReferenceImportJobResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ReferenceImportJobResult {
+		return vs[0].([]ReferenceImportJobResult)[vs[1].(int)]
+	}).(ReferenceImportJobResultOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*CohortImportSourceInput)(nil)).Elem(), CohortImportSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CohortImportSourceArrayInput)(nil)).Elem(), CohortImportSourceArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReadSetImportJobSourceInput)(nil)).Elem(), ReadSetImportJobSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReadSetImportJobSourceArrayInput)(nil)).Elem(), ReadSetImportJobSourceArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ReferenceImportJobReferenceInput)(nil)).Elem(), ReferenceImportJobReferenceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ReferenceImportJobReferenceArrayInput)(nil)).Elem(), ReferenceImportJobReferenceArray{})
 	pulumi.RegisterOutputType(ActiveReadSetsActivationJobOutput{})
 	pulumi.RegisterOutputType(ActiveReadSetsActivationJobArrayOutput{})
 	pulumi.RegisterOutputType(CohortImportSampleOutput{})
@@ -820,4 +1023,8 @@ func init() {
 	pulumi.RegisterOutputType(ReadSetImportJobSourceArrayOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceResultOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceResultArrayOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobReferenceOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobReferenceArrayOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobResultOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobResultArrayOutput{})
 }

@@ -98,3 +98,25 @@ export interface ReadSetImportJobSourceArgs {
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
 
+/**
+ * The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+ */
+export interface ReferenceImportJobReferenceArgs {
+    /**
+     * The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    description?: pulumi.Input<string | undefined>;
+    /**
+     * The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    sourceFile: pulumi.Input<string>;
+    /**
+     * Tags of the reference.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+

@@ -214,3 +214,51 @@ export interface ReadSetImportJobSourceResult {
     tags?: {[key: string]: string};
 }
 
+/**
+ * The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+ */
+export interface ReferenceImportJobReference {
+    /**
+     * The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    description?: string;
+    /**
+     * The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    name: string;
+    /**
+     * The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    sourceFile: string;
+    /**
+     * Tags of the reference.
+     */
+    tags?: {[key: string]: string};
+}
+
+/**
+ * Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
+ */
+export interface ReferenceImportJobResult {
+    /**
+     * The job that imported it (or tried it last).
+     */
+    jobId: string;
+    /**
+     * The imported reference's ARN, if any.
+     */
+    referenceArn: string;
+    /**
+     * The imported reference's id, if any.
+     */
+    referenceId: string;
+    /**
+     * The reference's status in its job (FINISHED, FAILED ...).
+     */
+    status: string;
+    /**
+     * The service's message about it, if any.
+     */
+    statusMessage: string;
+}
+

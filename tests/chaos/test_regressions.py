@@ -53,3 +53,19 @@ def test_a_role_changed_after_a_failed_update_to_one_the_state_never_held(
                       Step("edit", {"what": "role", "pick": 0}),
                       Step("up"),
                   )), fake_emulator)
+
+
+def test_a_killed_first_up_then_the_role_changed_and_rows_reordered(
+    fake_emulator: FakeTimeEmulator,
+) -> None:
+    """Found by seed 1000196: the first `up` killed once its job started (no state), the
+    role changed and the rows reordered (another batch token): the next create read only
+    its new role's jobs and imported both samples again. A create reads the last day's
+    jobs of every role."""
+    run_plan(Plan(seed=1000196, rows=2, submit_seconds=0.5, import_seconds=5,
+                  activation_seconds=1, slots=2, delete_removed=False, steps=(
+                      Step("up", {"kill-after": 1, "on": "GetReadSetImportJob"}),
+                      Step("edit", {"what": "role", "pick": 71}),
+                      Step("edit", {"what": "reorder", "pick": 4}),
+                      Step("up"),
+                  )), fake_emulator)

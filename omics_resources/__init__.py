@@ -59,6 +59,12 @@ if TYPE_CHECKING:
         ReadSetUploadArgs,
         ReadSetUploadProvider,
     )
+    from omics_resources.dynamic.reference_import_job import (
+        ReferenceImportJob,
+        ReferenceImportJobArgs,
+        ReferenceImportJobProvider,
+        ReferenceSourceArgs,
+    )
     from omics_resources.dynamic.sources import (
         sources_from_fastq_pairs,
         sources_from_manifest,
@@ -93,6 +99,10 @@ __all__ = [
     "ReadSetUpload",
     "ReadSetUploadArgs",
     "ReadSetUploadProvider",
+    "ReferenceImportJob",
+    "ReferenceImportJobArgs",
+    "ReferenceImportJobProvider",
+    "ReferenceSourceArgs",
     "SourceFileError",
     "pair_fastq_uris",
     "sources_from_fastq_pairs",
@@ -134,6 +144,10 @@ _HOME = {
     "ReadSetUpload": "dynamic.read_set_upload",
     "ReadSetUploadArgs": "dynamic.read_set_upload",
     "ReadSetUploadProvider": "dynamic.read_set_upload",
+    "ReferenceImportJob": "dynamic.reference_import_job",
+    "ReferenceImportJobArgs": "dynamic.reference_import_job",
+    "ReferenceImportJobProvider": "dynamic.reference_import_job",
+    "ReferenceSourceArgs": "dynamic.reference_import_job",
 }
 
 

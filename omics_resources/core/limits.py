@@ -16,7 +16,8 @@ from omics_resources.core.service_model import job_outcomes, operation_model
 # the meanings): success, failure, or keep waiting.
 JOB_OUTCOMES: Final = job_outcomes("GetReadSetImportJob")
 if any(  # pragma: no cover - botocore
-    job_outcomes(get) != JOB_OUTCOMES for get in ("GetReadSetActivationJob", "GetReadSetExportJob")
+    job_outcomes(get) != JOB_OUTCOMES
+    for get in ("GetReadSetActivationJob", "GetReadSetExportJob", "GetReferenceImportJob")
 ):
     raise ImportError("botocore's omics waiters now give the job kinds different meanings")
 JOB_SUBMITTED: Final = "SUBMITTED"
@@ -184,13 +185,23 @@ RATE_BUDGETS: Final = (
         frozenset({"ListMultipartReadSetUploads", "ListReadSetUploadParts"}),
         5.0,
     ),
+    RateBudget(
+        "referenceImportJobs",
+        frozenset({"StartReferenceImportJob", "GetReferenceImportJob", "ListReferenceImportJobs"}),
+        5.0,
+    ),
+    RateBudget(
+        "references", frozenset({"GetReferenceMetadata", "ListReferences", "DeleteReference"}), 5.0
+    ),
 )
 
 #: Our jobs of each kind running at once, by default. HealthOmics' service quotas
 #: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
 #: activation jobs" (see docs/emulator.md for their source), and "... read set export jobs"
-#: (assumed the same); stack config can change them.
-DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10, "export": 10}
+#: (assumed the same); stack config can change them. A reference store imports one job at a
+#: time (StartReferenceImportJob's API page): one reference import of the stack runs at
+#: once, the others queue.
+DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10, "export": 10, "reference": 1}
 
 # gRPC workers of the provider process: our provider host's pool, and the stock
 # dynamic-provider server's once widened (it starts with 4, and a waiting create holds one).

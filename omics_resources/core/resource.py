@@ -158,6 +158,8 @@ class ResourceBehaviour(ABC):
     fields: ClassVar[tuple[Field, ...]]
     #: Outputs besides the inputs, described once.
     outputs: ClassVar[tuple[Output, ...]]
+    #: Inputs that the outputs do not repeat (the state keeps them as inputs only).
+    inputs_not_in_outputs: ClassVar[tuple[str, ...]] = ()
     #: The Start request that the fields' ``api`` paths are members of (its shapes type them).
     operation: ClassVar[str]
 

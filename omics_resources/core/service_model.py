@@ -81,6 +81,7 @@ _WAITER_OF_GET_OPERATION = {
     "GetReadSetImportJob": "ReadSetImportJobCompleted",
     "GetReadSetActivationJob": "ReadSetActivationJobCompleted",
     "GetReadSetExportJob": "ReadSetExportJobCompleted",
+    "GetReferenceImportJob": "ReferenceImportJobCompleted",
 }
 
 

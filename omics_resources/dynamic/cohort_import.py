@@ -67,7 +67,7 @@ class CohortImport(Resource, module="omics", name="CohortImport"):
     jobs: pulumi.Output[dict[str, str]]
     """Import job id -> its status."""
     counts: pulumi.Output[dict[str, int]]
-    """``imported``, ``failed``, ``pending`` and ``deleted`` samples."""
+    """``imported``, ``failed``, ``pending``, ``deleted`` and ``duplicates`` samples."""
 
     def __init__(
         self, resource_name: str, args: CohortImportArgs, opts: pulumi.ResourceOptions | None = None

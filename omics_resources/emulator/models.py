@@ -1,11 +1,8 @@
-"""The emulator's backend: the API's operations over stores, read sets and jobs (uploads:
-:mod:`.uploads`, exports: :mod:`.exports`). No HTTP here (as in moto's ``models.py``).
-Methods are the API's operations in snake_case, taking the request's members (camelCase, as
-on the wire) and returning the answer's members, or, for Start*, a
-:class:`~omics_resources.emulator.jobs.Started` that says whether the job was created or is
-the client token's earlier one (a token reused for a different request gets what
-:attr:`OmicsBackend.behaviour`'s ``token_reuse`` says). Every operation first brings the jobs
-up to the clock; ``on_change`` is called after anything changed (it writes the state)."""
+"""The emulator's backend: the API's operations over stores, read sets and jobs, in
+snake_case, taking the request's members (camelCase) and returning the answer's, or for
+Start* a :class:`~.jobs.Started` (created, or the token's earlier job: see ``behaviour``).
+No HTTP here (moto's ``models.py``); uploads, exports and reference stores are in
+:mod:`.uploads`, :mod:`.exports`, :mod:`.references`. Each first advances the jobs."""
 
 from __future__ import annotations
 
@@ -36,6 +33,7 @@ from omics_resources.emulator.jobs import (
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.limits import Limits
 from omics_resources.emulator.pages import page, page_in_order
+from omics_resources.emulator.references import ReferenceOperations, ReferenceState
 from omics_resources.emulator.s3 import S3Objects
 from omics_resources.emulator.sources import (
     activation_sources,
@@ -47,8 +45,8 @@ from omics_resources.emulator.uploads import UploadOperations
 __all__ = ["OmicsBackend"]
 
 
-class OmicsBackend(ExportOperations, UploadOperations):
-    """The sequence-store part of HealthOmics, in memory (exports: :mod:`.exports`)."""
+class OmicsBackend(ExportOperations, UploadOperations, ReferenceOperations):
+    """The storage part of HealthOmics (sequence and reference stores), in memory."""
 
     def __init__(
         self,
@@ -76,6 +74,7 @@ class OmicsBackend(ExportOperations, UploadOperations):
         self.jobs: dict[str, Job] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self.tokens = ClientTokens()
+        self.refs = ReferenceState()
 
     # -- housekeeping ---------------------------------------------------------------------
 
@@ -83,6 +82,7 @@ class OmicsBackend(ExportOperations, UploadOperations):
         """Forget every store, read set, job, token and tag (and S3's objects)."""
         with self.lock:
             self.stores.clear()
+            self.refs.clear()
             self.read_sets.clear()
             self.jobs.clear()
             self.tags.clear()

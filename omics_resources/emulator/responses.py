@@ -68,6 +68,16 @@ OPERATIONS = (
     "UntagResource",
     "ListTagsForResource",
     *UPLOAD_OPERATIONS,
+    "CreateReferenceStore",
+    "GetReferenceStore",
+    "ListReferenceStores",
+    "DeleteReferenceStore",
+    "StartReferenceImportJob",
+    "GetReferenceImportJob",
+    "ListReferenceImportJobs",
+    "GetReferenceMetadata",
+    "ListReferences",
+    "DeleteReference",
 )
 MAX_BODY_BYTES = 5 * 1024 * 1024
 REQUEST_ID_HEADER = "x-amzn-RequestId"

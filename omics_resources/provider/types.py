@@ -10,16 +10,18 @@ a map's keys are data (sample keys, tag keys, read-set ids: never renamed).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from omics_resources.core.fields import Field, Output
+from omics_resources.core.functions import Argument, Function
+from omics_resources.core.registry import behaviour
 from omics_resources.core.resource import ResourceBehaviour
 from omics_resources.core.service_model import operation_model
 
-__all__ = ["ANY", "Prop", "Type", "as_declared", "only_inputs", "resource_type", "state_type"]
+__all__ = ["ANY", "Prop", "Type", "function_type", "resource_type", "value_type"]
 
 #: The kinds of a Python setting's values.
 _SETTING_KINDS = {bool: "boolean", float: "number", int: "integer", str: "string"}
@@ -103,7 +105,7 @@ def _input_props(table: Sequence[Field], shape: Shape) -> dict[str, Prop]:
 
 def _output_type(output: Output, inputs: Mapping[str, Prop]) -> Type:
     if output.kind == "object":
-        props = {m.name: Prop(_output_type(m, {}), m.doc) for m in output.members}
+        props = {m.name: Prop(_output_type(m, {}), m.doc, not m.optional) for m in output.members}
         declared = inputs.get(output.name)
         if output.inputs and declared is not None and declared.type.items is not None:
             # The inputs an object echoes keep their input types (a tags map stays a map).
@@ -118,54 +120,48 @@ def _output_type(output: Output, inputs: Mapping[str, Prop]) -> Type:
     return one
 
 
+def _as_output(prop: Prop) -> Prop:
+    """An input among the outputs: always set when it must be given or has a default."""
+    return replace(prop, required=prop.required or prop.default is not None)
+
+
 def resource_type(behaviour: type[ResourceBehaviour]) -> tuple[Type, Type]:
-    """The resource's inputs and its outputs (the outputs hold the inputs too), as objects."""
+    """The resource's inputs and its outputs (the outputs hold the inputs they repeat), as
+    objects; ``required`` on an output means set once a create has returned."""
     request = operation_model(behaviour.operation).input_shape
     if request is None:
         raise TypeError(f"{behaviour.operation} has no input shape")
     inputs = _input_props(behaviour.fields, request)
-    outputs = dict(inputs)
+    outputs = {
+        n: _as_output(p) for n, p in inputs.items() if n not in behaviour.inputs_not_in_outputs
+    }
     for output in behaviour.outputs:
         declared = inputs.get(output.name)
         typed = _output_type(output, inputs)
         if declared is None or (output.inputs and declared.type != typed):
-            outputs[output.name] = Prop(typed, output.doc, declared is not None)
+            required = not output.optional or (declared is not None and declared.required)
+            outputs[output.name] = Prop(typed, output.doc, required)
     return Type("object", props=inputs), Type("object", props=outputs)
 
 
-def state_type(behaviour: type[ResourceBehaviour]) -> Type:
-    """One type for every value of the resource (inputs, outputs, state): the outputs' (a
-    superset of the inputs'), which the value mapping walks."""
-    return resource_type(behaviour)[1]
+def value_type(behaviour: type[ResourceBehaviour]) -> Type:
+    """One type for every value of the resource (inputs, outputs, state), which the value
+    walks follow: the outputs' and the inputs they do not repeat."""
+    inputs, outputs = resource_type(behaviour)
+    return Type("object", props={**inputs.props, **outputs.props})
 
 
-def only_inputs(value: Any, type_: Type) -> Any:
-    """``value`` (snake_case) without what ``type_`` does not declare, at any depth: the
-    inputs among a resource's outputs (a source's fields without its results)."""
-    if isinstance(value, Mapping) and type_.kind == "object":
-        return {
-            k: only_inputs(v, type_.props[k].type) for k, v in value.items() if k in type_.props
-        }
-    if isinstance(value, Mapping) and type_.kind == "map" and type_.items is not None:
-        return {k: only_inputs(v, type_.items) for k, v in value.items()}
-    if isinstance(value, list) and type_.kind == "array" and type_.items is not None:
-        return [only_inputs(v, type_.items) for v in value]
-    return value
+def _argument_type(argument: Argument) -> Type:
+    if argument.kind in ("array", "map"):
+        return Type(argument.kind, items=Type("string"))
+    return Type(argument.kind)
 
 
-def as_declared(value: Any, type_: Type) -> Any:
-    """``value`` with each whole number where ``type_`` declares a string as that string:
-    a YAML program's config that looks like a number (a store id) reaches the provider as
-    one (integers above 2**53 cannot come through a JSON number intact anyway)."""
-    if type_.kind == "string" and isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, Mapping) and type_.kind in ("object", "map"):
-        return {
-            k: as_declared(
-                v, type_.member(k) or ANY if type_.kind == "object" else type_.items or ANY
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list) and type_.kind == "array":
-        return [as_declared(v, type_.items or ANY) for v in value]
-    return value
+def function_type(function: Function) -> tuple[Type, Type]:
+    """A function's arguments and its result, as objects; the result has the type of the
+    resource input it is like (a loader's sources: ``CohortImport``'s)."""
+    arguments = {a.name: Prop(_argument_type(a), a.doc, a.required) for a in function.arguments}
+    type_name, input_name = function.result_like
+    like = resource_type(behaviour(type_name))[0].props[input_name]
+    result = Prop(like.type, function.result_doc, required=True)
+    return Type("object", props=arguments), Type("object", props={function.result: result})

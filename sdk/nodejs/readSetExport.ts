@@ -50,43 +50,43 @@ export class ReadSetExport extends pulumi.CustomResource {
     /**
      * Leave out read sets that are not ACTIVE and accept jobs COMPLETED_WITH_FAILURES, instead of failing.
      */
-    declare public readonly allowPartial: pulumi.Output<boolean | undefined>;
+    declare public readonly allowPartial: pulumi.Output<boolean>;
     /**
      * Delete the exported objects when the resource is destroyed (or a read set is removed from it). Off by default: destroy deletes nothing.
      */
-    declare public readonly deleteObjects: pulumi.Output<boolean | undefined>;
+    declare public readonly deleteObjects: pulumi.Output<boolean>;
     /**
      * Where to export: `s3://bucket/prefix/`; each read set's files go under `<destination><readSetId>/`. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?`.
      */
-    declare public readonly destination: pulumi.Output<string | undefined>;
+    declare public readonly destination: pulumi.Output<string>;
     /**
      * Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
      */
-    declare public /*out*/ readonly exportJobs: pulumi.Output<outputs.ReadSetExportExportJob[] | undefined>;
+    declare public /*out*/ readonly exportJobs: pulumi.Output<outputs.ReadSetExportExportJob[]>;
     /**
      * Exported objects the last refresh did not find (drift: the next `pulumi up` exports their read sets again).
      */
-    declare public /*out*/ readonly missingObjects: pulumi.Output<string[] | undefined>;
+    declare public /*out*/ readonly missingObjects: pulumi.Output<string[]>;
     /**
      * Each read set's exported objects (S3 URIs, sorted), by read set id, as found after the last create, update or refresh.
      */
-    declare public /*out*/ readonly objectUris: pulumi.Output<{[key: string]: any} | undefined>;
+    declare public /*out*/ readonly objectUris: pulumi.Output<{[key: string]: any}>;
     /**
      * The read sets to export, any number, each listed once and ACTIVE.
      */
-    declare public readonly readSetIds: pulumi.Output<string[] | undefined>;
+    declare public readonly readSetIds: pulumi.Output<string[]>;
     /**
      * The IAM role HealthOmics assumes to write to the destination. Constraints: 20 to 2048 characters, pattern `arn:.*`.
      */
-    declare public readonly roleArn: pulumi.Output<string | undefined>;
+    declare public readonly roleArn: pulumi.Output<string>;
     /**
      * The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
-    declare public readonly sequenceStoreId: pulumi.Output<string | undefined>;
+    declare public readonly sequenceStoreId: pulumi.Output<string>;
     /**
      * Seconds to wait for the export jobs (default 12 hours); the jobs go on after it.
      */
-    declare public readonly waitTimeout: pulumi.Output<number | undefined>;
+    declare public readonly waitTimeout: pulumi.Output<number>;
 
     /**
      * Create a ReadSetExport resource with the given unique name, arguments, and options.

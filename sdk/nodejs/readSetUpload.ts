@@ -50,11 +50,11 @@ export class ReadSetUpload extends pulumi.CustomResource {
     /**
      * The SHA-256 of each file (`source1`, `source2`): the read set's identity.
      */
-    declare public /*out*/ readonly contentDigest: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly contentDigest: pulumi.Output<{[key: string]: string}>;
     /**
      * Delete the read set when the resource is destroyed or replaced (a changed file); by default it is kept.
      */
-    declare public readonly deleteReadSetOnDestroy: pulumi.Output<boolean | undefined>;
+    declare public readonly deleteReadSetOnDestroy: pulumi.Output<boolean>;
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -66,31 +66,31 @@ export class ReadSetUpload extends pulumi.CustomResource {
     /**
      * The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
-    declare public readonly name: pulumi.Output<string | undefined>;
+    declare public readonly name: pulumi.Output<string>;
     /**
      * Parts sent at once (default 4), all within the account's 10 parts a second.
      */
-    declare public readonly parallelParts: pulumi.Output<number | undefined>;
+    declare public readonly parallelParts: pulumi.Output<number>;
     /**
      * The parts the upload was made of (both files).
      */
-    declare public /*out*/ readonly partCount: pulumi.Output<number | undefined>;
+    declare public /*out*/ readonly partCount: pulumi.Output<number>;
     /**
      * Bytes per part (default 64 MiB, at most 100 MiB); each file is read as a stream, one part at a time.
      */
-    declare public readonly partSize: pulumi.Output<number | undefined>;
+    declare public readonly partSize: pulumi.Output<number>;
     /**
      * The parts this resource's last create sent; fewer than `partCount` when it resumed an upload that an interrupted run had begun.
      */
-    declare public /*out*/ readonly partsSent: pulumi.Output<number | undefined>;
+    declare public /*out*/ readonly partsSent: pulumi.Output<number>;
     /**
      * The read set's ARN.
      */
-    declare public /*out*/ readonly readSetArn: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly readSetArn: pulumi.Output<string>;
     /**
      * The read set made by the upload.
      */
-    declare public /*out*/ readonly readSetId: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly readSetId: pulumi.Output<string>;
     /**
      * The reference genome's ARN (needed for BAM and CRAM). Constraints: 1 to 127 characters, pattern `arn:.+`.
      */
@@ -98,15 +98,15 @@ export class ReadSetUpload extends pulumi.CustomResource {
     /**
      * The sample the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
-    declare public readonly sampleId: pulumi.Output<string | undefined>;
+    declare public readonly sampleId: pulumi.Output<string>;
     /**
      * The sequence store to upload into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
-    declare public readonly sequenceStoreId: pulumi.Output<string | undefined>;
+    declare public readonly sequenceStoreId: pulumi.Output<string>;
     /**
      * The bytes uploaded (both files).
      */
-    declare public /*out*/ readonly sizeBytes: pulumi.Output<number | undefined>;
+    declare public /*out*/ readonly sizeBytes: pulumi.Output<number>;
     /**
      * The local file to upload (a path; FASTQ, BAM, CRAM or uBAM). Its content is the read set's identity: a changed file is a new read set.
      */
@@ -118,11 +118,11 @@ export class ReadSetUpload extends pulumi.CustomResource {
     /**
      * FASTQ, BAM, CRAM or UBAM.
      */
-    declare public readonly sourceFileType: pulumi.Output<enums.FileType | undefined>;
+    declare public readonly sourceFileType: pulumi.Output<enums.FileType>;
     /**
      * The read set's status (ACTIVE once processed; UPLOAD_FAILED).
      */
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
      * The service's message about the read set, if any.
      */
@@ -130,7 +130,7 @@ export class ReadSetUpload extends pulumi.CustomResource {
     /**
      * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
-    declare public readonly subjectId: pulumi.Output<string | undefined>;
+    declare public readonly subjectId: pulumi.Output<string>;
     /**
      * Tags of the read set (changed in place, with no new upload).
      */
@@ -138,15 +138,15 @@ export class ReadSetUpload extends pulumi.CustomResource {
     /**
      * The multipart upload the read set was made from.
      */
-    declare public /*out*/ readonly uploadId: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly uploadId: pulumi.Output<string>;
     /**
      * Wait for the read set to be ACTIVE during `pulumi up` (else refresh reports).
      */
-    declare public readonly wait: pulumi.Output<boolean | undefined>;
+    declare public readonly wait: pulumi.Output<boolean>;
     /**
      * Seconds to wait for the upload and its processing (default 12 hours).
      */
-    declare public readonly waitTimeout: pulumi.Output<number | undefined>;
+    declare public readonly waitTimeout: pulumi.Output<number>;
 
     /**
      * Create a ReadSetUpload resource with the given unique name, arguments, and options.

@@ -57,11 +57,12 @@ class ReadSetInfo(TypedDict):
 
 @dataclass(frozen=True)
 class JobOperations:
-    """The three operations of one job kind."""
+    """The three operations of one job kind, and the request member naming its store."""
 
     start: str
     get: str
     list: str
+    store: str = "sequenceStoreId"
 
 
 @functools.cache
@@ -176,11 +177,11 @@ class OmicsApi:
 
     def get_job(self, operations: JobOperations, store: str, job_id: str) -> Props:
         """The job's full description."""
-        return self.call(operations.get, sequenceStoreId=store, id=job_id)
+        return self.call(operations.get, **{operations.store: store}, id=job_id)
 
     def get_job_if_idle(self, operations: JobOperations, store: str, job_id: str) -> Props | None:
         """The job's full description if its budget is idle (see :meth:`call_if_idle`)."""
-        return self.call_if_idle(operations.get, sequenceStoreId=store, id=job_id)
+        return self.call_if_idle(operations.get, **{operations.store: store}, id=job_id)
 
     def job_statuses(
         self,
@@ -210,7 +211,7 @@ class OmicsApi:
             return None
         missing = set(wanted)
         found: dict[str, Props] = {}
-        query: Props = {"sequenceStoreId": store}
+        query: Props = {operations.store: store}
         if created_after is not None:
             query["filter"] = {"createdAfter": created_after}
         for page in self._pages(operations.list, query, first_paid=if_idle):

@@ -8,6 +8,8 @@ Stack config (all optional; defaults are HealthOmics' published quotas):
                                                :data:`omics_resources.core.limits.RATE_BUDGETS`)
 ``omics-resources:maxConcurrentImportJobs``    import jobs of this stack running at once
 ``omics-resources:maxConcurrentActivationJobs`` activation jobs of this stack running at once
+``omics-resources:maxConcurrentReferenceImportJobs`` reference import jobs of this stack running
+                                               at once (1: a store imports one at a time)
 =============================================  ==============================================
 """
 
@@ -40,6 +42,7 @@ SLOT_CONFIG_KEYS: Mapping[str, str] = {
     "import": "omics-resources:maxConcurrentImportJobs",
     "activation": "omics-resources:maxConcurrentActivationJobs",
     "export": "omics-resources:maxConcurrentExportJobs",
+    "reference": "omics-resources:maxConcurrentReferenceImportJobs",
 }
 
 

@@ -97,13 +97,14 @@ OUTPUTS = (
             Output("status", "The job's status."),
             Output("read_set_ids", "The read sets it activates.", many="list"),
             Output("creation_time", "When it was created (ISO 8601)."),
-            Output("completion_time", "When it ended (ISO 8601), if it has."),
+            Output("completion_time", "When it ended (ISO 8601), if it has.", optional=True),
         ),
     ),
     Output(
         "created_between",
         "The earliest and latest creation time of the read sets (narrows later lookups).",
         many="list",
+        optional=True,
     ),
 )
 _START = ActivationKind.operations.start

@@ -128,7 +128,7 @@ class BatchRun(JobRun):
         """This batch's job, started under a role the state never held (an earlier run
         failed or was interrupted, then the role changed, or the state was lost): its token
         is taken, which is the cheap sign to look at jobs of every role, once."""
-        store = str(request["sequenceStoreId"])
+        store = str(request[self.kind.operations.store])
         operations = self.kind.operations
         since = datetime.fromtimestamp(self.clock.time(), tz=UTC) - identity.LOOKBACK
         pages = self.api.pages(

@@ -45,6 +45,7 @@ from omics_resources.core.cohort.properties import (
 from omics_resources.core.cohort.run import BATCH_KIND, CohortRun
 from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
+    NOT_IN_OUTPUTS,
     CohortState,
     Declared,
     plan_delta,
@@ -93,6 +94,7 @@ class CohortImportBehaviour(ResourceBehaviour):
     )
     fields = COHORT_FIELDS
     outputs = OUTPUTS
+    inputs_not_in_outputs = NOT_IN_OUTPUTS
     operation = _OPERATION
 
     # -- preview --------------------------------------------------------------------------

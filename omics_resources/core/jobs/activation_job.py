@@ -56,7 +56,7 @@ class ActivationKind(JobKind):
             members=(
                 Output("read_set_id", "The read set."),
                 Output("status", "Its status in the job."),
-                Output("status_message", "The service's message about it, if any."),
+                Output("status_message", "The service's message about it, if any.", optional=True),
             ),
         ),
         Output("read_set_ids", "The read sets activated.", many="list"),

@@ -36,10 +36,12 @@ from omics_resources.core.tokens import TokenSeed
 from omics_resources.core.validation import Problem, api_problems, setting_problems
 from omics_resources.core.watch.results import seen_read_sets
 
-__all__ = ["JobBehaviour"]
+__all__ = ["JobBehaviour", "token_seed"]
 
 
-def _token_seed(props: Mapping[str, Any], request: Mapping[str, Any]) -> TokenSeed:
+def token_seed(props: Mapping[str, Any], request: Mapping[str, Any]) -> TokenSeed:
+    """What a job's client tokens are derived from: the scope's project, stack and resource
+    name, and the Start request (without its token)."""
     scope = props.get(SCOPE_PROPERTY)
     scope = scope if isinstance(scope, Mapping) else {}
     return TokenSeed(
@@ -102,7 +104,7 @@ class JobBehaviour(ResourceBehaviour):
             cancel=self.runtime.cancel,
             policy=self.runtime.policy,
             progress=progress,
-            seed=_token_seed(props, request),
+            seed=token_seed(props, request),
         )
         job = run.run(wait=bool(props.get("wait", True)))
         chain = [*run.earlier, job]

@@ -24,8 +24,10 @@ __all__ = [
     "JOB_OUTPUTS",
     "JobKind",
     "ReadSetInfo",
+    "merged_by_source",
     "parse_resource_id",
     "resource_id",
+    "unfinished_request",
 ]
 
 Props = dict[str, Any]
@@ -77,9 +79,9 @@ JOB_OUTPUTS: tuple[Output, ...] = (
     ),
     Output("sequence_store_id", "The sequence store."),
     Output("status", "The job's status (COMPLETED once ``pulumi up`` succeeded with ``wait``)."),
-    Output("status_message", "The service's message about the job, if any."),
+    Output("status_message", "The service's message about the job, if any.", optional=True),
     Output("creation_time", "When the job was created (ISO 8601)."),
-    Output("completion_time", "When the job ended (ISO 8601), if it has."),
+    Output("completion_time", "When the job ended (ISO 8601), if it has.", optional=True),
     Output(
         "sources",
         "Per source: what was asked, ``status``, ``status_message`` and ``read_set_id``.",
@@ -107,6 +109,33 @@ def parse_resource_id(id_: str) -> tuple[str, str]:
             f"(two strings of digits), e.g. 1234567890/9876543210"
         )
     return store, job
+
+
+def unfinished_request(job: Mapping[str, Any], request: Props) -> Props | None:
+    """``request`` with only the sources ``job`` (its earlier run) did not finish, in their
+    order; None when it finished every one: what finished is never imported twice."""
+    reported = job.get("sources") or []
+    keep = [
+        i
+        for i in range(len(request.get("sources") or []))
+        if i >= len(reported) or reported[i].get("status") != limits.SOURCE_FINISHED
+    ]
+    if not keep:
+        return None
+    return {**request, "sources": [request["sources"][i] for i in keep]}
+
+
+def merged_by_source(jobs: Sequence[Mapping[str, Any]]) -> Props:
+    """For a chain of jobs each retrying :func:`unfinished_request` of the one before: the
+    last one's answer whose ``sources`` holds every source in the first job's order, each as
+    the job that finished it (or tried it last) reported it, with that job's ``jobId``."""
+    sources = [dict(s, jobId=jobs[0]["id"]) for s in jobs[0].get("sources") or []]
+    for job in jobs[1:]:
+        # A retry's sources are the ones still unfinished, in their order.
+        still = [i for i, s in enumerate(sources) if s.get("status") != limits.SOURCE_FINISHED]
+        for place, reported in zip(still, job.get("sources") or [], strict=False):
+            sources[place] = dict(reported, jobId=job["id"])
+    return {**jobs[-1], "sources": sources}
 
 
 class JobKind(ABC):

@@ -140,7 +140,9 @@ class JobRun:
         try:
             job = self.start_or_reattach()
             if not wait:
-                return self.api.get_job(self.kind.operations, job["sequenceStoreId"], job["id"])
+                return self.api.get_job(
+                    self.kind.operations, job[self.kind.operations.store], job["id"]
+                )
             job = self.wait(job, until_end=True)
             # The service's slot is free from the end on: the next job need not wait for
             # this one's full answer.
@@ -275,7 +277,9 @@ class JobRun:
             if earlier and not user_token:
                 # A service may answer a reused token with its job whatever was asked: that
                 # job is this request's only if it asked the same.
-                read = self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
+                read = self.api.get_job(
+                    self.kind.operations, started[self.kind.operations.store], job_id
+                )
                 if not self.same_request(read, request):
                     passed_over += 1
                     self.progress.say(
@@ -298,7 +302,9 @@ class JobRun:
                 # The Start answer (id, store, status, creation time) is all the watcher
                 # needs; the job's full answer comes when it ends.
                 return started
-            job = read or self.api.get_job(self.kind.operations, started["sequenceStoreId"], job_id)
+            job = read or self.api.get_job(
+                self.kind.operations, started[self.kind.operations.store], job_id
+            )
             if user_token or self.reusable(job):
                 self.progress.say(
                     f"reattached to the job an earlier run started; it ended {job['status']}",
@@ -347,7 +353,7 @@ class JobRun:
         if not limits.job_accepted(job["status"], allow_partial=self.allow_partial):
             return False
         read_sets = self.api.read_sets(
-            job["sequenceStoreId"],
+            job[self.kind.operations.store],
             self.kind.read_set_ids(job),
             created_after=self.kind.read_sets_created_after(job),
         )
@@ -359,7 +365,7 @@ class JobRun:
         """Wait for the job's end with every other job of its store, printing each change:
         its full answer, or with ``until_end`` whatever first told of the end (see
         :meth:`Watcher.wait <omics_resources.core.watch.watcher.Watcher.wait>`)."""
-        watcher = self.scheduler.watcher(self.kind.operations, job["sequenceStoreId"])
+        watcher = self.scheduler.watcher(self.kind.operations, job[self.kind.operations.store])
         job_id = str(job["id"])
 
         def on_error(error: BaseException) -> None:

@@ -109,7 +109,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("read_set_id", "The read set made by the upload."),
     Output("read_set_arn", "The read set's ARN."),
     Output("status", "The read set's status (ACTIVE once processed; UPLOAD_FAILED)."),
-    Output("status_message", "The service's message about the read set, if any."),
+    Output("status_message", "The service's message about the read set, if any.", optional=True),
     Output(
         "content_digest",
         "The SHA-256 of each file (``source1``, ``source2``): the read set's identity.",

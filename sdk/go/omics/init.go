@@ -33,6 +33,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &ReadSetImportJob{}
 	case "omics:index:ReadSetUpload":
 		r = &ReadSetUpload{}
+	case "omics:index:ReferenceImportJob":
+		r = &ReferenceImportJob{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

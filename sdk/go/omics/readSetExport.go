@@ -17,11 +17,11 @@ type ReadSetExport struct {
 	pulumi.CustomResourceState
 
 	// Leave out read sets that are not ACTIVE and accept jobs COMPLETED_WITH_FAILURES, instead of failing.
-	AllowPartial pulumi.BoolPtrOutput `pulumi:"allowPartial"`
+	AllowPartial pulumi.BoolOutput `pulumi:"allowPartial"`
 	// Delete the exported objects when the resource is destroyed (or a read set is removed from it). Off by default: destroy deletes nothing.
-	DeleteObjects pulumi.BoolPtrOutput `pulumi:"deleteObjects"`
+	DeleteObjects pulumi.BoolOutput `pulumi:"deleteObjects"`
 	// Where to export: `s3://bucket/prefix/`; each read set's files go under `<destination><readSetId>/`. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?`.
-	Destination pulumi.StringPtrOutput `pulumi:"destination"`
+	Destination pulumi.StringOutput `pulumi:"destination"`
 	// Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 	ExportJobs ReadSetExportExportJobArrayOutput `pulumi:"exportJobs"`
 	// Exported objects the last refresh did not find (drift: the next `pulumi up` exports their read sets again).
@@ -31,11 +31,11 @@ type ReadSetExport struct {
 	// The read sets to export, any number, each listed once and ACTIVE.
 	ReadSetIds pulumi.StringArrayOutput `pulumi:"readSetIds"`
 	// The IAM role HealthOmics assumes to write to the destination. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-	RoleArn pulumi.StringPtrOutput `pulumi:"roleArn"`
+	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
 	// The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-	SequenceStoreId pulumi.StringPtrOutput `pulumi:"sequenceStoreId"`
+	SequenceStoreId pulumi.StringOutput `pulumi:"sequenceStoreId"`
 	// Seconds to wait for the export jobs (default 12 hours); the jobs go on after it.
-	WaitTimeout pulumi.Float64PtrOutput `pulumi:"waitTimeout"`
+	WaitTimeout pulumi.Float64Output `pulumi:"waitTimeout"`
 }
 
 // NewReadSetExport registers a new resource with the given unique name, arguments, and options.
@@ -177,18 +177,18 @@ func (o ReadSetExportOutput) ToReadSetExportOutputWithContext(ctx context.Contex
 }
 
 // Leave out read sets that are not ACTIVE and accept jobs COMPLETED_WITH_FAILURES, instead of failing.
-func (o ReadSetExportOutput) AllowPartial() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetExport) pulumi.BoolPtrOutput { return v.AllowPartial }).(pulumi.BoolPtrOutput)
+func (o ReadSetExportOutput) AllowPartial() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetExport) pulumi.BoolOutput { return v.AllowPartial }).(pulumi.BoolOutput)
 }
 
 // Delete the exported objects when the resource is destroyed (or a read set is removed from it). Off by default: destroy deletes nothing.
-func (o ReadSetExportOutput) DeleteObjects() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetExport) pulumi.BoolPtrOutput { return v.DeleteObjects }).(pulumi.BoolPtrOutput)
+func (o ReadSetExportOutput) DeleteObjects() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetExport) pulumi.BoolOutput { return v.DeleteObjects }).(pulumi.BoolOutput)
 }
 
 // Where to export: `s3://bucket/prefix/`; each read set's files go under `<destination><readSetId>/`. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?`.
-func (o ReadSetExportOutput) Destination() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetExport) pulumi.StringPtrOutput { return v.Destination }).(pulumi.StringPtrOutput)
+func (o ReadSetExportOutput) Destination() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetExport) pulumi.StringOutput { return v.Destination }).(pulumi.StringOutput)
 }
 
 // Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
@@ -212,18 +212,18 @@ func (o ReadSetExportOutput) ReadSetIds() pulumi.StringArrayOutput {
 }
 
 // The IAM role HealthOmics assumes to write to the destination. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-func (o ReadSetExportOutput) RoleArn() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetExport) pulumi.StringPtrOutput { return v.RoleArn }).(pulumi.StringPtrOutput)
+func (o ReadSetExportOutput) RoleArn() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetExport) pulumi.StringOutput { return v.RoleArn }).(pulumi.StringOutput)
 }
 
 // The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-func (o ReadSetExportOutput) SequenceStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetExport) pulumi.StringPtrOutput { return v.SequenceStoreId }).(pulumi.StringPtrOutput)
+func (o ReadSetExportOutput) SequenceStoreId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetExport) pulumi.StringOutput { return v.SequenceStoreId }).(pulumi.StringOutput)
 }
 
 // Seconds to wait for the export jobs (default 12 hours); the jobs go on after it.
-func (o ReadSetExportOutput) WaitTimeout() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *ReadSetExport) pulumi.Float64PtrOutput { return v.WaitTimeout }).(pulumi.Float64PtrOutput)
+func (o ReadSetExportOutput) WaitTimeout() pulumi.Float64Output {
+	return o.ApplyT(func(v *ReadSetExport) pulumi.Float64Output { return v.WaitTimeout }).(pulumi.Float64Output)
 }
 
 func init() {

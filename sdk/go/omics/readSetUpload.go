@@ -19,53 +19,53 @@ type ReadSetUpload struct {
 	// The SHA-256 of each file (`source1`, `source2`): the read set's identity.
 	ContentDigest pulumi.StringMapOutput `pulumi:"contentDigest"`
 	// Delete the read set when the resource is destroyed or replaced (a changed file); by default it is kept.
-	DeleteReadSetOnDestroy pulumi.BoolPtrOutput `pulumi:"deleteReadSetOnDestroy"`
+	DeleteReadSetOnDestroy pulumi.BoolOutput `pulumi:"deleteReadSetOnDestroy"`
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
 	// Where the reads were generated. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	GeneratedFrom pulumi.StringPtrOutput `pulumi:"generatedFrom"`
 	// The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-	Name pulumi.StringPtrOutput `pulumi:"name"`
+	Name pulumi.StringOutput `pulumi:"name"`
 	// Parts sent at once (default 4), all within the account's 10 parts a second.
-	ParallelParts pulumi.IntPtrOutput `pulumi:"parallelParts"`
+	ParallelParts pulumi.IntOutput `pulumi:"parallelParts"`
 	// The parts the upload was made of (both files).
-	PartCount pulumi.IntPtrOutput `pulumi:"partCount"`
+	PartCount pulumi.IntOutput `pulumi:"partCount"`
 	// Bytes per part (default 64 MiB, at most 100 MiB); each file is read as a stream, one part at a time.
-	PartSize pulumi.IntPtrOutput `pulumi:"partSize"`
+	PartSize pulumi.IntOutput `pulumi:"partSize"`
 	// The parts this resource's last create sent; fewer than `partCount` when it resumed an upload that an interrupted run had begun.
-	PartsSent pulumi.IntPtrOutput `pulumi:"partsSent"`
+	PartsSent pulumi.IntOutput `pulumi:"partsSent"`
 	// The read set's ARN.
-	ReadSetArn pulumi.StringPtrOutput `pulumi:"readSetArn"`
+	ReadSetArn pulumi.StringOutput `pulumi:"readSetArn"`
 	// The read set made by the upload.
-	ReadSetId pulumi.StringPtrOutput `pulumi:"readSetId"`
+	ReadSetId pulumi.StringOutput `pulumi:"readSetId"`
 	// The reference genome's ARN (needed for BAM and CRAM). Constraints: 1 to 127 characters, pattern `arn:.+`.
 	ReferenceArn pulumi.StringPtrOutput `pulumi:"referenceArn"`
 	// The sample the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-	SampleId pulumi.StringPtrOutput `pulumi:"sampleId"`
+	SampleId pulumi.StringOutput `pulumi:"sampleId"`
 	// The sequence store to upload into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-	SequenceStoreId pulumi.StringPtrOutput `pulumi:"sequenceStoreId"`
+	SequenceStoreId pulumi.StringOutput `pulumi:"sequenceStoreId"`
 	// The bytes uploaded (both files).
-	SizeBytes pulumi.IntPtrOutput `pulumi:"sizeBytes"`
+	SizeBytes pulumi.IntOutput `pulumi:"sizeBytes"`
 	// The local file to upload (a path; FASTQ, BAM, CRAM or uBAM). Its content is the read set's identity: a changed file is a new read set.
 	Source1 pulumi.StringPtrOutput `pulumi:"source1"`
 	// The second file of a FASTQ pair (a path), if any.
 	Source2 pulumi.StringPtrOutput `pulumi:"source2"`
 	// FASTQ, BAM, CRAM or UBAM.
-	SourceFileType FileTypePtrOutput `pulumi:"sourceFileType"`
+	SourceFileType FileTypeOutput `pulumi:"sourceFileType"`
 	// The read set's status (ACTIVE once processed; UPLOAD_FAILED).
-	Status pulumi.StringPtrOutput `pulumi:"status"`
+	Status pulumi.StringOutput `pulumi:"status"`
 	// The service's message about the read set, if any.
 	StatusMessage pulumi.StringPtrOutput `pulumi:"statusMessage"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-	SubjectId pulumi.StringPtrOutput `pulumi:"subjectId"`
+	SubjectId pulumi.StringOutput `pulumi:"subjectId"`
 	// Tags of the read set (changed in place, with no new upload).
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
 	// The multipart upload the read set was made from.
-	UploadId pulumi.StringPtrOutput `pulumi:"uploadId"`
+	UploadId pulumi.StringOutput `pulumi:"uploadId"`
 	// Wait for the read set to be ACTIVE during `pulumi up` (else refresh reports).
-	Wait pulumi.BoolPtrOutput `pulumi:"wait"`
+	Wait pulumi.BoolOutput `pulumi:"wait"`
 	// Seconds to wait for the upload and its processing (default 12 hours).
-	WaitTimeout pulumi.Float64PtrOutput `pulumi:"waitTimeout"`
+	WaitTimeout pulumi.Float64Output `pulumi:"waitTimeout"`
 }
 
 // NewReadSetUpload registers a new resource with the given unique name, arguments, and options.
@@ -257,8 +257,8 @@ func (o ReadSetUploadOutput) ContentDigest() pulumi.StringMapOutput {
 }
 
 // Delete the read set when the resource is destroyed or replaced (a changed file); by default it is kept.
-func (o ReadSetUploadOutput) DeleteReadSetOnDestroy() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.BoolPtrOutput { return v.DeleteReadSetOnDestroy }).(pulumi.BoolPtrOutput)
+func (o ReadSetUploadOutput) DeleteReadSetOnDestroy() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.BoolOutput { return v.DeleteReadSetOnDestroy }).(pulumi.BoolOutput)
 }
 
 // The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -272,38 +272,38 @@ func (o ReadSetUploadOutput) GeneratedFrom() pulumi.StringPtrOutput {
 }
 
 // The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-func (o ReadSetUploadOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.Name }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
 // Parts sent at once (default 4), all within the account's 10 parts a second.
-func (o ReadSetUploadOutput) ParallelParts() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntPtrOutput { return v.ParallelParts }).(pulumi.IntPtrOutput)
+func (o ReadSetUploadOutput) ParallelParts() pulumi.IntOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntOutput { return v.ParallelParts }).(pulumi.IntOutput)
 }
 
 // The parts the upload was made of (both files).
-func (o ReadSetUploadOutput) PartCount() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntPtrOutput { return v.PartCount }).(pulumi.IntPtrOutput)
+func (o ReadSetUploadOutput) PartCount() pulumi.IntOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntOutput { return v.PartCount }).(pulumi.IntOutput)
 }
 
 // Bytes per part (default 64 MiB, at most 100 MiB); each file is read as a stream, one part at a time.
-func (o ReadSetUploadOutput) PartSize() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntPtrOutput { return v.PartSize }).(pulumi.IntPtrOutput)
+func (o ReadSetUploadOutput) PartSize() pulumi.IntOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntOutput { return v.PartSize }).(pulumi.IntOutput)
 }
 
 // The parts this resource's last create sent; fewer than `partCount` when it resumed an upload that an interrupted run had begun.
-func (o ReadSetUploadOutput) PartsSent() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntPtrOutput { return v.PartsSent }).(pulumi.IntPtrOutput)
+func (o ReadSetUploadOutput) PartsSent() pulumi.IntOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntOutput { return v.PartsSent }).(pulumi.IntOutput)
 }
 
 // The read set's ARN.
-func (o ReadSetUploadOutput) ReadSetArn() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.ReadSetArn }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) ReadSetArn() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.ReadSetArn }).(pulumi.StringOutput)
 }
 
 // The read set made by the upload.
-func (o ReadSetUploadOutput) ReadSetId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.ReadSetId }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) ReadSetId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.ReadSetId }).(pulumi.StringOutput)
 }
 
 // The reference genome's ARN (needed for BAM and CRAM). Constraints: 1 to 127 characters, pattern `arn:.+`.
@@ -312,18 +312,18 @@ func (o ReadSetUploadOutput) ReferenceArn() pulumi.StringPtrOutput {
 }
 
 // The sample the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-func (o ReadSetUploadOutput) SampleId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.SampleId }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) SampleId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.SampleId }).(pulumi.StringOutput)
 }
 
 // The sequence store to upload into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-func (o ReadSetUploadOutput) SequenceStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.SequenceStoreId }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) SequenceStoreId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.SequenceStoreId }).(pulumi.StringOutput)
 }
 
 // The bytes uploaded (both files).
-func (o ReadSetUploadOutput) SizeBytes() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntPtrOutput { return v.SizeBytes }).(pulumi.IntPtrOutput)
+func (o ReadSetUploadOutput) SizeBytes() pulumi.IntOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.IntOutput { return v.SizeBytes }).(pulumi.IntOutput)
 }
 
 // The local file to upload (a path; FASTQ, BAM, CRAM or uBAM). Its content is the read set's identity: a changed file is a new read set.
@@ -337,13 +337,13 @@ func (o ReadSetUploadOutput) Source2() pulumi.StringPtrOutput {
 }
 
 // FASTQ, BAM, CRAM or UBAM.
-func (o ReadSetUploadOutput) SourceFileType() FileTypePtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) FileTypePtrOutput { return v.SourceFileType }).(FileTypePtrOutput)
+func (o ReadSetUploadOutput) SourceFileType() FileTypeOutput {
+	return o.ApplyT(func(v *ReadSetUpload) FileTypeOutput { return v.SourceFileType }).(FileTypeOutput)
 }
 
 // The read set's status (ACTIVE once processed; UPLOAD_FAILED).
-func (o ReadSetUploadOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
 // The service's message about the read set, if any.
@@ -352,8 +352,8 @@ func (o ReadSetUploadOutput) StatusMessage() pulumi.StringPtrOutput {
 }
 
 // The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-func (o ReadSetUploadOutput) SubjectId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.SubjectId }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) SubjectId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.SubjectId }).(pulumi.StringOutput)
 }
 
 // Tags of the read set (changed in place, with no new upload).
@@ -362,18 +362,18 @@ func (o ReadSetUploadOutput) Tags() pulumi.StringMapOutput {
 }
 
 // The multipart upload the read set was made from.
-func (o ReadSetUploadOutput) UploadId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringPtrOutput { return v.UploadId }).(pulumi.StringPtrOutput)
+func (o ReadSetUploadOutput) UploadId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.StringOutput { return v.UploadId }).(pulumi.StringOutput)
 }
 
 // Wait for the read set to be ACTIVE during `pulumi up` (else refresh reports).
-func (o ReadSetUploadOutput) Wait() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.BoolPtrOutput { return v.Wait }).(pulumi.BoolPtrOutput)
+func (o ReadSetUploadOutput) Wait() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.BoolOutput { return v.Wait }).(pulumi.BoolOutput)
 }
 
 // Seconds to wait for the upload and its processing (default 12 hours).
-func (o ReadSetUploadOutput) WaitTimeout() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *ReadSetUpload) pulumi.Float64PtrOutput { return v.WaitTimeout }).(pulumi.Float64PtrOutput)
+func (o ReadSetUploadOutput) WaitTimeout() pulumi.Float64Output {
+	return o.ApplyT(func(v *ReadSetUpload) pulumi.Float64Output { return v.WaitTimeout }).(pulumi.Float64Output)
 }
 
 func init() {

@@ -6,6 +6,9 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+/**
+ * Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
+ */
 export interface CohortImportSourceArgs {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -49,6 +52,9 @@ export interface CohortImportSourceArgs {
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
 
+/**
+ * 1 to 100 sources; each becomes one read set.
+ */
 export interface ReadSetImportJobSourceArgs {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -88,6 +94,28 @@ export interface ReadSetImportJobSourceArgs {
     subjectId: pulumi.Input<string>;
     /**
      * Tags of the read set; changing them updates the read set in place.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+
+/**
+ * The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+ */
+export interface ReferenceImportJobReferenceArgs {
+    /**
+     * The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    description?: pulumi.Input<string | undefined>;
+    /**
+     * The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    sourceFile: pulumi.Input<string>;
+    /**
+     * Tags of the reference.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }

@@ -30,7 +30,8 @@ def test_the_keys_are_the_documented_ones() -> None:
     assert RATE_CONFIG_KEY == "omics-resources:maxRequestsPerSecond"
     assert SLOT_CONFIG_KEYS == {"import": "omics-resources:maxConcurrentImportJobs",
                                 "activation": "omics-resources:maxConcurrentActivationJobs",
-                                "export": "omics-resources:maxConcurrentExportJobs"}
+                                "export": "omics-resources:maxConcurrentExportJobs",
+                                "reference": "omics-resources:maxConcurrentReferenceImportJobs"}
 
 
 @pytest.mark.parametrize("config", [{}, {RATE_CONFIG_KEY: None}, {RATE_CONFIG_KEY: "", IMPORT_SLOTS: ""}])

@@ -282,9 +282,12 @@ class CohortImportBehaviour(ResourceBehaviour):
             self.runtime.scheduler().api,
             store,
             cohort=cohort,
-            roles={str(props["role_arn"]), *old_roles},
+            # An update's window is short (since its newest job): every role's jobs are
+            # read, so a failed run's under a role the state never held are found.
+            roles=None if state.ledger.newest else {str(props["role_arn"]), *old_roles},
             since=window_start(state, now),
             known=set(state.jobs),
+            any_role_since=now - identity.ANY_ROLE_LOOKBACK,
         )
         if not jobs:
             return []

@@ -55,11 +55,13 @@ def describe(doc: str) -> str:
     )
 
 
-def _constraints(shape: Shape | None) -> str:
+def _constraints(shape: Shape | None, enums: bool = True) -> str:
     if shape is None or shape.type_name != "string":
         return ""
     meta = shape.metadata
     parts = []
+    if meta.get("enum") and not enums:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in meta["enum"]))
     low, high = meta.get("min"), meta.get("max")
     if low is not None and high is not None:
         parts.append(f"{low} to {high} characters")
@@ -81,9 +83,17 @@ class _Builder:
 
     def __init__(self) -> None:
         self.types: dict[str, Any] = {}
+        #: Whether enums are rendered as enum types (else as strings, their values described).
+        self.enums = True
 
-    def prop(self, prop: Prop, name: str) -> dict[str, Any]:
-        description = describe(prop.doc) + _constraints(prop.type.shape)
+    def prop(self, prop: Prop, name: str, enums: bool | None = None) -> dict[str, Any]:
+        if enums is not None:
+            self.enums, outer = enums, self.enums
+            try:
+                return self.prop(prop, name)
+            finally:
+                self.enums = outer
+        description = describe(prop.doc) + _constraints(prop.type.shape, self.enums)
         spec = self.type(prop.type, name, describe(prop.doc))
         if description.strip():
             spec["description"] = description.strip()
@@ -107,7 +117,8 @@ class _Builder:
         """``type_``'s spec; a named type (object, enum) is described by ``doc``, what the
         property that holds it first says."""
         shape = type_.shape
-        if type_.kind == "string" and shape is not None and shape.metadata.get("enum"):
+        enum = shape is not None and bool(shape.metadata.get("enum"))
+        if type_.kind == "string" and shape is not None and enum and self.enums:
             enum_name = token(shape.name)
             self.types.setdefault(enum_name, {"description": f"The values of `{shape.name}`."})
             self.types[enum_name].update(
@@ -151,14 +162,21 @@ def generate() -> dict[str, Any]:
     """The schema as a JSON-able dict."""
     builder = _Builder()
     resources: dict[str, Any] = {}
+    # What a function returns goes into a resource input as it is: no enum types in it
+    # (Pulumi YAML cannot assign an output's enum to an input's: "Cannot assign
+    # 'omics:index:FileType' to 'omics:index:FileType'"). The values stay in the
+    # description, and check enforces them at preview.
+    returned = {f.result_like for f in functions().values()}
     for type_name in BEHAVIOURS:
         found = behaviour(type_name)
         inputs, outputs = resource_type(found)
         input_props = {
-            camel(n): builder.prop(p, type_name + _pascal(n)) for n, p in inputs.props.items()
+            camel(n): builder.prop(p, type_name + _pascal(n), (type_name, n) not in returned)
+            for n, p in inputs.props.items()
         }
         output_props = {
-            camel(n): builder.prop(p, type_name + _pascal(n)) for n, p in outputs.props.items()
+            camel(n): builder.prop(p, type_name + _pascal(n), (type_name, n) not in returned)
+            for n, p in outputs.props.items()
         }
         resources[token(type_name)] = {
             "description": describe(found.summary),
@@ -175,7 +193,9 @@ def generate() -> dict[str, Any]:
             "description": describe(function.summary),
             "inputs": builder.signature(arguments, function.name),
             "outputs": {
-                "properties": {camel(n): builder.prop(p, like) for n, p in result.props.items()},
+                "properties": {
+                    camel(n): builder.prop(p, like, enums=False) for n, p in result.props.items()
+                },
                 "required": sorted(camel(n) for n in result.props),
             },
         }

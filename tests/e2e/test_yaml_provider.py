@@ -107,6 +107,7 @@ def test_plugin_found_on_path(make_stack: Callable[..., PulumiStack], world: Wor
     world.upload("S1.fq", "S2.fq", "S3.fq")
     plugins = recording_plugin(tmp_path / "on-path")
     program = YamlProgram(tmp_path / "program", plugins=None)
+    program.set_samples("S1", "S2", "S3")
     path = [str(plugins), str(TOOLS_BIN), str(REPO / ".venv" / "bin"), "/usr/bin", "/bin"]
     stack = yaml_stack(make_stack, world, program, extra_env={"PATH": ":".join(path)})
     stack.up()
@@ -218,3 +219,36 @@ def test_ctrl_c_ends_the_wait_at_once(make_stack: Callable[..., PulumiStack], wo
     assert process.returncode != 0
     assert "still IN_PROGRESS" in output or "still SUBMITTED" in output, output
     assert "run `pulumi up` again" in output, output
+
+
+def test_the_example_reads_its_sheet_with_fn_invoke(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl,
+    tmp_path: Path,
+) -> None:
+    """The example's sources as it declares them: `fn::invoke` of sourcesFromSampleSheet on
+    `../cohort.csv`, read by the provider from the program's folder. A bad row fails
+    preview with its line and column, before any HealthOmics call."""
+    world.upload("S1.fq", "S2.fq")
+    program = YamlProgram(tmp_path / "program")
+    assert "fn::invoke" in program.program["resources"]["cohort"]["properties"]["sources"]
+    program.program["resources"]["active"]["properties"]["readSetIds"] = [
+        '${cohort.readSetIds["S1"]}', '${cohort.readSetIds["S2"]}']
+    program.write()
+    header = "# two samples\nsample_id,subject_id,source_file_type,source1,name,tag:study\n"
+    row = "{0},{1},FASTQ,s3://" + BUCKET + "/{0}.fq,{0},yaml-demo\n"
+    sheet = tmp_path / "cohort.csv"
+    sheet.write_text(header + row.format("S1", "subject-1") + row.format("S2", ""))
+    stack = yaml_stack(make_stack, world, program)
+
+    calls = omics_calls(control)
+    preview = stack.preview()
+    assert preview.code != 0, preview.output
+    assert "cohort.csv: line 4 (sources[1]), column 'subject_id': is empty" in preview.output, (
+        preview.output)
+    assert omics_calls(control) == calls
+
+    sheet.write_text(header + row.format("S1", "subject-1") + row.format("S2", "subject-2"))
+    stack.up()
+    assert stack.outputs()["counts"]["imported"] == 2
+    assert stack.outputs()["statusCounts"] == {"ACTIVE": 2}
+    stack.preview("--expect-no-changes", check=True)

@@ -34,6 +34,7 @@ class World:
     store_id: str
     read_set_ids: list[str]
     local_fastq: str
+    reference_store_id: str
 
     @staticmethod
     def source(sample: str) -> dict[str, Any]:
@@ -57,6 +58,9 @@ EXAMPLES: dict[str, Callable[[World], dict[str, Any]]] = {
     "ReadSetUpload": lambda w: {"sequenceStoreId": w.store_id, "source1": w.local_fastq,
                                 "sourceFileType": "FASTQ", "subjectId": "subject-u1",
                                 "sampleId": "u1", "name": "u1"},
+    "ReferenceImportJob": lambda w: {"referenceStoreId": w.reference_store_id,
+                                     "roleArn": ROLE_ARN, "references": [
+                                         {"name": "ref1", "sourceFile": f"s3://{BUCKET}/ref1.fa"}]},
 }
 
 
@@ -82,7 +86,10 @@ def world(emulator_url: str, control: EmulatorControl, plugin: OmicsPlugin,
     control.archive(store, ids[:3])  # the last stays ACTIVE: exports read it
     local = tmp_path / "u1_R1.fastq"
     local.write_bytes(fastq("u1"))
-    return World(store, ids, str(local))
+    s3.put_object(Bucket=BUCKET, Key="ref1.fa", Body=b">chr1\nACGTACGTAC\n")
+    control.limits(rates={"sequenceStoreChanges": 20})
+    references = omics.create_reference_store(name=f"refs-{request.node.name[:40]}")["id"]
+    return World(store, ids, str(local), references)
 
 
 def test_every_type_has_example_inputs() -> None:

@@ -398,6 +398,7 @@ PULUMI_EXAMPLES = {
     "active_read_sets.py": {"cohort": "CohortImport", "cohort-active": "ActiveReadSets"},
     "read_set_export.py": {"cohort": "CohortImport", "cohort-active": "ActiveReadSets",
                            "cohort-share": "ReadSetExport"},
+    "read_set_upload.py": {"hg00096": "ReadSetUpload"},
     "reference_import_job.py": {"grch38": "ReferenceImportJob", "aligned": "CohortImport"},
 }
 #: Examples that are plain programs, run as they are.

@@ -101,6 +101,12 @@ OUTPUTS = (
         ),
     ),
     Output(
+        "s3_uris",
+        "Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its "
+        "files are below it), for tools that read S3.",
+        many="map",
+    ),
+    Output(
         "created_between",
         "The earliest and latest creation time of the read sets (narrows later lookups).",
         many="list",
@@ -320,13 +326,15 @@ class ActiveReadSetsBehaviour(ResourceBehaviour):
         window = Window.from_output(olds.get("created_between")) if same_store else None
         return reconciler.reconcile(desired, window)
 
-    @staticmethod
-    def _outputs(inputs: Mapping[str, Any], reconciled: Reconciled) -> Props:
+    def _outputs(self, inputs: Mapping[str, Any], reconciled: Reconciled) -> Props:
         outs = plain_inputs(inputs)
+        active = {i: i for i, s in reconciled.statuses.items() if s == limits.READ_SET_ACTIVE}
+        api = self.runtime.scheduler().api
         outs.update(
             read_set_statuses=reconciled.statuses,
             status_counts=counts(reconciled.statuses),
             activation_jobs=[_job_output(j) for j in reconciled.jobs],
+            s3_uris=api.read_set_s3_uris(str(inputs["sequence_store_id"]), active),
             created_between=reconciled.window.to_output() if reconciled.window else None,
         )
         return outs

@@ -166,7 +166,7 @@ class CohortImportBehaviour(ResourceBehaviour):
         mark_duplicates(state.samples, infos)
         settle(api, store, state)
         inputs = plain_inputs(props)
-        return Read(id_, state.outputs(inputs))
+        return Read(id_, self._outputs(state, inputs))
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         """Keep the read sets unless ``delete_read_sets_on_destroy``."""
@@ -182,6 +182,18 @@ class CohortImportBehaviour(ResourceBehaviour):
         if errors:
             raise ReadSetDeletionError(progress.resource, errors)
         progress.say(f"deleted {len(ids)} read set(s)")
+
+    def _outputs(self, state: CohortState, inputs: Mapping[str, Any]) -> Props:
+        """Every output, with each ACTIVE sample's ``s3_uris`` (no call per read set)."""
+        outs = state.outputs(inputs)
+        active = {
+            key: read_set_id
+            for key, read_set_id in outs["read_set_ids"].items()
+            if state.samples[key].status == limits.READ_SET_ACTIVE
+        }
+        store = str(inputs.get("sequence_store_id"))
+        outs["s3_uris"] = self.runtime.scheduler().api.read_set_s3_uris(store, active)
+        return outs
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -248,7 +260,7 @@ class CohortImportBehaviour(ResourceBehaviour):
             progress=progress,
         )
         state.ledger.record_sources(declared)
-        return state.outputs(props)
+        return self._outputs(state, props)
 
     def _take_in_earlier_jobs(
         self,
@@ -270,9 +282,12 @@ class CohortImportBehaviour(ResourceBehaviour):
             self.runtime.scheduler().api,
             store,
             cohort=cohort,
-            roles={str(props["role_arn"]), *old_roles},
+            # An update's window is short (since its newest job): every role's jobs are
+            # read, so a failed run's under a role the state never held are found.
+            roles=None if state.ledger.newest else {str(props["role_arn"]), *old_roles},
             since=window_start(state, now),
             known=set(state.jobs),
+            any_role_since=now - identity.ANY_ROLE_LOOKBACK,
         )
         if not jobs:
             return []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import botocore.exceptions
@@ -103,6 +103,17 @@ class CohortRun:
     cancel: threading.Event | None
     policy: Callable[[float], PollPolicy]
     sink: Sink | None = None
+    #: When this run stops waiting: one ``wait_timeout`` from its start for everything it
+    #: waits for (jobs an earlier run left running, then the new batches).
+    deadline: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock.monotonic() + self.wait_timeout
+
+    def remaining(self) -> float:
+        """Seconds left of this run's ``wait_timeout`` (a little, never none: a zero would
+        read as "not set")."""
+        return max(self.deadline - self.clock.monotonic(), 0.001)
 
     def run(self, batches: Mapping[str, Sequence[str]]) -> list[BatchResult]:
         """Import every batch (``batch id -> keys``): as many at once as there are job
@@ -150,7 +161,7 @@ class CohortRun:
         ``wait``; else only read them): their latest answers, and why the wait ended early
         (None when every job ended)."""
         progress = Progress(self.resource, "cohort", sink=self.sink)
-        deadline = self.clock.monotonic() + self.wait_timeout
+        deadline = self.deadline
         watcher = self.scheduler.watcher(BATCH_KIND.operations, self.store)
         seen: list[Props] = []
         for job in jobs:
@@ -187,7 +198,7 @@ class CohortRun:
             "sequence_store_id": self.store,
             "role_arn": self.role_arn,
             "sources": sources,
-            "wait_timeout": self.wait_timeout,
+            "wait_timeout": self.remaining(),
             # An earlier run's job with failed sources is always followed by a retry of
             # those sources; allow_partial only decides whether this run's failures fail it.
             "allow_partial": False,

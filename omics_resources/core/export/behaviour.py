@@ -127,7 +127,7 @@ OUTPUTS = (
             Output("status", "The job's status."),
             Output("read_set_ids", "The read sets it exported.", many="list"),
             Output("creation_time", "When it was created (ISO 8601)."),
-            Output("completion_time", "When it ended (ISO 8601), if it has."),
+            Output("completion_time", "When it ended (ISO 8601), if it has.", optional=True),
         ),
     ),
 )

@@ -172,6 +172,11 @@ class JobKind(ABC):
         """The inputs that would have started ``job`` (to adopt a job started elsewhere)."""
         return fields.from_api(self.fields, job)
 
+    def same_request(self, job: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
+        """Whether ``job`` (an earlier run's Get answer) was started with what ``request``
+        (a Start request) asks."""
+        return bool(_asked(self.inputs_from_job(job)) == _asked(self.inputs_from_job(request)))
+
     def own_problems(self, props: Mapping[str, Any]) -> list[Problem]:
         """Rules of the resource beyond the API's shapes."""
         return []
@@ -254,3 +259,14 @@ class JobKind(ABC):
 
     def delete(self, api: OmicsApi, props: Mapping[str, Any], progress: Progress) -> None:
         """Undo what can be undone when the resource is destroyed."""
+
+
+def _asked(value: Any) -> Any:
+    """``value`` without empty members (None, {}, []): a service may leave out of its
+    answer what a request sent empty, and that is not another request."""
+    if isinstance(value, Mapping):
+        kept = {k: _asked(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, {}, [])}
+    if isinstance(value, list):
+        return [_asked(v) for v in value]
+    return value

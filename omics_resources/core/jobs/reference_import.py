@@ -124,9 +124,9 @@ REFERENCE_OUTPUTS: tuple[Output, ...] = (
         many="list",
         members=(
             Output("status", "The reference's status in its job (FINISHED, FAILED ...)."),
-            Output("status_message", "The service's message about it, if any."),
-            Output("reference_id", "The imported reference's id, if any."),
-            Output("reference_arn", "The imported reference's ARN, if any."),
+            Output("status_message", "The service's message about it, if any.", optional=True),
+            Output("reference_id", "The imported reference's id, if any.", optional=True),
+            Output("reference_arn", "The imported reference's ARN, if any.", optional=True),
             Output("job_id", "The job that imported it (or tried it last)."),
         ),
         inputs=REFERENCE_FIELDS,

@@ -66,17 +66,6 @@ def token_taken(error: botocore.exceptions.ClientError) -> bool:
     return code in ("ValidationException", "ConflictException") and named
 
 
-def _asked(value: Any) -> Any:
-    """``value`` without empty members (None, {}, []): a service may leave out of its
-    answer what a request sent empty, and that is not another request."""
-    if isinstance(value, Mapping):
-        kept = {k: _asked(v) for k, v in value.items()}
-        return {k: v for k, v in kept.items() if v not in (None, {}, [])}
-    if isinstance(value, list):
-        return [_asked(v) for v in value]
-    return value
-
-
 def iso(value: Any) -> str | None:
     """A timestamp of the API as ISO 8601 (None stays None)."""
     if isinstance(value, datetime):
@@ -268,12 +257,15 @@ class JobRun:
             except botocore.exceptions.ClientError as error:
                 if user_token or not token_taken(error):
                     raise
-                passed_over += 1
-                self.progress.say(
-                    f"client token {token} was used by an earlier run for a different request "
-                    f"(its inputs differed); trying token generation {generation + 1}"
-                )
-                continue
+                taken = self.taken_by(request)
+                if taken is None:
+                    passed_over += 1
+                    self.progress.say(
+                        f"client token {token} was used by an earlier run for a different "
+                        f"request (its inputs differed); trying token generation {generation + 1}"
+                    )
+                    continue
+                started = taken
             job_id = started["id"]
             created = started.get("creationTime")
             # A job we just started is SUBMITTED and new; anything else is an earlier run's.
@@ -288,9 +280,7 @@ class JobRun:
                 read = self.api.get_job(
                     self.kind.operations, started[self.kind.operations.store], job_id
                 )
-                if _asked(self.kind.inputs_from_job(read)) != _asked(
-                    self.kind.inputs_from_job(request)
-                ):
+                if not self.same_request(read, request):
                     passed_over += 1
                     self.progress.say(
                         f"client token {token} started job {job_id} for a different request "
@@ -341,6 +331,15 @@ class JobRun:
             f"these inputs are spent ({passed_over} used by earlier requests for other inputs, "
             f"the rest by jobs that failed); set client_token to start over deliberately"
         )
+
+    def same_request(self, job: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
+        """Whether ``job`` (an earlier run's) was started with what ``request`` asks."""
+        return self.kind.same_request(job, request)
+
+    def taken_by(self, request: Mapping[str, Any]) -> Props | None:
+        """The earlier job whose request took this token, when it still does what
+        ``request`` asks (None: none such; the next generation is tried)."""
+        return None
 
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
         """The Start request of the next token generation, after ``job`` (an earlier run's,

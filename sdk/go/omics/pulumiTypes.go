@@ -177,8 +177,8 @@ type CohortImportSource struct {
 	Source1 string `pulumi:"source1"`
 	// The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
 	Source2 *string `pulumi:"source2"`
-	// FASTQ, BAM, CRAM or UBAM.
-	SourceFileType FileType `pulumi:"sourceFileType"`
+	// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+	SourceFileType string `pulumi:"sourceFileType"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	SubjectId string `pulumi:"subjectId"`
 	// Tags of the read set; changing them updates the read set in place.
@@ -212,8 +212,8 @@ type CohortImportSourceArgs struct {
 	Source1 pulumi.StringInput `pulumi:"source1"`
 	// The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
 	Source2 pulumi.StringPtrInput `pulumi:"source2"`
-	// FASTQ, BAM, CRAM or UBAM.
-	SourceFileType FileTypeInput `pulumi:"sourceFileType"`
+	// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+	SourceFileType pulumi.StringInput `pulumi:"sourceFileType"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	SubjectId pulumi.StringInput `pulumi:"subjectId"`
 	// Tags of the read set; changing them updates the read set in place.
@@ -307,9 +307,9 @@ func (o CohortImportSourceOutput) Source2() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CohortImportSource) *string { return v.Source2 }).(pulumi.StringPtrOutput)
 }
 
-// FASTQ, BAM, CRAM or UBAM.
-func (o CohortImportSourceOutput) SourceFileType() FileTypeOutput {
-	return o.ApplyT(func(v CohortImportSource) FileType { return v.SourceFileType }).(FileTypeOutput)
+// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+func (o CohortImportSourceOutput) SourceFileType() pulumi.StringOutput {
+	return o.ApplyT(func(v CohortImportSource) string { return v.SourceFileType }).(pulumi.StringOutput)
 }
 
 // The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -405,7 +405,7 @@ func (o ReadSetActivationJobSourceArrayOutput) Index(i pulumi.IntInput) ReadSetA
 // Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ReadSetExportExportJob struct {
 	// When it ended (ISO 8601), if it has.
-	CompletionTime string `pulumi:"completionTime"`
+	CompletionTime *string `pulumi:"completionTime"`
 	// When it was created (ISO 8601).
 	CreationTime string `pulumi:"creationTime"`
 	// The job's id.
@@ -432,8 +432,8 @@ func (o ReadSetExportExportJobOutput) ToReadSetExportExportJobOutputWithContext(
 }
 
 // When it ended (ISO 8601), if it has.
-func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringOutput {
-	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.CompletionTime }).(pulumi.StringOutput)
+func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.CompletionTime }).(pulumi.StringPtrOutput)
 }
 
 // When it was created (ISO 8601).
@@ -933,13 +933,13 @@ type ReferenceImportJobResult struct {
 	// The job that imported it (or tried it last).
 	JobId string `pulumi:"jobId"`
 	// The imported reference's ARN, if any.
-	ReferenceArn string `pulumi:"referenceArn"`
+	ReferenceArn *string `pulumi:"referenceArn"`
 	// The imported reference's id, if any.
-	ReferenceId string `pulumi:"referenceId"`
+	ReferenceId *string `pulumi:"referenceId"`
 	// The reference's status in its job (FINISHED, FAILED ...).
 	Status string `pulumi:"status"`
 	// The service's message about it, if any.
-	StatusMessage string `pulumi:"statusMessage"`
+	StatusMessage *string `pulumi:"statusMessage"`
 }
 
 // Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
@@ -963,13 +963,13 @@ func (o ReferenceImportJobResultOutput) JobId() pulumi.StringOutput {
 }
 
 // The imported reference's ARN, if any.
-func (o ReferenceImportJobResultOutput) ReferenceArn() pulumi.StringOutput {
-	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.ReferenceArn }).(pulumi.StringOutput)
+func (o ReferenceImportJobResultOutput) ReferenceArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.ReferenceArn }).(pulumi.StringPtrOutput)
 }
 
 // The imported reference's id, if any.
-func (o ReferenceImportJobResultOutput) ReferenceId() pulumi.StringOutput {
-	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.ReferenceId }).(pulumi.StringOutput)
+func (o ReferenceImportJobResultOutput) ReferenceId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.ReferenceId }).(pulumi.StringPtrOutput)
 }
 
 // The reference's status in its job (FINISHED, FAILED ...).
@@ -978,8 +978,8 @@ func (o ReferenceImportJobResultOutput) Status() pulumi.StringOutput {
 }
 
 // The service's message about it, if any.
-func (o ReferenceImportJobResultOutput) StatusMessage() pulumi.StringOutput {
-	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.StatusMessage }).(pulumi.StringOutput)
+func (o ReferenceImportJobResultOutput) StatusMessage() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.StatusMessage }).(pulumi.StringPtrOutput)
 }
 
 type ReferenceImportJobResultArrayOutput struct{ *pulumi.OutputState }

@@ -39,9 +39,9 @@ export interface CohortImportSourceArgs {
      */
     source2?: pulumi.Input<string | undefined>;
     /**
-     * FASTQ, BAM, CRAM or UBAM.
+     * FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
      */
-    sourceFileType: pulumi.Input<enums.FileType>;
+    sourceFileType: pulumi.Input<string>;
     /**
      * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */

@@ -91,9 +91,9 @@ export interface CohortImportSource {
      */
     source2?: string;
     /**
-     * FASTQ, BAM, CRAM or UBAM.
+     * FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
      */
-    sourceFileType: enums.FileType;
+    sourceFileType: string;
     /**
      * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -129,7 +129,7 @@ export interface ReadSetExportExportJob {
     /**
      * When it ended (ISO 8601), if it has.
      */
-    completionTime: string;
+    completionTime?: string;
     /**
      * When it was created (ISO 8601).
      */
@@ -247,11 +247,11 @@ export interface ReferenceImportJobResult {
     /**
      * The imported reference's ARN, if any.
      */
-    referenceArn: string;
+    referenceArn?: string;
     /**
      * The imported reference's id, if any.
      */
-    referenceId: string;
+    referenceId?: string;
     /**
      * The reference's status in its job (FINISHED, FAILED ...).
      */
@@ -259,6 +259,6 @@ export interface ReferenceImportJobResult {
     /**
      * The service's message about it, if any.
      */
-    statusMessage: string;
+    statusMessage?: string;
 }
 

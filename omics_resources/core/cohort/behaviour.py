@@ -33,6 +33,7 @@ import botocore.exceptions
 from omics_resources.core import fields, limits
 from omics_resources.core.account import aws
 from omics_resources.core.cohort import identity
+from omics_resources.core.cohort.adoption import adopt
 from omics_resources.core.cohort.batching import plan_batches
 from omics_resources.core.cohort.declaration import declared_sources, problems_of
 from omics_resources.core.cohort.discovery import absorb, find_jobs, window_start
@@ -145,7 +146,11 @@ class CohortImportBehaviour(ResourceBehaviour):
         return self._converge(resource_name(news, id_), news, state, roles)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
-        """Each read set's status (ListReadSets pages) and each pending sample's job."""
+        """Each read set's status (ListReadSets pages) and each pending sample's job; with
+        no state (``pulumi import``), the cohort rebuilt from the store (see adoption)."""
+        if LEDGER_OUTPUT not in props:
+            adopted = adopt(self.runtime.scheduler().api, id_, props.get(SCOPE_PROPERTY))
+            return Read(id_, adopted) if adopted is not None else Read(None, {})
         try:
             state = CohortState.of(props)
         except ValueError:

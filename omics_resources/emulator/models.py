@@ -253,9 +253,8 @@ class OmicsBackend(ExportOperations, UploadOperations, ReferenceOperations):
         check_import_request(sources)
 
         def build(starts: float) -> list[JobSource]:
-            # Ids of read sets to come: those of jobs still running (an ended job's are
-            # read sets by now, or never will be). Not every job's: a Start would cost
-            # time in proportion to every source ever imported.
+            # Ids of read sets to come: those of running jobs (an ended job's are read sets
+            # by now, or never will be); every job's would cost a Start per source ever.
             taken = {
                 s.read_set_id
                 for j in self.jobs.values()
@@ -276,6 +275,7 @@ class OmicsBackend(ExportOperations, UploadOperations, ReferenceOperations):
                 durations=self.durations,
                 new_read_set_id=new_read_set_id,
                 etag_family=self.store(sequenceStoreId).etag_algorithm_family,
+                reference_exists=self.reference_exists,
             )
 
         with self.lock:

@@ -68,6 +68,10 @@ export class ActiveReadSets extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly readSetStatuses: pulumi.Output<{[key: string]: string}>;
     /**
+     * Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its files are below it), for tools that read S3.
+     */
+    declare public /*out*/ readonly s3Uris: pulumi.Output<{[key: string]: string}>;
+    /**
      * The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
     declare public readonly sequenceStoreId: pulumi.Output<string>;
@@ -109,6 +113,7 @@ export class ActiveReadSets extends pulumi.CustomResource {
             resourceInputs["activationJobs"] = undefined /*out*/;
             resourceInputs["createdBetween"] = undefined /*out*/;
             resourceInputs["readSetStatuses"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["statusCounts"] = undefined /*out*/;
         } else {
             resourceInputs["activationJobs"] = undefined /*out*/;
@@ -116,6 +121,7 @@ export class ActiveReadSets extends pulumi.CustomResource {
             resourceInputs["createdBetween"] = undefined /*out*/;
             resourceInputs["readSetIds"] = undefined /*out*/;
             resourceInputs["readSetStatuses"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["sequenceStoreId"] = undefined /*out*/;
             resourceInputs["statusCounts"] = undefined /*out*/;
             resourceInputs["wait"] = undefined /*out*/;

@@ -76,6 +76,10 @@ export class CohortImport extends pulumi.CustomResource {
      */
     declare public readonly roleArn: pulumi.Output<string>;
     /**
+     * Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder under the store's S3 access point (its files are below it).
+     */
+    declare public /*out*/ readonly s3Uris: pulumi.Output<{[key: string]: string}>;
+    /**
      * Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
      */
     declare public /*out*/ readonly samples: pulumi.Output<{[key: string]: outputs.CohortImportSample}>;
@@ -123,6 +127,7 @@ export class CohortImport extends pulumi.CustomResource {
             resourceInputs["counts"] = undefined /*out*/;
             resourceInputs["jobs"] = undefined /*out*/;
             resourceInputs["readSetIds"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["samples"] = undefined /*out*/;
         } else {
             resourceInputs["allowPartial"] = undefined /*out*/;
@@ -132,6 +137,7 @@ export class CohortImport extends pulumi.CustomResource {
             resourceInputs["jobs"] = undefined /*out*/;
             resourceInputs["readSetIds"] = undefined /*out*/;
             resourceInputs["roleArn"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["samples"] = undefined /*out*/;
             resourceInputs["sequenceStoreId"] = undefined /*out*/;
             resourceInputs["wait"] = undefined /*out*/;

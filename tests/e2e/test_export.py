@@ -1,5 +1,6 @@
 """ReadSetExport from Pulumi YAML through the `omics` provider and the real CLI, against the
-emulator with the service's limits on: a cohort imported and exported in one `up`; an
+emulator with the service's limits on: in one `up`, a reference imported
+(ReferenceImportJob), a cohort of CRAM rows aligned to it, and the cohort exported; an
 exported object deleted out of band; `pulumi refresh` names it; the next `up` exports only
 its read set (Starts and their sources counted in the emulator's request log)."""
 
@@ -9,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness.yaml_program import YamlProgram, source
-from tests.e2e.conftest import World
+from tests.e2e.conftest import BUCKET, World
+from tests.e2e.test_reference_import import reference_world
 from tests.e2e.test_yaml_provider import yaml_stack
 from tests.support.emulator_control import EmulatorControl
 from tests.support.pulumi_cli import PulumiStack
@@ -30,13 +32,17 @@ def test_yaml_export_drift_refresh_and_repair_of_only_the_missing(
     tmp_path: Path,
 ) -> None:
     samples = ["S1", "S2", "S3"]
-    world.upload(*(f"{s}.fq" for s in samples))
+    references = reference_world(world, control, *samples)
     world.s3.create_bucket(Bucket=OUT)
     program = YamlProgram(tmp_path / "program")
+    cram = {"sourceFileType": "CRAM", "referenceArn": '${genome.referenceArns["GRCh38"]}'}
     program.replace_resources({
+        "genome": {"type": "omics:index:ReferenceImportJob", "properties": {
+            "referenceStoreId": references, "roleArn": "${roleArn}", "references": [
+                {"name": "GRCh38", "sourceFile": f"s3://{BUCKET}/genome.fa"}]}},
         "cohort": {"type": "omics:index:CohortImport", "properties": {
             "sequenceStoreId": "${sequenceStoreId}", "roleArn": "${roleArn}",
-            "sources": [source(s) for s in samples]}},
+            "sources": [source(s, **cram, source1=f"s3://{BUCKET}/{s}.cram") for s in samples]}},
         "share": {"type": "omics:index:ReadSetExport", "properties": {
             "sequenceStoreId": "${sequenceStoreId}", "roleArn": "${roleArn}",
             "destination": f"s3://{OUT}/share/",
@@ -48,8 +54,14 @@ def test_yaml_export_drift_refresh_and_repair_of_only_the_missing(
     outputs = stack.outputs()
     ids = [outputs["readSetIds"][s] for s in samples]
     assert exported(world, control) == [ids]
-    assert outputs["objectUris"] == {i: [f"s3://{OUT}/share/{i}/{s}.fq"]
+    assert outputs["objectUris"] == {i: [f"s3://{OUT}/share/{i}/{s}.cram"]
                                      for i, s in zip(ids, samples, strict=True)}
+
+    body = world.s3.get_object(Bucket=OUT, Key=f"share/{ids[0]}/S1.cram")["Body"].read()
+    assert body == b"CRAM\x03\x00S1"  # the read set's stored bytes
+    meta = world.omics.get_read_set_metadata(sequenceStoreId=world.store, id=ids[0])
+    [genome] = world.omics.list_references(referenceStoreId=references)["references"]
+    assert meta["referenceArn"] == genome["arn"]  # from the ReferenceImportJob, not typed
 
     gone = outputs["objectUris"][ids[1]][0]
     world.s3.delete_object(Bucket=OUT, Key=gone.removeprefix(f"s3://{OUT}/"))

@@ -252,3 +252,68 @@ def test_the_example_reads_its_sheet_with_fn_invoke(
     assert stack.outputs()["counts"]["imported"] == 2
     assert stack.outputs()["statusCounts"] == {"ACTIVE": 2}
     stack.preview("--expect-no-changes", check=True)
+
+
+def test_import_adopts_a_cohort_and_up_starts_nothing(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl,
+    tmp_path: Path,
+) -> None:
+    """A cohort whose state is gone, adopted from its store by its id (the identity tag's
+    hash): its samples, read sets and sources come back from its jobs, the code `pulumi
+    import` writes runs with no change, and `up` with the same sources starts no job."""
+    world.upload("S1.fq", "S2.fq", "S3.fq")
+    program = YamlProgram(tmp_path / "program")
+    program.set_samples("S1", "S2", "S3")
+    program.replace_resources({"cohort": program.resources["cohort"]},
+                              {"readSetIds": "${cohort.readSetIds}"})
+    stack = yaml_stack(make_stack, world, program)
+    stack.up()
+    [job] = control.new_jobs(START)
+    [created] = stack.resources("CohortImport")
+    stack.run("state", "delete", created["urn"], "--yes", "--stack", stack.name, check=True)
+
+    code = tmp_path / "imported.yaml"
+    stack.run("import", COHORT, "cohort", created["id"], "--yes", "--out", str(code),
+              "--stack", stack.name, check=True)
+    [adopted] = stack.resources("CohortImport")
+    assert adopted["outputs"]["readSetIds"] == created["outputs"]["readSetIds"]
+    assert adopted["outputs"]["counts"]["imported"] == 3
+    assert [s["name"] for s in adopted["inputs"]["sources"]] == ["S1", "S2", "S3"]
+    assert adopted["inputs"]["sources"][0]["tags"] == {"study": "yaml-demo"}
+
+    up = stack.up()
+    assert control.new_jobs(START) == [job], up.output
+    stack.preview("--expect-no-changes", check=True)
+    # The declaration `pulumi import` wrote, in the program: nothing to do either.
+    generated = code.read_text()
+    assert "type: omics:CohortImport" in generated, generated
+    program.replace_resources(yaml.safe_load(generated)["resources"], {})
+    stack.preview("--expect-no-changes", check=True)
+    assert control.new_jobs(START) == [job]
+
+
+def test_import_adopts_active_read_sets_by_store_and_ids(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl,
+    tmp_path: Path,
+) -> None:
+    """An ActiveReadSets whose state is gone, adopted by its store and read sets: their
+    statuses read, and the code `pulumi import` writes previews with no change."""
+    world.upload("S1.fq", "S2.fq")
+    program = YamlProgram(tmp_path / "program")
+    program.set_samples("S1", "S2")
+    stack = yaml_stack(make_stack, world, program)
+    stack.up()
+    ids = [stack.outputs()["readSetIds"][s] for s in ("S1", "S2")]
+    [active] = stack.resources("ActiveReadSets")
+    stack.run("state", "delete", active["urn"], "--yes", "--stack", stack.name, check=True)
+
+    code = tmp_path / "imported.yaml"
+    stack.run("import", "omics:index:ActiveReadSets", "adopted", f"{world.store}/{','.join(ids)}",
+              "--yes", "--out", str(code), "--stack", stack.name, check=True)
+    [adopted] = stack.resources("ActiveReadSets")
+    assert adopted["inputs"]["readSetIds"] == ids
+    assert adopted["outputs"]["readSetStatuses"] == dict.fromkeys(ids, "ACTIVE")
+    generated = yaml.safe_load(code.read_text())["resources"]
+    assert generated["adopted"]["type"] == "omics:ActiveReadSets", generated
+    program.replace_resources({"cohort": program.resources["cohort"], **generated}, {})
+    stack.preview("--expect-no-changes", check=True)

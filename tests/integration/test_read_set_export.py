@@ -5,6 +5,9 @@ archived read sets refused by name, destroy that deletes only when asked."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from typing import Any
 
 from pulumi.runtime.proto import provider_pb2
@@ -13,7 +16,7 @@ from harness.clients import ROLE_ARN
 from harness.read_sets import import_read_sets
 from omics_resources import ReadSetExportProvider
 from tests.support.emulator_control import EmulatorControl
-from tests.support.provider_server import Failure, Resource
+from tests.support.provider_server import Failure, ProviderServer, Resource
 from tests.support.scenario import BUCKET, Scenario
 
 START = "StartReadSetExportJob"
@@ -21,9 +24,10 @@ SOME, NONE = provider_pb2.DiffResponse.DIFF_SOME, provider_pb2.DiffResponse.DIFF
 OUT = "omics-it-exports"
 
 
-def export(scenario: Scenario, name: str = "share") -> Resource:
+def export(scenario: Scenario, name: str = "share",
+           server: ProviderServer | None = None) -> Resource:
     scope = {"project": "omics-it", "stack": scenario.stack, "resource_name": name}
-    return Resource(scenario.server, ReadSetExportProvider(), name, "ReadSetExport",
+    return Resource(server or scenario.server, ReadSetExportProvider(), name, "ReadSetExport",
                     extra={"scope": scope})
 
 
@@ -77,17 +81,30 @@ def test_export_drift_and_a_repair_of_only_the_missing(
     assert listed["KeyCount"] == 120
 
 
-def test_a_rerun_of_an_interrupted_create_starts_no_second_job(
-        scenario: Scenario, control: EmulatorControl) -> None:
+def test_a_rerun_after_the_provider_was_killed_starts_no_second_job(
+        scenario: Scenario, control: EmulatorControl, own_server: ProviderServer,
+        provider_env: dict[str, str], emulator_url: str) -> None:
     ids = read_sets(scenario, 3)
     control.durations(importSeconds=3)
-    props = inputs(scenario, ids)
-    # The first create is cut off (timed out on our side) while its job runs.
-    cut = export(scenario).create(scenario.checked(export(scenario), props), timeout=1.5)
-    assert isinstance(cut, Failure)
-    _, outs = scenario.create(export(scenario), props)
-    assert len(control.new_jobs(START)) == 1, scenario.server.output
-    assert sorted(outs["object_uris"]) == sorted(ids)
+    props = scenario.checked(export(scenario), inputs(scenario, ids))
+    # The first create's provider is killed (SIGKILL) while its job runs: nothing in state.
+    first = threading.Thread(target=export(scenario, server=own_server).create, args=(props,),
+                             daemon=True)
+    first.start()
+    scenario.eventually(lambda: control.new_jobs(START), bool)
+    os.kill(own_server.pid, signal.SIGKILL)
+    first.join(timeout=30)
+    again = ProviderServer(env=provider_env)
+    try:
+        again.configure({"aws:region": "us-east-1", "omics-resources:endpoint": emulator_url})
+        answer = export(scenario, server=again).create(props)
+        assert not isinstance(answer, Failure), answer
+        assert len(control.new_jobs(START)) == 1, again.output
+        assert sorted(answer[1]["object_uris"]) == sorted(ids)
+        assert any("reattached to the job an earlier run started" in line
+                   for line in again.output), again.output
+    finally:
+        again.stop()
 
 
 def test_archived_read_sets_fail_by_name_and_delete_objects_deletes(

@@ -102,6 +102,7 @@ class OmicsApi:
         self._answered = False
         self._silent_since: float | None = None
         self._gates: dict[str, QuotaGate] = {}
+        self._store_uris: dict[str, str | None] = {}
 
     def quota_gate(self, start_operation: str) -> QuotaGate:
         """The line of this process's Starts of one job kind, shared by every create that
@@ -290,6 +291,35 @@ class OmicsApi:
         return ReadSetInfo(
             status=str(meta.get("status")), arn=meta.get("arn"), etag=meta.get("etag")
         )
+
+    def read_set_s3_uris(self, store: str, read_sets: Mapping[str, str]) -> dict[str, str]:
+        """Where each read set of ``read_sets`` (key -> id; the caller passes those it knows
+        ACTIVE) is readable through S3: its folder under the store's access point,
+        ``<store s3Uri>readSet/<id>/`` (its files, as GetReadSetMetadata names them, are
+        below it). One GetSequenceStore per store and process, no call per read set; empty
+        when the store has no S3 access (or we may not read it)."""
+        if not read_sets:
+            return {}
+        with self._lock:
+            known = store in self._store_uris
+        if not known:
+            try:
+                answer = self.call("GetSequenceStore", id=store)
+                uri = (answer.get("s3Access") or {}).get("s3Uri")
+            except botocore.exceptions.ClientError as error:
+                if aws.error_code(error) not in (
+                    limits.ACCESS_DENIED_ERROR_CODE,
+                    limits.NOT_FOUND_ERROR_CODE,
+                ):
+                    raise
+                uri = None
+            with self._lock:
+                self._store_uris[store] = str(uri) if uri else None
+        root = self._store_uris[store]
+        if root is None:
+            return {}
+        root = root if root.endswith("/") else f"{root}/"
+        return {key: f"{root}readSet/{read_set_id}/" for key, read_set_id in read_sets.items()}
 
     # -- is anybody there -------------------------------------------------------------------
 

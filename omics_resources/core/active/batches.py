@@ -37,7 +37,7 @@ from omics_resources.core.jobs.activation_job import ActivationKind
 from omics_resources.core.jobs.run import JobRun
 from omics_resources.core.progress import Progress, Sink
 from omics_resources.core.service_model import operation_model
-from omics_resources.core.tokens import TokenSeed
+from omics_resources.core.tokens import batch_seed
 from omics_resources.core.watch.polling import (
     Clock,
     PollCancelledError,
@@ -316,10 +316,6 @@ class Reconciler:
             "wait_timeout": desired.wait_timeout,
             "allow_partial": desired.allow_partial,
         }
-        request = kind.request(props)
-        seed_request = dict(request)
-        if self.previous_jobs:
-            seed_request["previousJobs"] = sorted(self.previous_jobs)
         return _BatchRun(
             kind,
             props,
@@ -328,12 +324,7 @@ class Reconciler:
             cancel=self.cancel,
             policy=self.policy,
             progress=Progress(self.resource, kind.noun, sink=self.sink),
-            seed=TokenSeed(
-                project=str(self.scope.get("project", "")),
-                stack=str(self.scope.get("stack", "")),
-                resource_name=str(self.scope.get("resource_name", "")),
-                request=seed_request,
-            ),
+            seed=batch_seed(self.scope, kind.request(props), self.previous_jobs),
             window=window,
         )
 

@@ -101,6 +101,12 @@ OUTPUTS = (
         ),
     ),
     Output(
+        "s3_uris",
+        "Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its "
+        "files are below it), for tools that read S3.",
+        many="map",
+    ),
+    Output(
         "created_between",
         "The earliest and latest creation time of the read sets (narrows later lookups).",
         many="list",
@@ -240,12 +246,15 @@ class ActiveReadSetsBehaviour(ResourceBehaviour):
         return self._outputs(news, self._reconcile(news, olds=olds))
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
-        """Every read set's status now, and the status of jobs still running."""
+        """Every read set's status now, and the status of jobs still running; with no state
+        (``pulumi import``), the store and read sets that ``id_`` names
+        (``<sequenceStoreId>/<readSetId>,<readSetId>...``) at the defaults."""
         store, ids = props.get("sequence_store_id"), props.get("read_set_ids")
         if not isinstance(store, str) or not isinstance(ids, list):
-            raise OmicsResourceError(
-                f"{id_}: ActiveReadSets is read from its own state; it cannot be adopted by id "
-                "(declare it with its read_set_ids instead)"
+            store, ids = _import_id(id_)
+            props = with_defaults(
+                fields.settings(ACTIVE_FIELDS),
+                {**props, "sequence_store_id": store, "read_set_ids": ids},
             )
         api = self.runtime.scheduler().api
         window = Window.from_output(props.get("created_between"))
@@ -320,16 +329,30 @@ class ActiveReadSetsBehaviour(ResourceBehaviour):
         window = Window.from_output(olds.get("created_between")) if same_store else None
         return reconciler.reconcile(desired, window)
 
-    @staticmethod
-    def _outputs(inputs: Mapping[str, Any], reconciled: Reconciled) -> Props:
+    def _outputs(self, inputs: Mapping[str, Any], reconciled: Reconciled) -> Props:
         outs = plain_inputs(inputs)
+        active = {i: i for i, s in reconciled.statuses.items() if s == limits.READ_SET_ACTIVE}
+        api = self.runtime.scheduler().api
         outs.update(
             read_set_statuses=reconciled.statuses,
             status_counts=counts(reconciled.statuses),
             activation_jobs=[_job_output(j) for j in reconciled.jobs],
+            s3_uris=api.read_set_s3_uris(str(inputs["sequence_store_id"]), active),
             created_between=reconciled.window.to_output() if reconciled.window else None,
         )
         return outs
+
+
+def _import_id(id_: str) -> tuple[str, list[str]]:
+    """The store and the read sets of an import id, ``<sequenceStoreId>/<id>,<id>...``."""
+    store, _, listed = id_.partition("/")
+    ids = [i for i in listed.split(",") if i]
+    if not store.isdigit() or not ids or not all(i.isdigit() for i in ids):
+        raise OmicsResourceError(
+            f"{id_}: an ActiveReadSets is imported by its store and read sets, "
+            "<sequenceStoreId>/<readSetId>,<readSetId>... (e.g. 1234567890/1111111111,2222222222)"
+        )
+    return store, ids
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -63,17 +63,16 @@ def find_jobs(
     *,
     cohort: str,
     roles: Collection[str] | None,
-    since: datetime,
+    since: datetime | None,
     known: Collection[str],
     any_role_since: datetime | None = None,
 ) -> list[Props]:
-    """This cohort's jobs in ``store`` created since ``since`` and not in ``known``: their
-    Get answers, oldest first. Only jobs run with one of ``roles`` (None: any) are read, or
-    created since ``any_role_since``."""
+    """This cohort's jobs in ``store`` created since ``since`` (None: ever, as ``pulumi
+    import`` reads them) and not in ``known``: their Get answers, oldest first. Only jobs
+    run with one of ``roles`` (None: any) are read, or created since ``any_role_since``."""
     found: list[Props] = []
-    pages = api.pages(
-        BATCH_KIND.operations.list, sequenceStoreId=store, filter={"createdAfter": since}
-    )
+    window = {"filter": {"createdAfter": since}} if since is not None else {}
+    pages = api.pages(BATCH_KIND.operations.list, sequenceStoreId=store, **window)
     for page in pages:
         for item in page:
             if item.get("id") in known or not _role_read(item, roles, any_role_since):

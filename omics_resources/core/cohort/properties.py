@@ -104,6 +104,12 @@ OUTPUTS: Final = (
             ),
         ),
     ),
+    Output(
+        "s3_uris",
+        "Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder "
+        "under the store's S3 access point (its files are below it).",
+        many="map",
+    ),
     Output("jobs", "Import job id -> its status.", many="map"),
     Output(
         "counts",

@@ -26,7 +26,8 @@ from omics_resources.core.errors import InvalidInputError, OmicsResourceError
 from omics_resources.core.export.kind import EXPORT_JOB_MAX_READ_SETS, ExportKind
 from omics_resources.core.export.objects import Destination, missing_objects
 from omics_resources.core.export.run import Exporter, ExportRequest, batches
-from omics_resources.core.fields import Change, Field, Output
+from omics_resources.core.fields import Change, Field, Output, documented
+from omics_resources.core.jobs.kind import COMMON_FIELDS
 from omics_resources.core.jobs.run import iso
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
@@ -79,18 +80,12 @@ EXPORT_FIELDS: tuple[Field, ...] = (
         change=Change.UPDATE,
         doc="The read sets to export, any number, each listed once and ACTIVE.",
     ),
-    Field(
-        "wait_timeout",
-        change=Change.SETTING,
-        setting=SettingRule(float, float(limits.DEFAULT_WAIT_TIMEOUT_SECONDS), positive=True),
-        doc="Seconds to wait for the export jobs (default 12 hours); the jobs go on after it.",
-    ),
-    Field(
-        "allow_partial",
-        change=Change.SETTING,
-        setting=SettingRule(bool, False),
-        doc="Leave out read sets that are not ACTIVE and accept jobs COMPLETED_WITH_FAILURES, "
-        "instead of failing.",
+    *documented(
+        [f for f in COMMON_FIELDS if f.name in ("wait_timeout", "allow_partial")],
+        wait_timeout="Seconds to wait for the export jobs (default 12 hours); the jobs go on "
+        "after it.",
+        allow_partial="Leave out read sets that are not ACTIVE and accept jobs "
+        "COMPLETED_WITH_FAILURES, instead of failing.",
     ),
     Field(
         "delete_objects",

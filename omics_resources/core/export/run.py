@@ -24,7 +24,7 @@ from omics_resources.core.errors import OmicsResourceError
 from omics_resources.core.export.kind import EXPORT_JOB_MAX_READ_SETS, ExportKind
 from omics_resources.core.jobs.run import JobRun
 from omics_resources.core.progress import Progress, Sink
-from omics_resources.core.tokens import TokenSeed
+from omics_resources.core.tokens import batch_seed
 from omics_resources.core.watch.polling import Clock, PollPolicy
 
 __all__ = ["ExportRequest", "Exporter", "batches"]
@@ -107,9 +107,6 @@ class Exporter:
             "wait_timeout": request.wait_timeout,
             "allow_partial": request.allow_partial,
         }
-        seed_request = kind.request(props)
-        if self.previous_jobs:
-            seed_request["previousJobs"] = sorted(self.previous_jobs)
         return _BatchRun(
             kind,
             props,
@@ -118,12 +115,7 @@ class Exporter:
             cancel=self.cancel,
             policy=self.policy,
             progress=Progress(self.resource, kind.noun, sink=self.sink),
-            seed=TokenSeed(
-                project=str(self.scope.get("project", "")),
-                stack=str(self.scope.get("stack", "")),
-                resource_name=str(self.scope.get("resource_name", "")),
-                request=seed_request,
-            ),
+            seed=batch_seed(self.scope, kind.request(props), self.previous_jobs),
         )
 
     def _raise(self, errors: list[BaseException]) -> None:

@@ -26,6 +26,8 @@ type ActiveReadSets struct {
 	ReadSetIds pulumi.StringArrayOutput `pulumi:"readSetIds"`
 	// Each read set's status (ACTIVE, ACTIVATING, ARCHIVED, DELETED ...) at the last create, update or refresh.
 	ReadSetStatuses pulumi.StringMapOutput `pulumi:"readSetStatuses"`
+	// Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its files are below it), for tools that read S3.
+	S3Uris pulumi.StringMapOutput `pulumi:"s3Uris"`
 	// The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
 	SequenceStoreId pulumi.StringOutput `pulumi:"sequenceStoreId"`
 	// How many read sets are in each status.
@@ -183,6 +185,11 @@ func (o ActiveReadSetsOutput) ReadSetIds() pulumi.StringArrayOutput {
 // Each read set's status (ACTIVE, ACTIVATING, ARCHIVED, DELETED ...) at the last create, update or refresh.
 func (o ActiveReadSetsOutput) ReadSetStatuses() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *ActiveReadSets) pulumi.StringMapOutput { return v.ReadSetStatuses }).(pulumi.StringMapOutput)
+}
+
+// Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its files are below it), for tools that read S3.
+func (o ActiveReadSetsOutput) S3Uris() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ActiveReadSets) pulumi.StringMapOutput { return v.S3Uris }).(pulumi.StringMapOutput)
 }
 
 // The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.

@@ -30,6 +30,8 @@ type CohortImport struct {
 	ReadSetIds pulumi.StringMapOutput `pulumi:"readSetIds"`
 	// A service role HealthOmics assumes to read the sources; a change applies to new jobs. Constraints: 20 to 2048 characters, pattern `arn:.*`.
 	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
+	// Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder under the store's S3 access point (its files are below it).
+	S3Uris pulumi.StringMapOutput `pulumi:"s3Uris"`
 	// Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
 	Samples CohortImportSampleMapOutput `pulumi:"samples"`
 	// The sequence store to import into (10 to 36 digits); a change replaces the cohort. Constraints: 10 to 36 characters, pattern `[0-9]+`.
@@ -218,6 +220,11 @@ func (o CohortImportOutput) ReadSetIds() pulumi.StringMapOutput {
 // A service role HealthOmics assumes to read the sources; a change applies to new jobs. Constraints: 20 to 2048 characters, pattern `arn:.*`.
 func (o CohortImportOutput) RoleArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *CohortImport) pulumi.StringOutput { return v.RoleArn }).(pulumi.StringOutput)
+}
+
+// Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder under the store's S3 access point (its files are below it).
+func (o CohortImportOutput) S3Uris() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.StringMapOutput { return v.S3Uris }).(pulumi.StringMapOutput)
 }
 
 // Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).

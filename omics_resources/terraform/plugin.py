@@ -2,8 +2,8 @@
 
 The go-plugin handshake: the CLI sets a magic cookie (a provider run by hand says what it
 is instead of waiting for calls that never come), the protocol versions it speaks and its
-certificate; the provider serves gRPC on a free loopback port, with mutual TLS when a
-certificate was given, and prints ``1|6|tcp|127.0.0.1:PORT|grpc|CERT`` on stdout. gRPC's
+certificate; the provider serves gRPC on a free loopback port, with TLS when a
+certificate was given (see :func:`serve` for why one way only), and prints ``1|6|tcp|127.0.0.1:PORT|grpc|CERT`` on stdout. gRPC's
 default 4 MiB message cap is raised: a cohort of 20,000 sources is a plan of some 5 MiB
 and more. The CLI stops the process with go-plugin's ``GRPCController.Shutdown`` (or
 kills it). Ctrl-C reaches the process group, so SIGINT is ignored here: the CLI sends
@@ -18,11 +18,13 @@ import sys
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import grpc
 
 from omics_resources.core import limits
+from omics_resources.terraform import mirror
 from omics_resources.terraform.certs import ServerCertificate
 from omics_resources.terraform.proto import tfplugin6_pb2_grpc as rpc
 from omics_resources.terraform.provider import OmicsTerraformProvider
@@ -71,11 +73,10 @@ def serve(
     client_cert = environ.get("PLUGIN_CLIENT_CERT", "")
     if client_cert:
         mine = ServerCertificate.make()
-        credentials = grpc.ssl_server_credentials(
-            [(mine.key_pem, mine.cert_pem)],
-            root_certificates=client_cert.encode(),
-            require_client_auth=True,
-        )
+        # The client's certificate is not asked for: go-plugin makes it on P-521, which
+        # the BoringSSL inside grpcio does not verify (no client certificate would come
+        # and the handshake would fail). The CLI still checks ours; the port is loopback.
+        credentials = grpc.ssl_server_credentials([(mine.key_pem, mine.cert_pem)])
         port = server.add_secure_port("127.0.0.1:0", credentials)
         line = f"1|{_PROTOCOL}|tcp|127.0.0.1:{port}|grpc|{mine.handshake}"
     else:
@@ -85,13 +86,19 @@ def serve(
     return server, line
 
 
-def main() -> int:
-    """Serve until the CLI shuts the plugin down."""
+def main(argv: list[str] | None = None) -> int:
+    """Serve until the CLI shuts the plugin down; ``mirror DIR`` lays out a filesystem
+    mirror of this installation (:mod:`~omics_resources.terraform.mirror`)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["mirror"] and len(args) == 2:
+        print(f"wrote {mirror.lay_out(Path(args[1]))} (source {mirror.SOURCE})")
+        return 0
     name, value = MAGIC_COOKIE
     if os.environ.get(name) != value:
         print(
-            "This is a Terraform/OpenTofu provider plugin: the CLI runs it "
-            "(see docs/terraform.md). It is not meant to be run by hand.",
+            "This is a Terraform/OpenTofu provider plugin: the CLI runs it (see "
+            "docs/terraform.md). `terraform-provider-omics mirror DIR` lays out a "
+            "filesystem mirror for `tofu init`.",
             file=sys.stderr,
         )
         return 1
@@ -106,7 +113,10 @@ def main() -> int:
     stop.wait()
     provider.cancelled.set()
     server.stop(grace=1).wait()
-    return 0
+    sys.stderr.flush()
+    # The CLI kills a plugin that has not exited 2 s after Shutdown: no waiting for the
+    # interpreter to join worker threads.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -231,7 +231,7 @@ class OmicsTerraformProvider(rpc.ProviderServicer):
                 core.delete(str(prior[ID]), core_props(schema, prior, request.planned_private))
                 response.new_state.CopyFrom(_dynamic(None, schema))
                 return response
-            props = core_props(schema, planned)
+            props = core_props(schema, planned, unknowns=False)
             if prior is None:
                 created = core.create(props)
                 id_, outputs = created.id, created.outputs

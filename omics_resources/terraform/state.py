@@ -44,11 +44,17 @@ def known(value: Any) -> Any:
 
 
 def core_props(
-    schema: ResourceSchema, value: Mapping[str, Any] | None, private: bytes = b""
+    schema: ResourceSchema,
+    value: Mapping[str, Any] | None,
+    private: bytes = b"",
+    *,
+    unknowns: bool = True,
 ) -> Props:
-    """The core's props of a Terraform object (and the private data kept with it)."""
+    """The core's props of a Terraform object (and the private data kept with it);
+    ``unknowns`` False leaves out what a plan left unknown (the computed attributes)."""
     props: Props = json.loads(private) if private else {}
-    props.update(known({k: v for k, v in (value or {}).items() if k not in (ID, NAME)}))
+    given = {k: v for k, v in (value or {}).items() if k not in (ID, NAME)}
+    props.update(given if unknowns else known(given))
     props[SCOPE_PROPERTY] = scope(schema, value)
     return props
 
@@ -63,11 +69,11 @@ def _merge(planned: Any, outputs: Any, type_: Type, given: Prop | None, keep_nul
         and given_items is not None
         and items.kind == "object"
     ):
-        rows = outputs if isinstance(outputs, list) and len(outputs) == len(planned) else None
-        return [
-            _object(p, rows[i] if rows is not None else UNKNOWN, items, given_items, keep_null)
-            for i, p in enumerate(planned)
-        ]
+        if isinstance(outputs, list) and len(outputs) == len(planned):
+            rows = outputs
+        else:  # the outputs have no such list: a plan's results are unknown, a read's none
+            rows = [UNKNOWN if is_unknown(outputs) else None] * len(planned)
+        return [_object(p, rows[i], items, given_items, keep_null) for i, p in enumerate(planned)]
     return planned
 
 

@@ -59,6 +59,8 @@ class TofuWorkspace:
     directory: Path
     endpoint: str
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Every command run, in order (a test checks what they all printed).
+    runs: list[TofuRun] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -100,14 +102,18 @@ class TofuWorkspace:
             text = content if isinstance(content, str) else json.dumps(content)
             (self.directory / name.replace("__", ".")).write_text(text)
 
-    def run(self, *args: str, check: bool = False, timeout: float = 600) -> TofuRun:
-        """``tofu ARGS -no-color`` in the directory (``check``: fail unless it exits 0)."""
+    def run(self, *args: str, check: bool = False, timeout: float = 600,
+            extra_log: bool = False) -> TofuRun:
+        """``tofu ARGS -no-color`` in the directory (``check``: fail unless it exits 0;
+        ``extra_log``: the providers' log at level INFO on stderr)."""
         command = [tofu_executable(), *args]
         if args and args[0] in ("init", "plan", "apply", "destroy", "import", "refresh"):
             command.append("-no-color")
-        done = subprocess.run(command, cwd=self.directory, env=self.env, capture_output=True,
+        env = {**self.env, **({"TF_LOG_PROVIDER": "INFO"} if extra_log else {})}
+        done = subprocess.run(command, cwd=self.directory, env=env, capture_output=True,
                               text=True, timeout=timeout, check=False)
         run = TofuRun(list(args), done.returncode, done.stdout, done.stderr)
+        self.runs.append(run)
         if check and run.code != 0:
             raise AssertionError(str(run))
         return run

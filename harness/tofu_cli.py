@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from harness.pulumi_cli import FAKE_CREDENTIALS, REPO
-from omics_resources.terraform.mirror import SOURCE
 
-__all__ = ["SOURCE", "TofuRun", "TofuWorkspace", "tofu_executable"]
+__all__ = ["TofuRun", "TofuWorkspace", "tofu_executable"]
 
 TOOLS_BIN = REPO / ".tools" / "tofu" / "bin"
 PLUGIN = REPO / ".venv" / "bin" / "terraform-provider-omics"
+CLI_CONFIG = REPO / "examples" / "terraform" / "omics.tfrc"
+MIRROR_PLACEHOLDER = "/opt/omics-mirror"
 
 
 def tofu_executable() -> str:
@@ -66,11 +67,9 @@ class TofuWorkspace:
         self.directory.mkdir(parents=True, exist_ok=True)
         mirror = self.directory / "mirror"
         subprocess.run([str(PLUGIN), "mirror", str(mirror)], check=True, capture_output=True)
-        self.cli_config.write_text(
-            "provider_installation {\n"
-            f'  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n'
-            "}\n"
-        )
+        # The docs' CLI configuration, with this mirror's path.
+        text = CLI_CONFIG.read_text().replace(MIRROR_PLACEHOLDER, str(mirror))
+        self.cli_config.write_text(text)
 
     @property
     def cli_config(self) -> Path:
@@ -89,23 +88,33 @@ class TofuWorkspace:
         env.update(self.extra_env)
         return env
 
-    def write(self, main_tf: str, **files: Any) -> None:
-        """The configuration: ``main.tf`` with the provider block prepended, and other
-        files (a dict or list is written as JSON)."""
-        header = (
-            'terraform {\n  required_providers {\n'
-            f'    omics = {{ source = "{SOURCE}" }}\n  }}\n}}\n\n'
-            f'provider "omics" {{\n  region   = "us-east-1"\n  endpoint = "{self.endpoint}"\n}}\n\n'
-        )
-        (self.directory / "main.tf").write_text(header + main_tf)
+    def use(self, configuration: Path) -> None:
+        """Copy a configuration's ``.tf`` files in (an example of the docs)."""
+        for path in configuration.glob("*.tf"):
+            shutil.copy(path, self.directory / path.name)
+
+    def write(self, **files: Any) -> None:
+        """Files of the configuration, by name with ``__`` for a dot (``samples__csv``);
+        a dict or list is written as JSON."""
         for name, content in files.items():
             text = content if isinstance(content, str) else json.dumps(content)
             (self.directory / name.replace("__", ".")).write_text(text)
+
+    def variables(self, **values: str) -> None:
+        """``terraform.tfvars``: these values, and the endpoint (the emulator)."""
+        lines = [f"{k} = {json.dumps(v)}" for k, v in {"endpoint": self.endpoint, **values}.items()]
+        self.write(terraform__tfvars="\n".join(lines) + "\n")
 
     def run(self, *args: str, check: bool = False, timeout: float = 600,
             extra_log: bool = False) -> TofuRun:
         """``tofu ARGS -no-color`` in the directory (``check``: fail unless it exits 0;
         ``extra_log``: the providers' log at level INFO on stderr)."""
+        return self.command(["tofu", *args], check=check, timeout=timeout, extra_log=extra_log)
+
+    def command(self, words: list[str], *, check: bool = False, timeout: float = 600,
+                extra_log: bool = False) -> TofuRun:
+        """A command line as the docs write it: ``tofu`` is the pinned binary."""
+        args = words[1:]
         command = [tofu_executable(), *args]
         if args and args[0] in ("init", "plan", "apply", "destroy", "import", "refresh"):
             command.append("-no-color")

@@ -44,16 +44,14 @@ def problem(found: Problem, *, prefix: str = "") -> pb.Diagnostic:
     return pb.Diagnostic(
         severity=pb.Diagnostic.ERROR,
         summary=f"{path}: {renamed(found.reason)}",
-        detail=renamed(found.reason),
         attribute=attribute_path(path),
     )
 
 
 def error(message: str, *, path: str = "") -> pb.Diagnostic:
     """An error about the whole resource (or at ``path``): the first line as summary."""
-    text = renamed(message)
-    summary, _, _rest = text.partition("\n")
-    diagnostic = pb.Diagnostic(severity=pb.Diagnostic.ERROR, summary=summary, detail=text)
+    summary, _, rest = renamed(message).partition("\n")
+    diagnostic = pb.Diagnostic(severity=pb.Diagnostic.ERROR, summary=summary, detail=rest)
     if path:
         diagnostic.attribute.CopyFrom(attribute_path(path))
     return diagnostic

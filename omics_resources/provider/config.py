@@ -18,6 +18,7 @@ __all__ = ["CONFIG_DOCS", "PACKAGE", "config_getter", "config_key_renames"]
 #: The package's name: resource types are ``omics:index:<Type>``, config keys ``omics:<key>``.
 PACKAGE = "omics"
 
+
 def _name(core_key: str) -> str:
     return core_key.partition(":")[2]
 

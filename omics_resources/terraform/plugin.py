@@ -2,12 +2,13 @@
 
 The go-plugin handshake: the CLI sets a magic cookie (a provider run by hand says what it
 is instead of waiting for calls that never come), the protocol versions it speaks and its
-certificate; the provider serves gRPC on a free loopback port, with TLS when a
-certificate was given (see :func:`serve` for why one way only), and prints ``1|6|tcp|127.0.0.1:PORT|grpc|CERT`` on stdout. gRPC's
-default 4 MiB message cap is raised: a cohort of 20,000 sources is a plan of some 5 MiB
-and more. The CLI stops the process with go-plugin's ``GRPCController.Shutdown`` (or
-kills it). Ctrl-C reaches the process group, so SIGINT is ignored here: the CLI sends
-``StopProvider`` for it, which ends the waits with the core's resume message.
+certificate; the provider serves gRPC on a free loopback port, with TLS when a certificate
+was given (docs/terraform.md says why one way only), and prints
+``1|6|tcp|127.0.0.1:PORT|grpc|CERT`` on stdout. gRPC's default 4 MiB message cap is
+raised: a cohort of 20,000 sources is a plan of some 5 MiB and more. The CLI stops the
+process with go-plugin's ``GRPCController.Shutdown`` (or kills it). Ctrl-C reaches the
+process group, so SIGINT is ignored here: the CLI sends ``StopProvider`` for it, which
+ends the waits with the core's resume message.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ _PROTOCOL = "6"
 def _controller(stop: threading.Event) -> grpc.GenericRpcHandler:
     """go-plugin's ``plugin.GRPCController``: ``Shutdown`` (an empty message) ends serving."""
 
-    def shutdown(request: bytes, context: Any) -> bytes:
+    def shutdown(_request: bytes, _context: Any) -> bytes:
         stop.set()
         return b""
 

@@ -65,7 +65,7 @@ def _dynamic(value: dict[str, Any] | None, schema: ResourceSchema) -> pb.Dynamic
     return pb.DynamicValue(msgpack=cty.encode(value, schema.state))
 
 
-class OmicsTerraformProvider(rpc.ProviderServicer):
+class OmicsTerraformProvider(rpc.ProviderServicer):  # type: ignore[misc]
     """Serves every resource type of the core registry; ``clock``, ``policy`` and
     ``scheduler`` are injection points for tests."""
 
@@ -103,6 +103,7 @@ class OmicsTerraformProvider(rpc.ProviderServicer):
         found = resource_schemas().get(type_name)
         if found is None:
             context.abort(grpc.StatusCode.NOT_FOUND, f"no resource type {type_name!r}")
+            raise KeyError(type_name)  # abort raises; this says so to the type checker
         return found
 
     # -- provider -------------------------------------------------------------------------
@@ -241,6 +242,7 @@ class OmicsTerraformProvider(rpc.ProviderServicer):
                 outputs = core.update(id_, olds, props)
         except PartialCreateError as error:
             # Recorded, with the error: Terraform taints a create (see the module).
+            assert planned is not None
             id_, outputs = error.resource_id, error.outputs
             response.diagnostics.append(diagnostics.error(str(error)))
         except USER_ERRORS as error:

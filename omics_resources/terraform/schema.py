@@ -31,8 +31,8 @@ __all__ = [
     "ID",
     "NAME",
     "ResourceSchema",
-    "config_type",
     "config_key",
+    "config_type",
     "provider_schema",
     "resource_schemas",
     "terraform_name",
@@ -91,7 +91,9 @@ class ResourceSchema:
     def block(self) -> pb.Schema.Block:
         """The resource's block: every attribute, flagged from the tables."""
         return pb.Schema.Block(
-            attributes=[_attribute(n, p, self.inputs.props.get(n)) for n, p in self.state.props.items()],
+            attributes=[
+                _attribute(n, p, self.inputs.props.get(n)) for n, p in self.state.props.items()
+            ],
             description=describe(self.behaviour.summary),
             description_kind=pb.StringKind.PLAIN,
         )

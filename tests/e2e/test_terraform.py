@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -183,7 +182,11 @@ def test_a_20000_source_cohort_plans_through_the_cli(
     workspace: TofuWorkspace, world: World, control: EmulatorControl
 ) -> None:
     samples = [f"big{i:05d}" for i in range(20_000)]
-    workspace.write(samples__csv=sheet(world, *samples, upload=False))
+    # Without the sensitive tag on every row: the CLI's own handling of 20,000 marked
+    # values takes minutes (docs/terraform.md, "Limits").
+    main_tf = (EXAMPLE / "main.tf").read_text()
+    workspace.write(main__tf=main_tf.replace("    tags             = { study = var.study_tag }\n", ""),
+                    samples__csv=sheet(world, *samples, upload=False))
     tofu(workspace, "init", check=True)
     before = calls(control)
     plan = tofu(workspace, "plan", "-out=big.plan", check=True)

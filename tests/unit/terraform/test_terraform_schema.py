@@ -13,8 +13,8 @@ import pytest
 
 from omics_resources.core import registry
 from omics_resources.terraform import schema
-from omics_resources.terraform.provider import OmicsTerraformProvider
 from omics_resources.terraform.proto import tfplugin6_pb2 as pb
+from omics_resources.terraform.provider import OmicsTerraformProvider
 
 
 def attributes(block: pb.Schema.Block) -> dict[str, pb.Schema.Attribute]:

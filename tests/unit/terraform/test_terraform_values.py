@@ -41,7 +41,7 @@ def test_unknown_values_travel_as_extension_zero() -> None:
 
 def test_a_dynamic_attribute_is_a_type_and_value_pair() -> None:
     wire = cty.encode({"rate": {"importJobs": 10}}, OBJECT)
-    type_json, value = msgpack.unpackb(wire)["rate"]
+    type_json, _ = msgpack.unpackb(wire)["rate"]
     assert json.loads(type_json) == ["object", {"importJobs": "number"}]
     assert cty.decode(wire, b"", OBJECT)["rate"] == {"importJobs": 10}
 

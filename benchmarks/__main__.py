@@ -14,7 +14,8 @@ samples in one `CohortImport` (:mod:`benchmarks.cohort`), read sets kept active
 (:mod:`benchmarks.active`), the cohort through a YAML program vs the Python dynamic
 resource (:mod:`benchmarks.languages`), waves of jobs through the scheduler alone on fake
 time (:mod:`benchmarks.waves`), and the threads and CPU time of a cohort of 1,000 batches
-waiting (:mod:`benchmarks.waits`), and a biobank-sized cohort (:mod:`benchmarks.scale`).
+waiting (:mod:`benchmarks.waits`), a biobank-sized cohort (:mod:`benchmarks.scale`), and
+the provider's memory while a ``ReadSetUpload`` sends a 2 GiB file (:mod:`benchmarks.upload`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from benchmarks import (
     scale,
     service_limits,
     two_stacks,
+    upload,
     waits,
     waves,
 )
@@ -102,7 +104,8 @@ def main() -> int:
         return 0
     sizes = ["--smoke"] if args.smoke else []
     return (cohort.main(sizes) or active.main(sizes) or languages.main(sizes)
-            or waves.main(sizes) or waits.main(sizes) or scale.main(sizes))
+            or waves.main(sizes) or waits.main(sizes) or scale.main(sizes)
+            or upload.main(sizes))
 
 
 if __name__ == "__main__":

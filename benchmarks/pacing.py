@@ -1,5 +1,5 @@
 """Two callers that always have a call to make share one 5-per-second budget for ten minutes:
-our adaptive pacing (AIMD, :mod:`omics_resources.core.aimd`) against botocore's adaptive
+our adaptive pacing (AIMD, :mod:`omics_resources.core.account.aimd`) against botocore's adaptive
 retry mode (its CUBIC rate estimator and token bucket, as shipped) behind the same fixed
 pace. Fake time, no HTTP: the budget is the emulator's own bucket (``Limits``), each caller
 a discrete-event loop around the real limiter objects.
@@ -27,7 +27,7 @@ from botocore.retries import adaptive, bucket, standard, throttling
 
 from benchmarks.report import table
 from omics_resources.core import limits
-from omics_resources.core.ratelimit import RateLimiter, TokenBucket
+from omics_resources.core.account.ratelimit import RateLimiter, TokenBucket
 from omics_resources.core.service_model import operation_model
 from omics_resources.emulator.exceptions import ThrottlingException
 from omics_resources.emulator.limits import Limits

@@ -16,10 +16,10 @@ from typing import Any
 
 from harness.clients import ROLE_ARN, aws_client
 from omics_resources.core import limits
-from omics_resources.core.api import JobOperations, OmicsApi
-from omics_resources.core.polling import PollState, wait_proportional
-from omics_resources.core.ratelimit import RateLimiter
-from omics_resources.core.scheduler import Watcher
+from omics_resources.core.account.api import JobOperations, OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter
+from omics_resources.core.account.scheduler import Watcher
+from omics_resources.core.watch.polling import PollState, wait_proportional
 
 OPERATIONS = JobOperations(
     start="StartReadSetImportJob", get="GetReadSetImportJob", list="ListReadSetImportJobs"

@@ -36,14 +36,15 @@ def _child(url: str, store: str, batches: int) -> None:
     """A cohort create of ``batches`` one-sample batches; prints CPU and wall as JSON."""
     import resource  # noqa: PLC0415 - the child's own measure
 
-    from omics_resources.core import aws, limits  # noqa: PLC0415 - the code under test
-    from omics_resources.core.cohort.run import CohortRun  # noqa: PLC0415
-    from omics_resources.core.cohort.state import Declared  # noqa: PLC0415
-    from omics_resources.core.polling import SystemClock, default_policy  # noqa: PLC0415
-    from omics_resources.core.scheduling_config import (  # noqa: PLC0415
+    from omics_resources.core import limits  # noqa: PLC0415 - the code under test
+    from omics_resources.core.account import aws  # noqa: PLC0415
+    from omics_resources.core.account.scheduling_config import (  # noqa: PLC0415
         SchedulingSettings,
         shared_scheduler,
     )
+    from omics_resources.core.cohort.run import CohortRun  # noqa: PLC0415
+    from omics_resources.core.cohort.state import Declared  # noqa: PLC0415
+    from omics_resources.core.watch.polling import SystemClock, default_policy  # noqa: PLC0415
     from omics_resources.dynamic.cancellation import ENGINE_CANCELLED  # noqa: PLC0415
 
     sources = [

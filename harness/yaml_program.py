@@ -45,6 +45,8 @@ class YamlProgram:
     def __init__(self, directory: Path, plugins: Path | None = REPO / "bin") -> None:
         self.directory = directory
         self.program: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
+        # The sources tests write (:func:`source`) name their files by the stack's bucket.
+        self.program["config"].setdefault("bucket", {"type": "string"})
         if plugins is None:
             del self.program["plugins"]
         else:

@@ -49,6 +49,22 @@ if TYPE_CHECKING:
         ReadSetImportJobProvider,
         ReadSetImportSourceArgs,
     )
+    from omics_resources.dynamic.read_set_export import (
+        ReadSetExport,
+        ReadSetExportArgs,
+        ReadSetExportProvider,
+    )
+    from omics_resources.dynamic.read_set_upload import (
+        ReadSetUpload,
+        ReadSetUploadArgs,
+        ReadSetUploadProvider,
+    )
+    from omics_resources.dynamic.reference_import_job import (
+        ReferenceImportJob,
+        ReferenceImportJobArgs,
+        ReferenceImportJobProvider,
+        ReferenceSourceArgs,
+    )
     from omics_resources.dynamic.sources import (
         sources_from_fastq_pairs,
         sources_from_manifest,
@@ -73,10 +89,20 @@ __all__ = [
     "ReadSetActivationJobArgs",
     "ReadSetActivationJobProvider",
     "ReadSetDeletionError",
+    "ReadSetExport",
+    "ReadSetExportArgs",
+    "ReadSetExportProvider",
     "ReadSetImportJob",
     "ReadSetImportJobArgs",
     "ReadSetImportJobProvider",
     "ReadSetImportSourceArgs",
+    "ReadSetUpload",
+    "ReadSetUploadArgs",
+    "ReadSetUploadProvider",
+    "ReferenceImportJob",
+    "ReferenceImportJobArgs",
+    "ReferenceImportJobProvider",
+    "ReferenceSourceArgs",
     "SourceFileError",
     "pair_fastq_uris",
     "sources_from_fastq_pairs",
@@ -108,10 +134,20 @@ _HOME = {
     "ReadSetActivationJob": "dynamic.activation_job",
     "ReadSetActivationJobArgs": "dynamic.activation_job",
     "ReadSetActivationJobProvider": "dynamic.activation_job",
+    "ReadSetExport": "dynamic.read_set_export",
+    "ReadSetExportArgs": "dynamic.read_set_export",
+    "ReadSetExportProvider": "dynamic.read_set_export",
     "ReadSetImportJob": "dynamic.import_job",
     "ReadSetImportJobArgs": "dynamic.import_job",
     "ReadSetImportJobProvider": "dynamic.import_job",
     "ReadSetImportSourceArgs": "dynamic.import_job",
+    "ReadSetUpload": "dynamic.read_set_upload",
+    "ReadSetUploadArgs": "dynamic.read_set_upload",
+    "ReadSetUploadProvider": "dynamic.read_set_upload",
+    "ReferenceImportJob": "dynamic.reference_import_job",
+    "ReferenceImportJobArgs": "dynamic.reference_import_job",
+    "ReferenceImportJobProvider": "dynamic.reference_import_job",
+    "ReferenceSourceArgs": "dynamic.reference_import_job",
 }
 
 

@@ -68,7 +68,9 @@ class Output:
     """One output besides the inputs, described for users and for front-ends that type
     their properties (a schema): ``kind`` is ``string``, ``number``, ``integer``,
     ``boolean``, ``object`` (with ``members``) or ``any``; ``many`` is ``list``, ``map``
-    (keys are data: sample keys, read-set ids) or None for one value."""
+    (keys are data: sample keys, read-set ids) or None for one value. Every output is set
+    (not null) once a create has returned, unless ``optional``: a typed language reads the
+    others without a check for undefined."""
 
     name: str
     doc: str
@@ -77,6 +79,8 @@ class Output:
     members: tuple[Output, ...] = ()
     #: Input fields each object also holds, as declared (a source's inputs beside its result).
     inputs: tuple[Field, ...] = ()
+    #: May be null or absent (a message, an end time, a read set not imported yet).
+    optional: bool = False
 
 
 def replaced(outputs: Sequence[Output], *changed: Output) -> tuple[Output, ...]:

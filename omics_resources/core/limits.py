@@ -15,8 +15,11 @@ from omics_resources.core.service_model import job_outcomes, operation_model
 # What a job's status means, read from botocore's waiters (both kinds share the enum and
 # the meanings): success, failure, or keep waiting.
 JOB_OUTCOMES: Final = job_outcomes("GetReadSetImportJob")
-if job_outcomes("GetReadSetActivationJob") != JOB_OUTCOMES:  # pragma: no cover - botocore
-    raise ImportError("botocore's omics waiters now give the two job kinds different meanings")
+if any(  # pragma: no cover - botocore
+    job_outcomes(get) != JOB_OUTCOMES
+    for get in ("GetReadSetActivationJob", "GetReadSetExportJob", "GetReferenceImportJob")
+):
+    raise ImportError("botocore's omics waiters now give the job kinds different meanings")
 JOB_SUBMITTED: Final = "SUBMITTED"
 TERMINAL_JOB_STATUSES: Final = JOB_OUTCOMES.terminal
 #: The one failure a user may accept (``allow_partial``): some sources failed, the rest are
@@ -66,7 +69,7 @@ FIRST_POLL_SECONDS: Final = 1.0
 POLL_BACKOFF_MULTIPLIER: Final = 2.0
 MAX_POLL_INTERVAL_SECONDS: Final = 30.0
 POLL_JITTER_FRACTION: Final = 0.25
-# Starts of a kind while the service's job quota is full (core/quota_gate.py): the first in
+# Starts of a kind while the service's job quota is full (core/account/quota_gate.py): the first in
 # line tries again when one of our jobs ends, else after max(QUOTA_PROBE_MIN_SECONDS,
 # QUOTA_PROBE_FRACTION x the time the quota has been full), at most QUOTA_PROBE_MAX_SECONDS,
 # drawn at random from half to all of it. Another caller's job that ends after t seconds of
@@ -86,7 +89,7 @@ WATCH_MAX_INTERVAL_SECONDS: Final = 300.0
 WATCH_SHARED_FLOOR_SECONDS: Final = 1.0
 # While a store's jobs are due to end (predicted from its jobs that ended: jobs of like size
 # end together), it is polled this often, so a freed slot's next job starts about this long
-# after the end (see core/watch_pace.py).
+# after the end (see core/watch/pace.py).
 WATCH_CLOSE_SECONDS: Final = 0.5
 # How long to keep trying an endpoint that has never answered (connection refused, DNS,
 # timeouts) before failing with its address: a typo should not wait for wait_timeout.
@@ -163,16 +166,42 @@ RATE_BUDGETS: Final = (
         frozenset({"GetReadSetActivationJob", "ListReadSetActivationJobs"}),
         5.0,
     ),
+    RateBudget(
+        "exportJobs",
+        frozenset({"StartReadSetExportJob", "GetReadSetExportJob", "ListReadSetExportJobs"}),
+        5.0,
+    ),
     RateBudget("readSets", frozenset({"GetReadSetMetadata", "ListReadSets"}), 5.0),
     RateBudget("tags", frozenset({"TagResource", "UntagResource", "ListTagsForResource"}), 5.0),
     RateBudget("batchDelete", frozenset({"BatchDeleteReadSet"}), 1.0),
     RateBudget("sequenceStores", frozenset({"GetSequenceStore", "ListSequenceStores"}), 5.0),
+    # Direct upload: Create, Complete and Abort 1 a second each (not adjustable), parts 10.
+    RateBudget("uploadCreates", frozenset({"CreateMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadCompletes", frozenset({"CompleteMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadAborts", frozenset({"AbortMultipartReadSetUpload"}), 1.0),
+    RateBudget("uploadParts", frozenset({"UploadReadSetPart"}), 10.0),
+    RateBudget(
+        "uploadLists",
+        frozenset({"ListMultipartReadSetUploads", "ListReadSetUploadParts"}),
+        5.0,
+    ),
+    RateBudget(
+        "referenceImportJobs",
+        frozenset({"StartReferenceImportJob", "GetReferenceImportJob", "ListReferenceImportJobs"}),
+        5.0,
+    ),
+    RateBudget(
+        "references", frozenset({"GetReferenceMetadata", "ListReferences", "DeleteReference"}), 5.0
+    ),
 )
 
 #: Our jobs of each kind running at once, by default. HealthOmics' service quotas
 #: "Storage - Maximum concurrent sequence or reference store import jobs" and "... read set
-#: activation jobs" (see docs/emulator.md for their source); stack config can change them.
-DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10}
+#: activation jobs" (see docs/emulator.md for their source), and "... read set export jobs"
+#: (assumed the same); stack config can change them. A reference store imports one job at a
+#: time (StartReferenceImportJob's API page): one reference import of the stack runs at
+#: once, the others queue.
+DEFAULT_JOB_SLOTS: Final = {"import": 10, "activation": 10, "export": 10, "reference": 1}
 
 # gRPC workers of the provider process: our provider host's pool, and the stock
 # dynamic-provider server's once widened (it starts with 4, and a waiting create holds one).

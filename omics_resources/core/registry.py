@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib
 
+from omics_resources.core.functions import Function
 from omics_resources.core.resource import ResourceBehaviour
 
-__all__ = ["BEHAVIOURS", "behaviour"]
+__all__ = ["BEHAVIOURS", "FUNCTION_TABLES", "behaviour", "functions"]
 
 #: Every resource type, and the module:class of its behaviour (loaded on first use).
 BEHAVIOURS = {
@@ -17,7 +18,26 @@ BEHAVIOURS = {
     ),
     "CohortImport": "omics_resources.core.cohort.behaviour:CohortImportBehaviour",
     "ActiveReadSets": "omics_resources.core.active.behaviour:ActiveReadSetsBehaviour",
+    "ReadSetUpload": "omics_resources.core.upload.behaviour:ReadSetUploadBehaviour",
+    "ReadSetExport": "omics_resources.core.export.behaviour:ReadSetExportBehaviour",
+    "ReferenceImportJob": (
+        "omics_resources.core.jobs.reference_import:ReferenceImportJobBehaviour"
+    ),
 }
+
+
+#: Every table of functions (module:name of a tuple of them), loaded on first use.
+FUNCTION_TABLES = ("omics_resources.core.cohort.loaders:LOADERS",)
+
+
+def functions() -> dict[str, Function]:
+    """Every function a front-end serves besides the resources, by snake_case name."""
+    found: dict[str, Function] = {}
+    for table in FUNCTION_TABLES:
+        module, _, name = table.partition(":")
+        for function in getattr(importlib.import_module(module), name):
+            found[function.name] = function
+    return found
 
 
 def behaviour(type_name: str) -> type[ResourceBehaviour]:

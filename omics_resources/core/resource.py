@@ -20,14 +20,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from omics_resources.core import aws
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import Scheduler
+from omics_resources.core.account.scheduling_config import SchedulingSettings, shared_scheduler
 from omics_resources.core.fields import Field, Output
-from omics_resources.core.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.core.progress import Progress, Sink, print_line
-from omics_resources.core.scheduler import Scheduler
-from omics_resources.core.scheduling_config import SchedulingSettings, shared_scheduler
 from omics_resources.core.validation import Problem, SettingRule
-from omics_resources.core.wakeup import CancelSignal
+from omics_resources.core.watch.polling import Clock, PollPolicy, SystemClock, default_policy
+from omics_resources.core.watch.wakeup import CancelSignal
 
 __all__ = [
     "SCOPE_PROPERTY",
@@ -158,6 +158,8 @@ class ResourceBehaviour(ABC):
     fields: ClassVar[tuple[Field, ...]]
     #: Outputs besides the inputs, described once.
     outputs: ClassVar[tuple[Output, ...]]
+    #: Inputs that the outputs do not repeat (the state keeps them as inputs only).
+    inputs_not_in_outputs: ClassVar[tuple[str, ...]] = ()
     #: The Start request that the fields' ``api`` paths are members of (its shapes type them).
     operation: ClassVar[str]
 

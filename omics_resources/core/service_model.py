@@ -21,6 +21,7 @@ __all__ = [
     "FILE_TYPES_NEEDING_REFERENCE",
     "FILE_TYPES_WITH_SOURCE2",
     "SERVICE_NAME",
+    "UPLOAD_PART_MAX_BYTES",
     "JobOutcomes",
     "Violation",
     "check_input",
@@ -79,6 +80,8 @@ class JobOutcomes:
 _WAITER_OF_GET_OPERATION = {
     "GetReadSetImportJob": "ReadSetImportJobCompleted",
     "GetReadSetActivationJob": "ReadSetActivationJobCompleted",
+    "GetReadSetExportJob": "ReadSetExportJobCompleted",
+    "GetReferenceImportJob": "ReferenceImportJobCompleted",
 }
 
 
@@ -105,6 +108,10 @@ def job_outcomes(get_operation: str) -> JobOutcomes:
 # FASTQ comes as a pair of files. The service enforces both at Start (the emulator too).
 FILE_TYPES_NEEDING_REFERENCE = frozenset({"BAM", "CRAM"})
 FILE_TYPES_WITH_SOURCE2 = frozenset({"FASTQ"})
+#: UploadReadSetPart's payload is at most 100 MB (developer guide, "Direct upload to a
+#: sequence store"; the model says only that it is streamed): read as MiB, as the guide's
+#: own TransferManager sends 100 MiB parts.
+UPLOAD_PART_MAX_BYTES = 100 * 1024 * 1024
 
 
 @functools.cache

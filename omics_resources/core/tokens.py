@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["TokenSeed", "derive_token"]
+__all__ = ["TokenSeed", "batch_seed", "derive_token"]
 
 _PREFIX = "pulumi"
 
@@ -41,6 +41,23 @@ class TokenSeed:
             default=str,
         )
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def batch_seed(
+    scope: Mapping[str, Any], request: Mapping[str, Any], previous_jobs: Sequence[str] = ()
+) -> TokenSeed:
+    """The seed of one batch job of a many-read-set resource: its scope (project, stack,
+    resource name), its request, and the resource's earlier jobs (so a later repair of
+    the same read sets gets a new token, while a re-run of this one gets the same)."""
+    seeded = dict(request)
+    if previous_jobs:
+        seeded["previousJobs"] = sorted(previous_jobs)
+    return TokenSeed(
+        project=str(scope.get("project", "")),
+        stack=str(scope.get("stack", "")),
+        resource_name=str(scope.get("resource_name", "")),
+        request=seeded,
+    )
 
 
 def derive_token(seed: TokenSeed, generation: int = 0) -> str:

@@ -171,6 +171,8 @@ class SettingRule:
     kind: type
     default: Any
     positive: bool = False
+    #: What a number counts (a part size counts bytes), for messages.
+    unit: str = "seconds"
 
     def problem(self, path: str, value: Any) -> Problem | None:
         """Why ``value`` is not acceptable for this setting, or None."""
@@ -180,10 +182,23 @@ class SettingRule:
             if not isinstance(value, bool):
                 return Problem(path, value, f"must be true or false, not {type(value).__name__}")
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return Problem(path, value, f"must be a number of seconds, not {type(value).__name__}")
+        if self.kind is str:
+            if not isinstance(value, str):
+                return Problem(path, value, f"must be a string, not {type(value).__name__}")
+            return None
+        # The engine carries every number as a float: 4.0 is a whole number.
+        whole_only = self.kind is int
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (whole_only and not whole)
+        ):
+            kind = "whole number" if whole_only else "number"
+            shown = repr(value) if isinstance(value, float) else type(value).__name__
+            return Problem(path, value, f"must be a {kind} of {self.unit}, not {shown}")
         if not math.isfinite(value) or (self.positive and value <= 0):
-            return Problem(path, value, "must be a positive number of seconds")
+            return Problem(path, value, f"must be a positive number of {self.unit}")
         return None
 
 

@@ -65,6 +65,9 @@ class ActiveReadSets(Resource, module="omics", name="ActiveReadSets"):
     activation_jobs: pulumi.Output[list[dict[str, Any]]]
     """The activation jobs of the last create or update: ``job_id``, ``status``,
     ``read_set_ids``, ``creation_time``, ``completion_time``."""
+    s3_uris: pulumi.Output[dict[str, str]]
+    """Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its files
+    are below it), for tools that read S3."""
     created_between: pulumi.Output[list[str] | None]
     """The earliest and latest creation time of the read sets (narrows later lookups)."""
 

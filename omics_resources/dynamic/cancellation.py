@@ -8,7 +8,7 @@ resume" error instead of holding the update open for hours.
 
 from __future__ import annotations
 
-from omics_resources.core.wakeup import CancelSignal
+from omics_resources.core.watch.wakeup import CancelSignal
 
 __all__ = ["ENGINE_CANCELLED"]
 

@@ -64,10 +64,13 @@ class CohortImport(Resource, module="omics", name="CohortImport"):
     """Sample key -> its read set's id (samples with a read set)."""
     samples: pulumi.Output[dict[str, dict[str, Any]]]
     """Sample key -> ``status``, ``read_set_id``, ``job_id``, ``status_message`` (if any)."""
+    s3_uris: pulumi.Output[dict[str, str]]
+    """Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder under
+    the store's S3 access point (its files are below it)."""
     jobs: pulumi.Output[dict[str, str]]
     """Import job id -> its status."""
     counts: pulumi.Output[dict[str, int]]
-    """``imported``, ``failed``, ``pending`` and ``deleted`` samples."""
+    """``imported``, ``failed``, ``pending``, ``deleted`` and ``duplicates`` samples."""
 
     def __init__(
         self, resource_name: str, args: CohortImportArgs, opts: pulumi.ResourceOptions | None = None

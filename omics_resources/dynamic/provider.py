@@ -3,7 +3,8 @@ resource's core behaviour, its plain result mapped onto the SDK's result classes
 
 ``clock``, ``cancel``, ``policy``, ``settings`` and ``scheduler`` are injection points for
 tests (a fake clock makes hours of waiting instant); in a stack, every provider object of
-the process shares one scheduler (:func:`omics_resources.core.scheduling_config.shared_scheduler`).
+the process shares one scheduler
+(:func:`omics_resources.core.account.scheduling_config.shared_scheduler`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from omics_resources.core import aws, limits
-from omics_resources.core.polling import Clock, PollPolicy, SystemClock, default_policy
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import Scheduler
 from omics_resources.core.resource import ResourceBehaviour, Runtime
-from omics_resources.core.scheduler import Scheduler
+from omics_resources.core.watch.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.dynamic.cancellation import ENGINE_CANCELLED
 from omics_resources.dynamic.server_pool import widen_stock_server_pool
 from omics_resources.dynamic.values import to_core, to_engine

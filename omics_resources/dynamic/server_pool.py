@@ -3,7 +3,7 @@
 ``python -m pulumi.dynamic`` (what a stock Pulumi install runs for every dynamic resource of
 a stack) serves gRPC on a pool of 4 threads, and a create that waits for its job holds one:
 40 job resources ran in waves of 4 whatever the job quota. Our creates wait cheaply (one
-shared poll per store, see :mod:`omics_resources.core.scheduler`), so the pool is the only
+shared poll per store, see :mod:`omics_resources.core.account.scheduler`), so the pool is the only
 ceiling left. When this package is first used inside that server, the server's own pool is
 given more workers (``ThreadPoolExecutor`` reads ``_max_workers`` each time it considers
 starting a thread). Under :mod:`omics_resources.dynamic.provider_host` the pool is already sized

@@ -10,7 +10,8 @@ GET/POST /_emulator/limits     the limits in force / changed: ``rateLimits``, ``
                                ``burstSeconds``, ``maxActiveJobs`` (see ``limits``)
 GET/POST /_emulator/behaviour  the readings in force / changed, where the docs are silent:
                                ``{"tokenReuse": "refuse" | "earlier-job"}`` (see ``behaviour``)
-POST     /_emulator/cancel     ``{"sequenceStoreId", "jobId"}``: the job becomes CANCELLED
+POST     /_emulator/cancel     ``{"sequenceStoreId", "jobId"}`` (or ``referenceStoreId``): the job
+                               becomes CANCELLED
 GET      /_emulator/jobs       every job with its kind, status and client token
 GET      /_emulator/log        ``{"counts": {op: n}, "requests": [...]}``; DELETE clears it
 POST     /_emulator/objects    ``{"uri": "s3://b/s-{i:06d}.fq", "count", "start"?, "fileType"?}``:
@@ -128,11 +129,13 @@ class Control:
 
     def cancel(self, body: dict[str, Any]) -> Any:
         """Move a job that has not ended to CANCELLED."""
-        store_id, job_id = str(body.get("sequenceStoreId")), str(body.get("jobId"))
+        references = "referenceStoreId" in body
+        store_id = str(body.get("referenceStoreId" if references else "sequenceStoreId"))
+        job_id = str(body.get("jobId"))
         backend = self.backend
         with backend.lock:
             backend.advance()
-            backend.store(store_id)
+            backend.reference_store(store_id) if references else backend.store(store_id)
             job = backend.jobs.get(job_id)
             if job is None or job.store_id != store_id:
                 raise ResourceNotFoundException(f"Job {job_id} not found")

@@ -10,12 +10,31 @@ from typing import Any
 from omics_resources.emulator.etags import DEFAULT_FAMILY
 from omics_resources.emulator.s3 import ACCOUNT_ID
 
-__all__ = ["ReadSet", "ReadSetStatus", "ReadSets", "Store", "status_message"]
+__all__ = [
+    "ReadSet",
+    "ReadSetStatus",
+    "ReadSets",
+    "Store",
+    "file_name",
+    "status_message",
+    "store_s3_uri",
+]
 
 
 def status_message(text: str) -> str:
     """A status message cut to the API's 127 characters."""
     return text if len(text) <= 127 else text[:124] + "..."
+
+
+def store_s3_uri(store_id: str) -> str:
+    """The S3 URI of a store's access point (its read sets' files are under it). The
+    service's alias has a random part; ours is derived from the store's id."""
+    return f"s3://{store_id}-{ACCOUNT_ID}-s3alias/{ACCOUNT_ID}/sequenceStore/{store_id}/"
+
+
+def file_name(uri: str) -> str:
+    """The last part of an S3 URI: the name a read set's file keeps in S3 URIs and exports."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
 class ReadSetStatus:
@@ -26,6 +45,8 @@ class ReadSetStatus:
     ACTIVATING = "ACTIVATING"
     DELETED = "DELETED"
     DELETING = "DELETING"
+    PROCESSING_UPLOAD = "PROCESSING_UPLOAD"
+    UPLOAD_FAILED = "UPLOAD_FAILED"
 
 
 @dataclass
@@ -63,6 +84,12 @@ class Store:
             "status": self.status,
             "sseConfig": {"type": "KMS"},
             "eTagAlgorithmFamily": self.etag_algorithm_family,
+            "s3Access": {
+                "s3Uri": store_s3_uri(self.id),
+                "s3AccessPointArn": (
+                    f"arn:aws:s3:{self.region}:{ACCOUNT_ID}:accesspoint/{self.id}-s3alias"
+                ),
+            },
         }
 
 
@@ -87,6 +114,12 @@ class ReadSet:
     read_count: int = 0
     #: ``algorithm``, ``source1`` (and ``source2``): see :mod:`~omics_resources.emulator.etags`.
     etag: dict[str, str] | None = None
+    #: IMPORT, or UPLOAD for a read set made by a multipart upload.
+    creation_type: str = "IMPORT"
+    status_message: str | None = None
+    #: The S3 URIs it was imported from, by source (``source1``, ``source2``): where the
+    #: emulator reads its stored bytes (an export), and what its files are named.
+    files: dict[str, str] | None = None
 
     @property
     def gone(self) -> bool:
@@ -108,14 +141,28 @@ class ReadSet:
             "fileType": self.file_type,
             "creationTime": self.created,
             "referenceArn": self.reference_arn,
-            "creationType": "IMPORT",
-            "creationJobId": self.job_id,
+            "creationType": self.creation_type,
+            "statusMessage": self.status_message,
+            "creationJobId": self.job_id or None,
             "etag": self.etag,
             "sequenceInformation": {
                 "totalReadCount": self.read_count,
                 "generatedFrom": self.generated_from,
                 "alignment": "ALIGNED" if self.reference_arn else "UNALIGNED",
             },
+            "files": self._files(),
+        }
+
+    def _files(self) -> dict[str, Any] | None:
+        """Each file's S3 URI under the store's access point: only while ACTIVE (the
+        guide: an archived read set is not readable through S3 until it is activated)."""
+        if not self.files:
+            return None
+        readable = self.status == ReadSetStatus.ACTIVE
+        prefix = f"{store_s3_uri(self.store_id)}readSet/{self.id}/"
+        return {
+            source: {"s3Access": {"s3Uri": prefix + file_name(uri)}} if readable else {}
+            for source, uri in self.files.items()
         }
 
 

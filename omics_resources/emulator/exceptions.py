@@ -7,6 +7,7 @@ from typing import ClassVar
 
 __all__ = [
     "AccessDeniedException",
+    "ConflictException",
     "EmulatorError",
     "InternalServerException",
     "RequestEntityTooLargeException",
@@ -60,6 +61,12 @@ class AccessDeniedException(EmulatorError):
     """The request is not signed."""
 
     status = 403
+
+
+class ConflictException(EmulatorError):
+    """The resource is in a state that forbids the request (a store that still holds data)."""
+
+    status = 409
 
 
 class ResourceNotFoundException(EmulatorError):

@@ -69,14 +69,14 @@ READ_SET_FILTER: Filter[ReadSet] = Filter(
         # The model allows an empty referenceArn: read sets without a reference.
         "referenceArn": lambda r: r.reference_arn or "",
         "generatedFrom": lambda r: r.generated_from,
-        "creationType": lambda _r: "IMPORT",
+        "creationType": lambda r: r.creation_type,
     },
     after={"createdAfter": _created},
     before={"createdBefore": _created},
 )
 
 JOB_FILTER: Filter[Job] = Filter(
-    shapes=("ImportReadSetFilter", "ActivateReadSetFilter"),
+    shapes=("ImportReadSetFilter", "ActivateReadSetFilter", "ExportReadSetFilter"),
     equal={"status": lambda j: j.status},
     after={"createdAfter": _created},
     before={"createdBefore": _created},

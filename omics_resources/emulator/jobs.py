@@ -20,15 +20,18 @@ from omics_resources.emulator.entities import (
     ReadSets,
     ReadSetStatus,
     Store,
+    file_name,
     status_message,
 )
 from omics_resources.emulator.exceptions import ValidationException
+from omics_resources.emulator.s3 import S3Objects
 
 __all__ = [
     "JOB_KINDS",
     "TOKEN_REUSE",
     "ActivationJob",
     "ClientTokens",
+    "ExportJob",
     "ImportJob",
     "Inventory",
     "Job",
@@ -62,11 +65,12 @@ class SourceStatus:
 
 
 class Inventory(Protocol):
-    """What jobs act on: the stores, read sets and tags of the backend."""
+    """What jobs act on: the stores, read sets and tags of the backend, and S3."""
 
     stores: dict[str, Store]
     read_sets: ReadSets
     tags: dict[str, dict[str, str]]
+    s3: S3Objects
 
 
 @dataclass
@@ -224,6 +228,7 @@ class ImportJob(Job):
             size=source.size,
             read_count=source.reads,
             etag=source.etag,
+            files={k: v for k, v in item["sourceFiles"].items() if v},
         )
         inventory.read_sets[read_set.id] = read_set
         inventory.tags[read_set.arn] = dict(item.get("tags") or {})
@@ -274,6 +279,44 @@ class ActivationJob(Job):
             "status": source.status,
             "statusMessage": source.message,
         }
+
+
+@dataclass(kw_only=True)
+class ExportJob(Job):
+    """A read-set export job: each finished source writes the read set's stored bytes
+    (each of its files) to ``<destination><readSetId>/<file name>`` in the emulator's S3."""
+
+    KIND: ClassVar[str] = "export"
+    GET_OPERATION: ClassVar[str] = "GetReadSetExportJob"
+
+    destination: str
+    role_arn: str
+
+    def _finished(self, source: JobSource, inventory: Inventory) -> None:
+        read_set = inventory.read_sets.get(source.read_set_id or "")
+        if read_set is None:
+            return
+        bucket, _, prefix = self.destination.removeprefix("s3://").partition("/")
+        prefix = prefix.rstrip("/") + "/" if prefix.strip("/") else ""
+        objects = []
+        for uri in (read_set.files or {}).values():
+            data = inventory.s3.read(uri)
+            if data is not None:
+                objects.append((f"{prefix}{read_set.id}/{file_name(uri)}", data))
+        inventory.s3.put_many(bucket, objects)
+
+    def summary(self) -> dict[str, Any]:
+        """The job as Start/List answer it: with its destination."""
+        return {**super().summary(), "destination": self.destination}
+
+    def describe(self) -> dict[str, Any]:
+        """GetReadSetExportJob's answer: per read set ``readSets`` (not ``sources``)."""
+        described = super().describe()
+        described["readSets"] = described.pop("sources")
+        return described
+
+    def _describe_source(self, source: JobSource) -> dict[str, Any]:
+        return {"id": source.read_set_id, "status": source.status, "statusMessage": source.message}
 
 
 #: What a Start* gets when its client token already started a job for a *different*
@@ -328,7 +371,7 @@ class ClientTokens:
 
 
 #: Job classes by kind (the control API's and the state file's name for them).
-JOB_KINDS: dict[str, type[Job]] = {cls.KIND: cls for cls in (ImportJob, ActivationJob)}
+JOB_KINDS: dict[str, type[Job]] = {cls.KIND: cls for cls in (ImportJob, ActivationJob, ExportJob)}
 
 
 @dataclass(frozen=True)

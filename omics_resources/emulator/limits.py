@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from omics_resources.emulator.exceptions import ThrottlingException, ValidationException
-from omics_resources.emulator.jobs import ActivationJob, ImportJob
+from omics_resources.emulator.jobs import ActivationJob, ExportJob, ImportJob
+from omics_resources.emulator.reference_entities import ReferenceImportJob
 
 __all__ = [
     "BUDGETS",
@@ -48,19 +49,52 @@ BUDGETS: Final = (
     ),
     Budget("activationStarts", 5, ("StartReadSetActivationJob",)),
     Budget("activationJobs", 5, ("GetReadSetActivationJob", "ListReadSetActivationJobs")),
+    Budget(
+        "exportJobs", 5, ("StartReadSetExportJob", "GetReadSetExportJob", "ListReadSetExportJobs")
+    ),
     Budget("readSets", 5, ("GetReadSetMetadata", "ListReadSets")),
     Budget("tags", 5, ("TagResource", "UntagResource", "ListTagsForResource")),
     Budget("batchDelete", 1, ("BatchDeleteReadSet",)),
     Budget("sequenceStores", 5, ("GetSequenceStore", "ListSequenceStores")),
-    # The guide's row also has UpdateSequenceStore and the reference-store operations.
-    Budget("sequenceStoreChanges", 1, ("CreateSequenceStore", "DeleteSequenceStore")),
+    # The guide's row also has UpdateSequenceStore.
+    Budget(
+        "sequenceStoreChanges",
+        1,
+        (
+            "CreateSequenceStore",
+            "DeleteSequenceStore",
+            "CreateReferenceStore",
+            "DeleteReferenceStore",
+        ),
+    ),
+    # Direct upload (the guide's rows; the two lists' rates are our assumption, see
+    # docs/emulator.md).
+    Budget("uploadCreates", 1, ("CreateMultipartReadSetUpload",)),
+    Budget("uploadCompletes", 1, ("CompleteMultipartReadSetUpload",)),
+    Budget("uploadAborts", 1, ("AbortMultipartReadSetUpload",)),
+    Budget("uploadParts", 10, ("UploadReadSetPart",)),
+    Budget("uploadLists", 5, ("ListMultipartReadSetUploads", "ListReadSetUploadParts")),
+    Budget(
+        "referenceImportJobs",
+        5,
+        ("StartReferenceImportJob", "GetReferenceImportJob", "ListReferenceImportJobs"),
+    ),
+    Budget("referenceStores", 5, ("GetReferenceStore", "ListReferenceStores")),
+    Budget("references", 5, ("GetReferenceMetadata", "ListReferences", "DeleteReference")),
 )
 
 #: Concurrent jobs per kind: the service quotas "Storage - Maximum concurrent sequence or
 #: reference store import jobs" (L-F57A8D18) and "Storage - Maximum concurrent read set
 #: activation jobs" (L-911E26A1). Their defaults are not in any copy of the guide we could
-#: read: 10 is our assumption (docs/emulator.md), adjustable like the service's.
-JOB_QUOTAS: Final[Mapping[str, int | None]] = {ImportJob.KIND: 10, ActivationJob.KIND: 10}
+#: read: 10 is our assumption (docs/emulator.md), adjustable like the service's. Export
+#: jobs: "Storage - Maximum concurrent read set export jobs", 10 assumed the same way.
+#: Reference imports have their own count here (and one job at a time per reference store).
+JOB_QUOTAS: Final[Mapping[str, int | None]] = {
+    ImportJob.KIND: 10,
+    ActivationJob.KIND: 10,
+    ExportJob.KIND: 10,
+    ReferenceImportJob.KIND: 10,
+}
 
 #: The service does not publish its burst capacity: ours holds one second of the rate.
 DEFAULT_BURST_SECONDS: Final = 1.0

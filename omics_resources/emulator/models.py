@@ -1,13 +1,8 @@
-"""The emulator's backend: the API's operations over stores, read sets and jobs.
-
-No HTTP here (as in moto's ``models.py``). Methods are the API's operations in snake_case,
-taking the request's members (camelCase, as the wire has them) and returning the answer's
-members, or, for Start*, a :class:`~omics_resources.emulator.jobs.Started` that says
-whether the job was created or is the client token's earlier one (what a token reused for
-a different request gets is :attr:`OmicsBackend.behaviour`'s ``token_reuse``). Every
-operation first brings the jobs up to the clock; ``on_change`` is called after anything
-changed, and only then (it writes the state file).
-"""
+"""The emulator's backend: the API's operations over stores, read sets and jobs, in
+snake_case, taking the request's members (camelCase) and returning the answer's, or for
+Start* a :class:`~.jobs.Started` (created, or the token's earlier job: see ``behaviour``).
+No HTTP here (moto's ``models.py``); uploads, exports and reference stores are in
+:mod:`.uploads`, :mod:`.exports`, :mod:`.references`. Each first advances the jobs."""
 
 from __future__ import annotations
 
@@ -25,6 +20,7 @@ from omics_resources.emulator.exceptions import (
     ServiceQuotaExceededException,
     ValidationException,
 )
+from omics_resources.emulator.exports import ExportOperations
 from omics_resources.emulator.filters import JOB_FILTER, READ_SET_FILTER, STORE_FILTER
 from omics_resources.emulator.jobs import (
     ActivationJob,
@@ -37,18 +33,20 @@ from omics_resources.emulator.jobs import (
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.limits import Limits
 from omics_resources.emulator.pages import page, page_in_order
+from omics_resources.emulator.references import ReferenceOperations, ReferenceState
 from omics_resources.emulator.s3 import S3Objects
 from omics_resources.emulator.sources import (
     activation_sources,
     check_import_request,
     import_sources,
 )
+from omics_resources.emulator.uploads import UploadOperations
 
 __all__ = ["OmicsBackend"]
 
 
-class OmicsBackend:
-    """The sequence-store part of HealthOmics, in memory."""
+class OmicsBackend(ExportOperations, UploadOperations, ReferenceOperations):
+    """The storage part of HealthOmics (sequence and reference stores), in memory."""
 
     def __init__(
         self,
@@ -76,6 +74,7 @@ class OmicsBackend:
         self.jobs: dict[str, Job] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self.tokens = ClientTokens()
+        self.refs = ReferenceState()
 
     # -- housekeeping ---------------------------------------------------------------------
 
@@ -83,11 +82,13 @@ class OmicsBackend:
         """Forget every store, read set, job, token and tag (and S3's objects)."""
         with self.lock:
             self.stores.clear()
+            self.refs.clear()
             self.read_sets.clear()
             self.jobs.clear()
             self.tags.clear()
             self.tokens.clear()
             self.s3.reset()
+            self.reset_uploads()
             self._on_change()
 
     def set_behaviour(self, changes: dict[str, Any]) -> Behaviour:
@@ -136,7 +137,7 @@ class OmicsBackend:
     def advance(self) -> None:
         """Bring every job up to the clock; save only if something moved."""
         now = self.clock()
-        changed = False
+        changed = self.settle_uploads(now)
         for job in self.jobs.values():
             changed |= job.advance(now, self)
         if changed:
@@ -252,9 +253,8 @@ class OmicsBackend:
         check_import_request(sources)
 
         def build(starts: float) -> list[JobSource]:
-            # Ids of read sets to come: those of jobs still running (an ended job's are
-            # read sets by now, or never will be). Not every job's: a Start would cost
-            # time in proportion to every source ever imported.
+            # Ids of read sets to come: those of running jobs (an ended job's are read sets
+            # by now, or never will be); every job's would cost a Start per source ever.
             taken = {
                 s.read_set_id
                 for j in self.jobs.values()
@@ -275,6 +275,7 @@ class OmicsBackend:
                 durations=self.durations,
                 new_read_set_id=new_read_set_id,
                 etag_family=self.store(sequenceStoreId).etag_algorithm_family,
+                reference_exists=self.reference_exists,
             )
 
         with self.lock:

@@ -21,9 +21,17 @@ from omics_resources.emulator.entities import ReadSet, ReadSets, Store
 from omics_resources.emulator.jobs import JOB_KINDS, ClientTokens, Job, JobSource
 from omics_resources.emulator.lifecycle import Durations
 from omics_resources.emulator.models import OmicsBackend
+from omics_resources.emulator.reference_entities import (
+    Reference,
+    ReferenceImportJob,
+    ReferenceState,
+    ReferenceStore,
+)
 from omics_resources.emulator.s3 import S3Objects
 
 __all__ = ["StateFile", "dump", "load"]
+
+_KINDS: dict[str, type[Job]] = {**JOB_KINDS, ReferenceImportJob.KIND: ReferenceImportJob}
 
 
 def _dump_job(job: Job) -> dict[str, Any]:
@@ -31,7 +39,7 @@ def _dump_job(job: Job) -> dict[str, Any]:
 
 
 def _load_job(raw: dict[str, Any]) -> Job:
-    kind = JOB_KINDS[raw["kind"]]
+    kind = _KINDS[raw["kind"]]
     known = {f.name for f in fields(kind)}
     # Files written before each kind had its own class carry role_arn on every job.
     values = {k: v for k, v in raw.items() if k in known}
@@ -47,6 +55,8 @@ def dump(backend: OmicsBackend, objects: S3Objects) -> dict[str, Any]:
             "readSets": [asdict(r) for r in backend.read_sets.values()],
             "jobs": [_dump_job(j) for j in backend.jobs.values()],
             "tags": backend.tags,
+            "referenceStores": [asdict(s) for s in backend.refs.stores.values()],
+            "references": [asdict(r) for r in backend.refs.references.values()],
             "durations": asdict(backend.durations),
             "s3": objects.dump(),
         }
@@ -57,6 +67,10 @@ def load(backend: OmicsBackend, objects: S3Objects, data: dict[str, Any]) -> Non
     with backend.lock:
         backend.stores = {s["id"]: Store(**s) for s in data.get("stores", [])}
         backend.read_sets = ReadSets((r["id"], ReadSet(**r)) for r in data.get("readSets", []))
+        backend.refs = ReferenceState(
+            {s["id"]: ReferenceStore(**s) for s in data.get("referenceStores", [])},
+            {r["id"]: Reference(**r) for r in data.get("references", [])},
+        )
         backend.jobs = {}
         for raw in data.get("jobs", []):
             job = _load_job(raw)

@@ -19,6 +19,7 @@ from botocore.model import OperationModel, Shape, StructureShape
 from werkzeug.wrappers import Request, Response
 
 from omics_resources.core import service_model
+from omics_resources.core.service_model import UPLOAD_PART_MAX_BYTES
 from omics_resources.emulator import wire
 from omics_resources.emulator.exceptions import (
     AccessDeniedException,
@@ -34,6 +35,7 @@ from omics_resources.emulator.jobs import Started
 from omics_resources.emulator.limits import budget_of
 from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.request_log import RequestLog
+from omics_resources.emulator.uploads import UPLOAD_OPERATIONS
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -56,12 +58,26 @@ OPERATIONS = (
     "StartReadSetActivationJob",
     "GetReadSetActivationJob",
     "ListReadSetActivationJobs",
+    "StartReadSetExportJob",
+    "GetReadSetExportJob",
+    "ListReadSetExportJobs",
     "GetReadSetMetadata",
     "ListReadSets",
     "BatchDeleteReadSet",
     "TagResource",
     "UntagResource",
     "ListTagsForResource",
+    *UPLOAD_OPERATIONS,
+    "CreateReferenceStore",
+    "GetReferenceStore",
+    "ListReferenceStores",
+    "DeleteReferenceStore",
+    "StartReferenceImportJob",
+    "GetReferenceImportJob",
+    "ListReferenceImportJobs",
+    "GetReferenceMetadata",
+    "ListReferences",
+    "DeleteReference",
 )
 MAX_BODY_BYTES = 5 * 1024 * 1024
 REQUEST_ID_HEADER = "x-amzn-RequestId"
@@ -102,6 +118,13 @@ def _routes(names: Iterable[str]) -> list[Route]:
         regex = re.sub(r"\{(\w+)\+?\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", path)
         routes.append(Route(model, model.http["method"], re.compile(regex)))
     return routes
+
+
+def _streamed(model: OperationModel) -> str | None:
+    """The member that is the request's streamed body (UploadReadSetPart's ``payload``)."""
+    shape = model.input_shape
+    name = shape.serialization.get("payload") if isinstance(shape, StructureShape) else None
+    return name if name and shape is not None and shape.members[name].type_name == "blob" else None
 
 
 def _json_default(value: Any) -> Any:
@@ -156,7 +179,8 @@ class OmicsApi:
         shape = model.input_shape
         if not isinstance(shape, StructureShape):
             return {}
-        body = self._body(request, model)
+        streamed = _streamed(model)
+        body = {} if streamed else self._body(request, model)
         query = parse_qs(request.query_string.decode(), keep_blank_values=True)
         params: dict[str, Any] = {}
         for name, member in shape.members.items():
@@ -171,6 +195,9 @@ class OmicsApi:
                 )
             elif location is None and name in body:
                 params[name] = body[name]
+            elif name == streamed:
+                # Read by the backend in chunks, straight to disk (parts are up to 100 MB).
+                params[name] = request.stream
         unknown = sorted(
             set(body)
             - {n for n, m in shape.members.items() if m.serialization.get("location") is None}
@@ -220,9 +247,10 @@ class OmicsApi:
                     "signed with SigV4"
                 )
             length = request.content_length or 0
-            if length > MAX_BODY_BYTES:
+            limit = UPLOAD_PART_MAX_BYTES if _streamed(model) else MAX_BODY_BYTES
+            if length > limit:
                 raise RequestEntityTooLargeException(
-                    f"Request body of {length} bytes exceeds the limit of {MAX_BODY_BYTES} bytes"
+                    f"Request body of {length} bytes exceeds the limit of {limit} bytes"
                 )
             self.backend.limits.admit(operation)
             self.faults.check(operation)
@@ -234,6 +262,9 @@ class OmicsApi:
             method: Callable[..., dict[str, Any] | Started] = getattr(
                 self.backend, botocore.xform_name(operation)
             )
+            if _streamed(model):
+                entry["part"] = f"{params.get('partSource')}/{params.get('partNumber')}"
+                params["length"] = length
             result = method(**params)
             if isinstance(result, Started):
                 entry.update(jobId=result.job.id, newJob=result.created)

@@ -101,6 +101,9 @@ class EmulatorServer:
             behaviour=behaviour,
             on_change=self._save,
         )
+        if state_file:
+            # Uploaded parts and read sets' bytes live beside the state file, not in it.
+            self.backend.use_parts_dir(f"{state_file}.parts")
         if self._state is not None:
             saved = self._state.read()
             if saved is not None:
@@ -149,6 +152,8 @@ class EmulatorServer:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._state is None:
+            self.backend.reset_uploads()  # their files are in a temporary directory
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

@@ -29,9 +29,21 @@ def check_import_request(items: list[dict[str, Any]]) -> None:
 
 
 def _import_source(
-    item: dict[str, Any], starts: float, s3: S3Objects, durations: Durations, etag_family: str
+    item: dict[str, Any],
+    starts: float,
+    s3: S3Objects,
+    durations: Durations,
+    etag_family: str,
+    *,
+    reference_exists: Callable[[str], bool],
 ) -> JobSource:
     source = JobSource(request=item, ends=starts)
+    reference = str(item.get("referenceArn") or "")
+    if item["sourceFileType"] in FILE_TYPES_NEEDING_REFERENCE and not reference_exists(reference):
+        # The service aligns against the reference: one it does not have fails the source.
+        source.failure = f"Reference {reference} not found"
+        source.ends = starts + durations.importing(0)
+        return source
     files = [item["sourceFiles"]["source1"], item["sourceFiles"].get("source2")]
     contents = []
     for uri in filter(None, files):
@@ -60,13 +72,17 @@ def import_sources(
     durations: Durations,
     new_read_set_id: Callable[[], str],
     etag_family: str,
+    reference_exists: Callable[[str], bool],
 ) -> list[JobSource]:
     """The sources of an import job that starts processing at ``starts``: each one that
     will succeed is given the id of the read set it becomes, and its ETag (hashed with the
-    store's ``etag_family``) from the content read now."""
+    store's ``etag_family``) from the content read now. BAM and CRAM need their
+    ``referenceArn`` to name a reference ``reference_exists`` knows."""
     built = []
     for item in items:
-        source = _import_source(item, starts, s3, durations, etag_family)
+        source = _import_source(
+            item, starts, s3, durations, etag_family, reference_exists=reference_exists
+        )
         if source.failure is None:
             source.read_set_id = new_read_set_id()
         built.append(source)

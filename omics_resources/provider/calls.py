@@ -18,9 +18,9 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from omics_resources.core.registry import BEHAVIOURS, behaviour
 from omics_resources.core.resource import SCOPE_PROPERTY, Props, ResourceBehaviour
 from omics_resources.provider.config import config_key_renames
-from omics_resources.provider.names import rename, rename_path, text_renamer
-from omics_resources.provider.types import Type, as_declared, only_inputs, resource_type
-from omics_resources.provider.values import from_plain, mark_secrets, mask, secret_strings, to_plain
+from omics_resources.provider.names import rename_path, text_renamer
+from omics_resources.provider.types import Type, resource_type, value_type
+from omics_resources.provider.values import mask, to_core, to_engine
 
 __all__ = ["EngineProps", "ResourceCall", "renamed", "scope_of", "type_name_of"]
 
@@ -48,7 +48,9 @@ def scope_of(urn: str) -> dict[str, str]:
 
 @functools.cache
 def _types(type_name: str) -> tuple[Type, Type]:
-    return resource_type(behaviour(type_name))
+    """The inputs, and the type of every value of the resource (inputs, outputs, state)."""
+    found = behaviour(type_name)
+    return resource_type(found)[0], value_type(found)
 
 
 @functools.cache
@@ -78,27 +80,32 @@ def _names(type_: Type) -> set[str]:
 
 @dataclass
 class ResourceCall:
-    """The resource an engine call is about: its behaviour's class, types, scope and the
-    secrets among the values the engine sent (kept secret in what goes back)."""
+    """The resource an engine call is about: its behaviour's class, types, scope, the
+    property maps the engine sent as the core's values (each converted once, in one walk)
+    and the secrets among them (kept secret in what goes back)."""
 
     urn: str
     behaviour: type[ResourceBehaviour]
     inputs: Type
     state: Type
     secrets: set[str]
+    _core: dict[int, Props]
 
     @classmethod
     def of(cls, urn: str, *sent: EngineProps) -> ResourceCall:
         """The call on ``urn``, with the property maps the engine sent."""
         type_name = type_name_of(urn)
         inputs, state = _types(type_name)
-        secrets = secret_strings(v for props in sent for v in props.values())
-        return cls(urn, behaviour(type_name), inputs, state, secrets)
+        secrets: set[str] = set()
+        converted = {id(props): to_core(props, state, secrets) for props in sent}
+        return cls(urn, behaviour(type_name), inputs, state, secrets, converted)
 
     def core(self, props: EngineProps) -> Props:
-        """The engine's properties as the core's inputs (snake_case, unknowns, the scope)."""
-        plain = rename(to_plain(PropertyValue(dict(props))), self.state, to_engine=False)
-        return {**as_declared(plain, self.state), SCOPE_PROPERTY: scope_of(self.urn)}
+        """One of the maps the engine sent as the core's inputs, with the scope."""
+        plain = self._core.get(id(props))
+        if plain is None:
+            plain = self._core[id(props)] = to_core(props, self.state, self.secrets)
+        return {**plain, SCOPE_PROPERTY: scope_of(self.urn)}
 
     def engine(
         self, values: Mapping[str, Any], *originals: EngineProps, inputs_only: bool = False
@@ -106,16 +113,11 @@ class ResourceCall:
         """The core's values as the engine's properties: camelCase, the engine's own values
         where unchanged (``originals``, the first that has a key wins), secrets kept."""
         plain = {k: v for k, v in values.items() if k != SCOPE_PROPERTY}
-        if inputs_only:
-            plain = only_inputs(plain, self.inputs)
-        camel_values = rename(plain, self.state, to_engine=True)
         merged: dict[str, PropertyValue] = {}
         for props in reversed(originals):
             merged.update(props)
-        built = from_plain(camel_values, PropertyValue(merged)).value
-        if not isinstance(built, Mapping):
-            raise TypeError(f"properties must be an object, not {type(built).__name__}")
-        return {k: mark_secrets(v, self.secrets) for k, v in built.items()}
+        keep = self.inputs if inputs_only else None
+        return to_engine(plain, self.state, merged, self.secrets, keep)
 
     def path(self, path: str) -> str:
         """A core property path in the engine's names (``sources[3].sourceFileType``)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from omics_resources.core.config_keys import CONFIG_DOCS
+from omics_resources.core.schema.config import CONFIG_DOCS
 
 __all__ = ["CONFIG_DOCS", "PACKAGE", "config_getter", "config_key_renames"]
 

@@ -3,19 +3,18 @@
 ``read_set_ids`` <-> ``readSetIds``, ``source1`` stays ``source1``. Only an object's keys
 are names; a map's keys are data and are never renamed (a tag ``my_key``, a sample key
 ``S1_R1``). Which is which comes from the resource's type
-(:mod:`omics_resources.provider.types`); a key the type does not declare is renamed
-mechanically, so a misspelt property reaches the core's check and comes back as written.
+(:mod:`omics_resources.provider.types`); values are renamed in the walks of
+:mod:`omics_resources.provider.values`, paths and messages here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
 from omics_resources.provider.types import ANY, Type
 
-__all__ = ["camel", "rename", "rename_path", "snake", "text_renamer"]
+__all__ = ["camel", "rename_path", "snake", "text_renamer"]
 
 _UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _PATH_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"[^\"]*\")\]")
@@ -30,27 +29,6 @@ def camel(name: str) -> str:
 def snake(name: str) -> str:
     """``readSetIds`` -> ``read_set_ids`` (the inverse of :func:`camel` on our names)."""
     return _UPPER.sub(lambda m: "_" + m.group(1).lower(), name)
-
-
-def rename(value: Any, type_: Type, to_engine: bool) -> Any:
-    """``value`` with every object key renamed (to camelCase ``to_engine``, else back to
-    snake_case), walking ``type_`` to tell objects from maps."""
-    name = camel if to_engine else snake
-    if isinstance(value, Mapping):
-        if type_.kind == "map":
-            items = type_.items or ANY
-            return {k: rename(v, items, to_engine) for k, v in value.items()}
-        if type_.kind == "object":
-            renamed = {}
-            for key, item in value.items():
-                core_key = key if to_engine else snake(key)
-                inner = type_.member(core_key) or ANY
-                renamed[name(key)] = rename(item, inner, to_engine)
-            return renamed
-        return value
-    if isinstance(value, list) and type_.kind == "array":
-        return [rename(v, type_.items or ANY, to_engine) for v in value]
-    return value
 
 
 def rename_path(path: str, type_: Type) -> str:

@@ -10,6 +10,7 @@ the loop stays free for ``Cancel``, which sets the event every wait watches.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import threading
 from collections.abc import Callable
@@ -19,18 +20,22 @@ from typing import Any, TypeVar
 import botocore.exceptions
 from pulumi.provider.experimental import provider as rpc
 
-from omics_resources.core import aws, limits
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import Scheduler
+from omics_resources.core.account.scheduling_config import SchedulingSettings
 from omics_resources.core.errors import OmicsResourceError, PartialCreateError
-from omics_resources.core.polling import Clock, PollPolicy, SystemClock, default_policy
+from omics_resources.core.functions import InvalidArgumentsError
 from omics_resources.core.resource import ResourceBehaviour, Runtime
-from omics_resources.core.scheduler import Scheduler
-from omics_resources.core.scheduling_config import SchedulingSettings
-from omics_resources.core.wakeup import CancelSignal
+from omics_resources.core.watch.polling import Clock, PollPolicy, SystemClock, default_policy
+from omics_resources.core.watch.wakeup import CancelSignal
 from omics_resources.provider.calls import EngineProps, ResourceCall, renamed
 from omics_resources.provider.config import config_getter, config_names
+from omics_resources.provider.invokes import FunctionCall
 from omics_resources.provider.logs import EngineLog
+from omics_resources.provider.names import camel
 from omics_resources.provider.schema import SCHEMA_PATH
-from omics_resources.provider.values import to_plain
+from omics_resources.provider.values import mask, plain
 
 __all__ = ["OmicsProvider", "ProviderError"]
 
@@ -71,7 +76,7 @@ class OmicsProvider(rpc.Provider):
         policy: Callable[[float], PollPolicy] | None = None,
         scheduler: Scheduler | None = None,
     ) -> None:
-        # A signal, not a bare Event: it wakes every wait at once (core/wakeup.py).
+        # A signal, not a bare Event: it wakes every wait at once (core/watch/wakeup.py).
         self.cancelled: threading.Event = CancelSignal()
         self._log = EngineLog(engine)
         self._clock = clock or SystemClock()
@@ -115,7 +120,7 @@ class OmicsProvider(rpc.Provider):
 
     async def check_config(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
         """Scheduling keys that cannot be used, by key; no AWS call."""
-        args = {k: to_plain(v) for k, v in request.new_inputs.items()}
+        args = {k: plain(v) for k, v in request.new_inputs.items()}
         try:
             SchedulingSettings.from_config(config_getter(args))
         except OmicsResourceError as error:
@@ -128,7 +133,7 @@ class OmicsProvider(rpc.Provider):
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         """Region, profile, endpoint and scheduling limits (never credentials)."""
-        args = {k: to_plain(v) for k, v in request.args.items()}
+        args = {k: plain(v) for k, v in request.args.items()}
         get = config_getter(args)
         self._settings = aws.AwsSettings.from_config(get)
         self._scheduling = SchedulingSettings.from_config(get)
@@ -139,6 +144,24 @@ class OmicsProvider(rpc.Provider):
     async def cancel(self) -> None:
         """Ctrl-C: every wait ends at its next tick ("still running, re-run to resume")."""
         self.cancelled.set()
+
+    # -- functions ------------------------------------------------------------------------
+
+    async def invoke(self, request: rpc.InvokeRequest) -> rpc.InvokeResponse:
+        """A function of the core (a loader): offline, its problems by argument."""
+        call = FunctionCall.of(request.tok)
+        args = call.core(request.args)
+        work = functools.partial(call.function.run, **args)
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(self._pool, work)
+        except InvalidArgumentsError as error:
+            # Not renamed: a sheet's columns are snake_case, as its file has them.
+            failures = [
+                rpc.CheckFailure(camel(p.argument), mask(p.reason, call.secrets))
+                for p in error.problems
+            ]
+            return rpc.InvokeResponse(failures=failures)
+        return rpc.InvokeResponse(return_value=call.engine(result))
 
     # -- resources ------------------------------------------------------------------------
 

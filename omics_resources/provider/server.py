@@ -35,7 +35,17 @@ from omics_resources.provider.provider import OmicsProvider, ProviderError
 __all__ = ["OmicsServicer", "main", "serve"]
 
 #: The servicer's methods that run provider code (each may raise a ProviderError).
-_CALLS = ("CheckConfig", "Configure", "Check", "Diff", "Create", "Read", "Update", "Delete")
+_CALLS = (
+    "CheckConfig",
+    "Configure",
+    "Check",
+    "Diff",
+    "Create",
+    "Read",
+    "Update",
+    "Delete",
+    "Invoke",
+)
 #: A clean failure for the engine (not UNKNOWN or INTERNAL: "may be in any state").
 _FAILED = grpc.StatusCode.FAILED_PRECONDITION
 

@@ -1,21 +1,30 @@
-"""The engine's property values <-> the core's plain values.
+"""The engine's property values <-> the core's plain values: one walk each way.
 
-Three things the SDK's ``PropertyValue`` does not do for us:
+Each walk follows the resource's type (:mod:`omics_resources.provider.types`) and does at
+once everything a value needs on its way:
 
-* An unknown (at preview) arrives as the protocol's sentinel string and becomes the core's
-  :data:`~omics_resources.core.validation.UNKNOWN`; going back, it is the sentinel string
-  again (``PropertyValue.computed()`` cannot be marshalled in SDK 3.272.0).
-* A value the core hands back unchanged is the engine's own value again, with its secret
-  mark and dependencies (turning values into plain dicts loses the marks of nested secrets:
-  a secret tag would come back in plaintext). A changed value under a secret one stays secret.
-* Anything the core derived from a secret (a ledger holding tags, a map keyed by a secret
-  sample id, a JSON text holding either) is marked secret too: :func:`mark_secrets`.
+* **engine -> core** (:func:`to_core`): camelCase object keys to snake_case (a map's keys
+  are data, kept), the protocol's unknown sentinel to :data:`UNKNOWN`, a whole number where
+  a string is declared to that string (a YAML program's store id), a resource reference to
+  its id, and every string inside a secret collected, so that what goes back and every
+  message can keep it secret.
+* **core -> engine** (:func:`to_engine`): snake_case back to camelCase; with ``keep``, only
+  what that type declares (the inputs among the outputs); the engine's own value wherever
+  the core's is unchanged (with its secret mark and dependencies: turning values into
+  plain dicts loses the marks of nested secrets); and anything derived from a secret (a
+  string equal to one, a JSON text holding one, a map keyed by one) marked secret. Unknowns
+  go back as the sentinel string (``PropertyValue.computed()`` cannot be marshalled in SDK
+  3.272.0).
+
+A key the type does not declare is renamed mechanically and what it holds is kept as it is
+(the core's own bookkeeping), so a misspelt property reaches the core's check and comes
+back as written.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi.provider.experimental.property_value import (
@@ -26,80 +35,63 @@ from pulumi.provider.experimental.property_value import (
 from pulumi.runtime import rpc
 
 from omics_resources.core.validation import UNKNOWN, is_unknown
+from omics_resources.provider.names import camel, snake
+from omics_resources.provider.types import ANY, Type
 
-__all__ = ["SECRET_MASK", "from_plain", "mark_secrets", "mask", "secret_strings", "to_plain"]
+__all__ = ["SECRET_MASK", "mask", "plain", "to_core", "to_engine"]
 
 #: What a secret value reads as in a message or a progress line.
 SECRET_MASK = "[secret]"  # noqa: S105 - the mask, not a password
 
 
-def to_plain(value: PropertyValue) -> Any:
-    """``value`` as plain Python (unknowns as :data:`UNKNOWN`, secrets unwrapped)."""
+def _key_and_type(key: str, type_: Type, core_key: str) -> tuple[str, Type]:
+    """An object's member (by its core name) or a map's entry: its type."""
+    if type_.kind == "object":
+        return core_key, type_.member(core_key) or ANY
+    if type_.kind == "map":
+        return key, type_.items or ANY
+    return key, ANY
+
+
+def _core(value: PropertyValue, type_: Type, secrets: set[str], secret: bool) -> Any:
+    secret = secret or value.is_secret
     inner = value.value
     if isinstance(inner, Computed) or (isinstance(inner, str) and inner == rpc.UNKNOWN):
         return UNKNOWN
-    if isinstance(inner, Mapping):
-        return {k: to_plain(v) for k, v in inner.items()}
-    if isinstance(inner, Sequence) and not isinstance(inner, str):
-        return [to_plain(v) for v in inner]
     if isinstance(inner, ResourceReference):
-        return to_plain(inner.resource_id) if inner.resource_id is not None else UNKNOWN
+        if inner.resource_id is None:
+            return UNKNOWN
+        return _core(inner.resource_id, type_, secrets, secret)
+    if isinstance(inner, Mapping):
+        out = {}
+        for key, item in inner.items():
+            name, member = _key_and_type(key, type_, snake(key))
+            out[name] = _core(item, member, secrets, secret)
+        return out
+    if isinstance(inner, Sequence) and not isinstance(inner, str):
+        items = (type_.items or ANY) if type_.kind == "array" else ANY
+        return [_core(item, items, secrets, secret) for item in inner]
+    if isinstance(inner, str) and secret and inner:
+        secrets.add(inner)
+    if type_.kind == "string" and isinstance(inner, float) and inner.is_integer():
+        # Integers above 2**53 cannot come through a JSON number intact anyway.
+        return str(int(inner))
     return inner
 
 
-def _child(original: PropertyValue | None, key: str | int) -> PropertyValue | None:
-    inner = original.value if original is not None else None
-    if isinstance(key, str) and isinstance(inner, Mapping):
-        return inner.get(key)
-    if isinstance(key, int) and isinstance(inner, Sequence) and not isinstance(inner, str):
-        return inner[key] if key < len(inner) else None
-    return None
+def to_core(props: Mapping[str, PropertyValue], type_: Type, secrets: set[str]) -> dict[str, Any]:
+    """The engine's properties as the core's plain values (see the module); every string
+    inside a secret is added to ``secrets``."""
+    return {
+        name: _core(item, member, secrets, False)
+        for key, item in props.items()
+        for name, member in [_key_and_type(key, type_, snake(key))]
+    }
 
 
-def from_plain(value: Any, original: PropertyValue | None = None) -> PropertyValue:
-    """``value`` as a property value; where it equals ``original`` (the engine's value at
-    the same place), ``original`` itself."""
-    if original is not None and to_plain(original) == value:
-        return original
-    built: PropertyValue
-    if is_unknown(value):
-        built = PropertyValue(rpc.UNKNOWN)
-    elif isinstance(value, Mapping):
-        built = PropertyValue(
-            {str(k): from_plain(v, _child(original, str(k))) for k, v in value.items()}
-        )
-    elif isinstance(value, list | tuple):
-        built = PropertyValue([from_plain(v, _child(original, i)) for i, v in enumerate(value)])
-    elif value is None or isinstance(value, bool | str):
-        built = PropertyValue(value)
-    elif isinstance(value, int | float):
-        built = PropertyValue(float(value))
-    else:
-        built = PropertyValue(str(value))
-    if original is not None and original.is_secret:
-        built = built.with_secret(True)
-    return built
-
-
-def secret_strings(values: Iterable[PropertyValue]) -> set[str]:
-    """Every non-empty string inside a secret among ``values`` (at any depth)."""
-    found: set[str] = set()
-
-    def walk(value: PropertyValue, secret: bool) -> None:
-        secret = secret or value.is_secret
-        inner = value.value
-        if isinstance(inner, Mapping):
-            for item in inner.values():
-                walk(item, secret)
-        elif isinstance(inner, Sequence) and not isinstance(inner, str):
-            for item in inner:
-                walk(item, secret)
-        elif secret and isinstance(inner, str) and inner and inner != rpc.UNKNOWN:
-            found.add(inner)
-
-    for value in values:
-        walk(value, False)
-    return found
+def plain(value: PropertyValue) -> Any:
+    """``value`` as plain Python with its names as they are (provider configuration)."""
+    return _core(value, ANY, set(), False)
 
 
 def _holds(text: str, secrets: set[str]) -> bool:
@@ -107,22 +99,93 @@ def _holds(text: str, secrets: set[str]) -> bool:
     return any(json.dumps(s, ensure_ascii=False) in text for s in secrets)
 
 
-def mark_secrets(value: PropertyValue, secrets: set[str]) -> PropertyValue:
-    """``value`` with every string equal to a secret, or a JSON text holding one, marked
-    secret, and every map whose keys hold a secret marked secret as a whole (a key cannot
-    be secret on its own)."""
-    if not secrets or value.is_secret:
-        return value
-    inner = value.value
-    if isinstance(inner, Mapping):
-        if any(s in key for key in inner for s in secrets):
-            return value.with_secret(True)
-        return value.with_value({k: mark_secrets(v, secrets) for k, v in inner.items()})
-    if isinstance(inner, Sequence) and not isinstance(inner, str):
-        return value.with_value([mark_secrets(v, secrets) for v in inner])
-    if isinstance(inner, str) and (inner in secrets or _holds(inner, secrets)):
-        return value.with_secret(True)
-    return value
+class _Engine:
+    """One walk from the core's values to the engine's."""
+
+    def __init__(self, secrets: set[str]) -> None:
+        self.secrets = secrets
+
+    def leaf(self, value: Any, original: PropertyValue | None) -> PropertyValue:
+        if original is not None and plain(original) == value:
+            built = original
+        elif is_unknown(value):
+            built = PropertyValue(rpc.UNKNOWN)
+        elif value is None or isinstance(value, bool | str):
+            built = PropertyValue(value)
+        elif isinstance(value, int | float):
+            built = PropertyValue(float(value))
+        else:
+            built = PropertyValue(str(value))
+        text = built.value
+        derived = isinstance(text, str) and text != rpc.UNKNOWN and self.secrets
+        if derived and (text in self.secrets or _holds(str(text), self.secrets)):
+            return built.with_secret(True)
+        return built
+
+    def walk(
+        self, value: Any, type_: Type, original: PropertyValue | None, keep: Type | None
+    ) -> PropertyValue:
+        was = original.value if original is not None else None
+        if isinstance(value, Mapping):
+            olds = was if isinstance(was, Mapping) else {}
+            out: dict[str, PropertyValue] = {}
+            for core_key, item in value.items():
+                key = str(core_key)
+                name = camel(key) if type_.kind == "object" else key
+                if keep is not None and keep.kind == "object" and key not in keep.props:
+                    continue
+                inner_keep = None
+                if keep is not None:
+                    inner_keep = keep.member(key) if keep.kind == "object" else keep.items
+                _, member = _key_and_type(name, type_, key)
+                out[name] = self.walk(item, member, olds.get(name), inner_keep)
+            keyed = any(s in k for k in out for s in self.secrets)
+            return self.container(out, original, olds, keyed)
+        if isinstance(value, list | tuple):
+            olds_list = was if isinstance(was, Sequence) and not isinstance(was, str) else ()
+            items = (type_.items or ANY) if type_.kind == "array" else ANY
+            inner = keep.items if keep is not None else None
+            built = [
+                self.walk(v, items, olds_list[i] if i < len(olds_list) else None, inner)
+                for i, v in enumerate(value)
+            ]
+            return self.container(built, original, dict(enumerate(olds_list)), False)
+        return self.leaf(value, original)
+
+    @staticmethod
+    def container(
+        built: Mapping[str, PropertyValue] | list[PropertyValue],
+        original: PropertyValue | None,
+        olds: Mapping[Any, PropertyValue],
+        keyed: bool,
+    ) -> PropertyValue:
+        """An object, map or list; the engine's own where nothing in it changed; secret as
+        a whole when the engine's was or when its keys hold a secret (a key cannot be
+        secret on its own)."""
+        pairs = built.items() if isinstance(built, Mapping) else enumerate(built)
+        same = len(built) == len(olds) and all(olds.get(k) is v for k, v in pairs)
+        if original is not None and same:
+            result = original
+        elif original is not None:
+            result = original.with_value(built)
+        else:
+            result = PropertyValue(built)
+        return result.with_secret(True) if keyed and not result.is_secret else result
+
+
+def to_engine(
+    values: Mapping[str, Any],
+    type_: Type,
+    originals: Mapping[str, PropertyValue],
+    secrets: set[str],
+    keep: Type | None = None,
+) -> dict[str, PropertyValue]:
+    """The core's values as the engine's properties (see the module): ``originals`` are the
+    engine's values by camelCase name, ``keep`` the type whose members alone go back."""
+    built = _Engine(secrets).walk(values, type_, PropertyValue(dict(originals)), keep).value
+    if not isinstance(built, Mapping):
+        raise TypeError(f"properties must be an object, not {type(built).__name__}")
+    return dict(built)
 
 
 def mask(text: str, secrets: set[str]) -> str:

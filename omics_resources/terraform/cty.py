@@ -5,7 +5,7 @@ cty's encoding, typed by the schema. An object carries every attribute (null whe
 an unknown value is extension 0 (a refined one 12), and a ``dynamic`` attribute is a pair
 of its type (JSON) and its value. The core's plain dicts leave unset members out, so
 nulls are dropped on the way in and filled on the way out; what the type walks comes from
-:mod:`omics_resources.core.property_types`, the same types every front-end declares.
+:mod:`omics_resources.core.schema.types`, the same types every front-end declares.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import msgpack
 
-from omics_resources.core.property_types import Type
+from omics_resources.core.schema.types import Type
 from omics_resources.core.validation import UNKNOWN, is_unknown
 
 __all__ = ["cty_type", "decode", "encode", "is_null"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from omics_resources.core.config_keys import CONFIG_DOCS
+from omics_resources.core.schema.config import CONFIG_DOCS
 from omics_resources.core.validation import Problem
 from omics_resources.terraform.proto import tfplugin6_pb2 as pb
 from omics_resources.terraform.schema import config_key

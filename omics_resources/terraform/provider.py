@@ -22,14 +22,14 @@ from typing import Any, TypeVar
 import botocore.exceptions
 import grpc
 
-from omics_resources.core import aws
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import Scheduler
+from omics_resources.core.account.scheduling_config import SchedulingSettings
 from omics_resources.core.errors import OmicsResourceError, PartialCreateError
-from omics_resources.core.polling import Clock, PollPolicy, SystemClock, default_policy
 from omics_resources.core.resource import ResourceBehaviour, Runtime
-from omics_resources.core.scheduler import Scheduler
-from omics_resources.core.scheduling_config import SchedulingSettings
 from omics_resources.core.validation import UNKNOWN
-from omics_resources.core.wakeup import CancelSignal
+from omics_resources.core.watch.polling import Clock, PollPolicy, SystemClock, default_policy
+from omics_resources.core.watch.wakeup import CancelSignal
 from omics_resources.terraform import cty, diagnostics
 from omics_resources.terraform.logs import sink_for
 from omics_resources.terraform.proto import tfplugin6_pb2 as pb

@@ -1,7 +1,7 @@
 """The provider's Terraform schema, generated from the core: every resource of
 :data:`omics_resources.core.registry.BEHAVIOURS` as ``omics_<snake_case type>``, its
-attributes from the field and output tables (:mod:`omics_resources.core.property_types`),
-and the provider block from the core's settings (:mod:`omics_resources.core.config_keys`).
+attributes from the field and output tables (:mod:`omics_resources.core.schema.types`),
+and the provider block from the core's settings (:mod:`omics_resources.core.schema.config`).
 
 Which attribute is required, optional or computed follows from the tables: a field the
 Start request needs is required, a setting with a default is optional and computed (the
@@ -20,10 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from omics_resources.core.config_keys import CONFIG_DOCS
-from omics_resources.core.property_types import Prop, Type, resource_type
 from omics_resources.core.registry import BEHAVIOURS, behaviour
 from omics_resources.core.resource import ResourceBehaviour
+from omics_resources.core.schema.config import CONFIG_DOCS
+from omics_resources.core.schema.types import Prop, Type, resource_type, value_type
 from omics_resources.terraform.cty import cty_type
 from omics_resources.terraform.proto import tfplugin6_pb2 as pb
 
@@ -151,7 +151,8 @@ def resource_schemas() -> Mapping[str, ResourceSchema]:
     found = {}
     for type_name in BEHAVIOURS:
         behaviour_class = behaviour(type_name)
-        inputs, state = resource_type(behaviour_class)
+        # Terraform keeps every attribute: the inputs and outputs together.
+        inputs, state = resource_type(behaviour_class)[0], value_type(behaviour_class)
         name = terraform_name(type_name)
         found[name] = ResourceSchema(
             name, behaviour_class, _with_own(inputs, inputs=True), _with_own(state, inputs=False)

@@ -1,4 +1,4 @@
-"""The provider block: each core setting (:data:`~omics_resources.core.config_keys.
+"""The provider block: each core setting (:data:`~omics_resources.core.schema.config.
 CONFIG_DOCS`) as the attribute :func:`~omics_resources.terraform.schema.config_key` names
 (``region``, ``profile``, ``endpoint``, ``rate``, ``max_concurrent_import_jobs`` ...). Unset
 ones fall back to the AWS SDK's chain (``AWS_REGION``, ``AWS_PROFILE``, ``~/.aws/config``)."""

@@ -16,8 +16,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from omics_resources.core.property_types import Prop, Type
 from omics_resources.core.resource import SCOPE_PROPERTY, Props
+from omics_resources.core.schema.types import Prop, Type
 from omics_resources.core.validation import UNKNOWN, is_unknown
 from omics_resources.terraform.schema import ID, NAME, ResourceSchema
 

@@ -50,11 +50,11 @@ export class ActiveReadSets extends pulumi.CustomResource {
     /**
      * The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
      */
-    declare public /*out*/ readonly activationJobs: pulumi.Output<outputs.ActiveReadSetsActivationJob[] | undefined>;
+    declare public /*out*/ readonly activationJobs: pulumi.Output<outputs.ActiveReadSetsActivationJob[]>;
     /**
      * Report deleted or unknown read sets (and jobs COMPLETED_WITH_FAILURES) and keep the others active, instead of failing.
      */
-    declare public readonly allowPartial: pulumi.Output<boolean | undefined>;
+    declare public readonly allowPartial: pulumi.Output<boolean>;
     /**
      * The earliest and latest creation time of the read sets (narrows later lookups).
      */
@@ -62,27 +62,31 @@ export class ActiveReadSets extends pulumi.CustomResource {
     /**
      * The read sets to keep active, any number, each listed once (e.g. a cohort's ids).
      */
-    declare public readonly readSetIds: pulumi.Output<string[] | undefined>;
+    declare public readonly readSetIds: pulumi.Output<string[]>;
     /**
      * Each read set's status (ACTIVE, ACTIVATING, ARCHIVED, DELETED ...) at the last create, update or refresh.
      */
-    declare public /*out*/ readonly readSetStatuses: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly readSetStatuses: pulumi.Output<{[key: string]: string}>;
+    /**
+     * Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its files are below it), for tools that read S3.
+     */
+    declare public /*out*/ readonly s3Uris: pulumi.Output<{[key: string]: string}>;
     /**
      * The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
-    declare public readonly sequenceStoreId: pulumi.Output<string | undefined>;
+    declare public readonly sequenceStoreId: pulumi.Output<string>;
     /**
      * How many read sets are in each status.
      */
-    declare public /*out*/ readonly statusCounts: pulumi.Output<{[key: string]: number} | undefined>;
+    declare public /*out*/ readonly statusCounts: pulumi.Output<{[key: string]: number}>;
     /**
      * Wait for the activation jobs to end during `pulumi up` (else refresh reports).
      */
-    declare public readonly wait: pulumi.Output<boolean | undefined>;
+    declare public readonly wait: pulumi.Output<boolean>;
     /**
      * Seconds to wait for all of them (default 12 hours); the jobs go on after it.
      */
-    declare public readonly waitTimeout: pulumi.Output<number | undefined>;
+    declare public readonly waitTimeout: pulumi.Output<number>;
 
     /**
      * Create a ActiveReadSets resource with the given unique name, arguments, and options.
@@ -109,6 +113,7 @@ export class ActiveReadSets extends pulumi.CustomResource {
             resourceInputs["activationJobs"] = undefined /*out*/;
             resourceInputs["createdBetween"] = undefined /*out*/;
             resourceInputs["readSetStatuses"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["statusCounts"] = undefined /*out*/;
         } else {
             resourceInputs["activationJobs"] = undefined /*out*/;
@@ -116,6 +121,7 @@ export class ActiveReadSets extends pulumi.CustomResource {
             resourceInputs["createdBetween"] = undefined /*out*/;
             resourceInputs["readSetIds"] = undefined /*out*/;
             resourceInputs["readSetStatuses"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["sequenceStoreId"] = undefined /*out*/;
             resourceInputs["statusCounts"] = undefined /*out*/;
             resourceInputs["wait"] = undefined /*out*/;

@@ -50,51 +50,51 @@ export class CohortImport extends pulumi.CustomResource {
     /**
      * Accept failed sources (listed in the outputs; the next `pulumi up` retries them).
      */
-    declare public readonly allowPartial: pulumi.Output<boolean | undefined>;
+    declare public readonly allowPartial: pulumi.Output<boolean>;
     /**
-     * `imported`, `failed`, `pending` and `deleted` samples.
+     * `imported`, `failed`, `pending`, `deleted` and `duplicates` samples.
      */
-    declare public /*out*/ readonly counts: pulumi.Output<{[key: string]: number} | undefined>;
+    declare public /*out*/ readonly counts: pulumi.Output<{[key: string]: number}>;
     /**
      * Delete every read set of the cohort when it is destroyed (default: keep them).
      */
-    declare public readonly deleteReadSetsOnDestroy: pulumi.Output<boolean | undefined>;
+    declare public readonly deleteReadSetsOnDestroy: pulumi.Output<boolean>;
     /**
      * Delete the read set of a sample removed from `sources`, or of one whose files changed and was imported again (default: keep them).
      */
-    declare public readonly deleteRemovedReadSets: pulumi.Output<boolean | undefined>;
+    declare public readonly deleteRemovedReadSets: pulumi.Output<boolean>;
     /**
      * Import job id -> its status.
      */
-    declare public /*out*/ readonly jobs: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly jobs: pulumi.Output<{[key: string]: string}>;
     /**
      * Sample key -> its read set's id (samples with a read set).
      */
-    declare public /*out*/ readonly readSetIds: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly readSetIds: pulumi.Output<{[key: string]: string}>;
     /**
      * A service role HealthOmics assumes to read the sources; a change applies to new jobs. Constraints: 20 to 2048 characters, pattern `arn:.*`.
      */
-    declare public readonly roleArn: pulumi.Output<string | undefined>;
+    declare public readonly roleArn: pulumi.Output<string>;
+    /**
+     * Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder under the store's S3 access point (its files are below it).
+     */
+    declare public /*out*/ readonly s3Uris: pulumi.Output<{[key: string]: string}>;
     /**
      * Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
      */
-    declare public /*out*/ readonly samples: pulumi.Output<{[key: string]: outputs.CohortImportSample} | undefined>;
+    declare public /*out*/ readonly samples: pulumi.Output<{[key: string]: outputs.CohortImportSample}>;
     /**
      * The sequence store to import into (10 to 36 digits); a change replaces the cohort. Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
-    declare public readonly sequenceStoreId: pulumi.Output<string | undefined>;
-    /**
-     * Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
-     */
-    declare public readonly sources: pulumi.Output<outputs.CohortImportSource[] | undefined>;
+    declare public readonly sequenceStoreId: pulumi.Output<string>;
     /**
      * Wait for the jobs to end during `pulumi up` (else refresh reports them).
      */
-    declare public readonly wait: pulumi.Output<boolean | undefined>;
+    declare public readonly wait: pulumi.Output<boolean>;
     /**
      * Seconds to wait for all jobs of one `pulumi up` (default 12 hours).
      */
-    declare public readonly waitTimeout: pulumi.Output<number | undefined>;
+    declare public readonly waitTimeout: pulumi.Output<number>;
 
     /**
      * Create a CohortImport resource with the given unique name, arguments, and options.
@@ -127,6 +127,7 @@ export class CohortImport extends pulumi.CustomResource {
             resourceInputs["counts"] = undefined /*out*/;
             resourceInputs["jobs"] = undefined /*out*/;
             resourceInputs["readSetIds"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["samples"] = undefined /*out*/;
         } else {
             resourceInputs["allowPartial"] = undefined /*out*/;
@@ -136,9 +137,9 @@ export class CohortImport extends pulumi.CustomResource {
             resourceInputs["jobs"] = undefined /*out*/;
             resourceInputs["readSetIds"] = undefined /*out*/;
             resourceInputs["roleArn"] = undefined /*out*/;
+            resourceInputs["s3Uris"] = undefined /*out*/;
             resourceInputs["samples"] = undefined /*out*/;
             resourceInputs["sequenceStoreId"] = undefined /*out*/;
-            resourceInputs["sources"] = undefined /*out*/;
             resourceInputs["wait"] = undefined /*out*/;
             resourceInputs["waitTimeout"] = undefined /*out*/;
         }

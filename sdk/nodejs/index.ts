@@ -25,10 +25,40 @@ export type ReadSetActivationJob = import("./readSetActivationJob").ReadSetActiv
 export const ReadSetActivationJob: typeof import("./readSetActivationJob").ReadSetActivationJob = null as any;
 utilities.lazyLoad(exports, ["ReadSetActivationJob"], () => require("./readSetActivationJob"));
 
+export { ReadSetExportArgs } from "./readSetExport";
+export type ReadSetExport = import("./readSetExport").ReadSetExport;
+export const ReadSetExport: typeof import("./readSetExport").ReadSetExport = null as any;
+utilities.lazyLoad(exports, ["ReadSetExport"], () => require("./readSetExport"));
+
 export { ReadSetImportJobArgs } from "./readSetImportJob";
 export type ReadSetImportJob = import("./readSetImportJob").ReadSetImportJob;
 export const ReadSetImportJob: typeof import("./readSetImportJob").ReadSetImportJob = null as any;
 utilities.lazyLoad(exports, ["ReadSetImportJob"], () => require("./readSetImportJob"));
+
+export { ReadSetUploadArgs } from "./readSetUpload";
+export type ReadSetUpload = import("./readSetUpload").ReadSetUpload;
+export const ReadSetUpload: typeof import("./readSetUpload").ReadSetUpload = null as any;
+utilities.lazyLoad(exports, ["ReadSetUpload"], () => require("./readSetUpload"));
+
+export { ReferenceImportJobArgs } from "./referenceImportJob";
+export type ReferenceImportJob = import("./referenceImportJob").ReferenceImportJob;
+export const ReferenceImportJob: typeof import("./referenceImportJob").ReferenceImportJob = null as any;
+utilities.lazyLoad(exports, ["ReferenceImportJob"], () => require("./referenceImportJob"));
+
+export { SourcesFromFastqPairsArgs, SourcesFromFastqPairsResult, SourcesFromFastqPairsOutputArgs } from "./sourcesFromFastqPairs";
+export const sourcesFromFastqPairs: typeof import("./sourcesFromFastqPairs").sourcesFromFastqPairs = null as any;
+export const sourcesFromFastqPairsOutput: typeof import("./sourcesFromFastqPairs").sourcesFromFastqPairsOutput = null as any;
+utilities.lazyLoad(exports, ["sourcesFromFastqPairs","sourcesFromFastqPairsOutput"], () => require("./sourcesFromFastqPairs"));
+
+export { SourcesFromManifestArgs, SourcesFromManifestResult, SourcesFromManifestOutputArgs } from "./sourcesFromManifest";
+export const sourcesFromManifest: typeof import("./sourcesFromManifest").sourcesFromManifest = null as any;
+export const sourcesFromManifestOutput: typeof import("./sourcesFromManifest").sourcesFromManifestOutput = null as any;
+utilities.lazyLoad(exports, ["sourcesFromManifest","sourcesFromManifestOutput"], () => require("./sourcesFromManifest"));
+
+export { SourcesFromSampleSheetArgs, SourcesFromSampleSheetResult, SourcesFromSampleSheetOutputArgs } from "./sourcesFromSampleSheet";
+export const sourcesFromSampleSheet: typeof import("./sourcesFromSampleSheet").sourcesFromSampleSheet = null as any;
+export const sourcesFromSampleSheetOutput: typeof import("./sourcesFromSampleSheet").sourcesFromSampleSheetOutput = null as any;
+utilities.lazyLoad(exports, ["sourcesFromSampleSheet","sourcesFromSampleSheetOutput"], () => require("./sourcesFromSampleSheet"));
 
 
 // Export enums:
@@ -53,8 +83,14 @@ const _module = {
                 return new CohortImport(name, <any>undefined, { urn })
             case "omics:index:ReadSetActivationJob":
                 return new ReadSetActivationJob(name, <any>undefined, { urn })
+            case "omics:index:ReadSetExport":
+                return new ReadSetExport(name, <any>undefined, { urn })
             case "omics:index:ReadSetImportJob":
                 return new ReadSetImportJob(name, <any>undefined, { urn })
+            case "omics:index:ReadSetUpload":
+                return new ReadSetUpload(name, <any>undefined, { urn })
+            case "omics:index:ReferenceImportJob":
+                return new ReferenceImportJob(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -36,6 +36,7 @@ export class Provider extends pulumi.ProviderResource {
         {
             resourceInputs["endpoint"] = args?.endpoint;
             resourceInputs["maxConcurrentActivationJobs"] = pulumi.output(args?.maxConcurrentActivationJobs).apply(JSON.stringify);
+            resourceInputs["maxConcurrentExportJobs"] = pulumi.output(args?.maxConcurrentExportJobs).apply(JSON.stringify);
             resourceInputs["maxConcurrentImportJobs"] = pulumi.output(args?.maxConcurrentImportJobs).apply(JSON.stringify);
             resourceInputs["maxRequestsPerSecond"] = pulumi.output(args?.maxRequestsPerSecond).apply(JSON.stringify);
             resourceInputs["profile"] = args?.profile;
@@ -58,6 +59,10 @@ export interface ProviderArgs {
      * How many of this stack's activation jobs run at once (default: the service's quota).
      */
     maxConcurrentActivationJobs?: pulumi.Input<number | undefined>;
+    /**
+     * How many of this stack's export jobs run at once (default: the service's quota).
+     */
+    maxConcurrentExportJobs?: pulumi.Input<number | undefined>;
     /**
      * How many of this stack's import jobs run at once (default: the service's quota).
      */

@@ -50,7 +50,7 @@ export class ReadSetActivationJob extends pulumi.CustomResource {
     /**
      * Accept COMPLETED_WITH_FAILURES (some read sets not activated) as success.
      */
-    declare public readonly allowPartial: pulumi.Output<boolean | undefined>;
+    declare public readonly allowPartial: pulumi.Output<boolean>;
     /**
      * Idempotency token; by default derived from project, stack, name and inputs. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -62,35 +62,35 @@ export class ReadSetActivationJob extends pulumi.CustomResource {
     /**
      * When the job was created (ISO 8601).
      */
-    declare public /*out*/ readonly creationTime: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly creationTime: pulumi.Output<string>;
     /**
      * The job's id (the last one, when a retry imported what an earlier one did not).
      */
-    declare public /*out*/ readonly jobId: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly jobId: pulumi.Output<string>;
     /**
      * Every job of the resource, oldest first: more than one when a `pulumi up` after a partial failure retried the failed sources in a new job.
      */
-    declare public /*out*/ readonly jobIds: pulumi.Output<string[] | undefined>;
+    declare public /*out*/ readonly jobIds: pulumi.Output<string[]>;
     /**
      * 1 to 20 read sets to activate, each listed once.
      */
-    declare public readonly readSetIds: pulumi.Output<string[] | undefined>;
+    declare public readonly readSetIds: pulumi.Output<string[]>;
     /**
      * The current status of each read set (ARCHIVED again means drift).
      */
-    declare public /*out*/ readonly readSetStatuses: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly readSetStatuses: pulumi.Output<{[key: string]: string}>;
     /**
      * The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
-    declare public readonly sequenceStoreId: pulumi.Output<string | undefined>;
+    declare public readonly sequenceStoreId: pulumi.Output<string>;
     /**
      * Per read set: `readSetId`, `status`, `statusMessage`.
      */
-    declare public /*out*/ readonly sources: pulumi.Output<outputs.ReadSetActivationJobSource[] | undefined>;
+    declare public /*out*/ readonly sources: pulumi.Output<outputs.ReadSetActivationJobSource[]>;
     /**
      * The job's status (COMPLETED once `pulumi up` succeeded with `wait`).
      */
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
      * The service's message about the job, if any.
      */
@@ -98,11 +98,11 @@ export class ReadSetActivationJob extends pulumi.CustomResource {
     /**
      * Wait for the job to end during `pulumi up` (else status comes from refresh).
      */
-    declare public readonly wait: pulumi.Output<boolean | undefined>;
+    declare public readonly wait: pulumi.Output<boolean>;
     /**
      * Seconds to wait for the job (default 12 hours); the job goes on after it.
      */
-    declare public readonly waitTimeout: pulumi.Output<number | undefined>;
+    declare public readonly waitTimeout: pulumi.Output<number>;
 
     /**
      * Create a ReadSetActivationJob resource with the given unique name, arguments, and options.

@@ -50,7 +50,7 @@ export class ReadSetImportJob extends pulumi.CustomResource {
     /**
      * Accept COMPLETED_WITH_FAILURES (some sources failed) as success.
      */
-    declare public readonly allowPartial: pulumi.Output<boolean | undefined>;
+    declare public readonly allowPartial: pulumi.Output<boolean>;
     /**
      * Idempotency token; by default derived from project, stack, name and inputs. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -62,43 +62,43 @@ export class ReadSetImportJob extends pulumi.CustomResource {
     /**
      * When the job was created (ISO 8601).
      */
-    declare public /*out*/ readonly creationTime: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly creationTime: pulumi.Output<string>;
     /**
      * Delete the imported read sets when the resource is destroyed (default: keep them).
      */
-    declare public readonly deleteReadSetsOnDestroy: pulumi.Output<boolean | undefined>;
+    declare public readonly deleteReadSetsOnDestroy: pulumi.Output<boolean>;
     /**
      * The job's id (the last one, when a retry imported what an earlier one did not).
      */
-    declare public /*out*/ readonly jobId: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly jobId: pulumi.Output<string>;
     /**
      * Every job of the resource, oldest first: more than one when a `pulumi up` after a partial failure retried the failed sources in a new job.
      */
-    declare public /*out*/ readonly jobIds: pulumi.Output<string[] | undefined>;
+    declare public /*out*/ readonly jobIds: pulumi.Output<string[]>;
     /**
      * The imported read sets' ids, in source order.
      */
-    declare public /*out*/ readonly readSetIds: pulumi.Output<string[] | undefined>;
+    declare public /*out*/ readonly readSetIds: pulumi.Output<string[]>;
     /**
      * The current status of each imported read set (DELETED when gone).
      */
-    declare public /*out*/ readonly readSetStatuses: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public /*out*/ readonly readSetStatuses: pulumi.Output<{[key: string]: string}>;
     /**
      * A service role that HealthOmics assumes to read the sources from S3. Constraints: 20 to 2048 characters, pattern `arn:.*`.
      */
-    declare public readonly roleArn: pulumi.Output<string | undefined>;
+    declare public readonly roleArn: pulumi.Output<string>;
     /**
      * The sequence store to import into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
      */
-    declare public readonly sequenceStoreId: pulumi.Output<string | undefined>;
+    declare public readonly sequenceStoreId: pulumi.Output<string>;
     /**
      * Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
      */
-    declare public readonly sources: pulumi.Output<outputs.ReadSetImportJobSourceResult[] | undefined>;
+    declare public readonly sources: pulumi.Output<outputs.ReadSetImportJobSourceResult[]>;
     /**
      * The job's status (COMPLETED once `pulumi up` succeeded with `wait`).
      */
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
      * The service's message about the job, if any.
      */
@@ -106,11 +106,11 @@ export class ReadSetImportJob extends pulumi.CustomResource {
     /**
      * Wait for the job to end during `pulumi up` (else status comes from refresh).
      */
-    declare public readonly wait: pulumi.Output<boolean | undefined>;
+    declare public readonly wait: pulumi.Output<boolean>;
     /**
      * Seconds to wait for the job (default 12 hours); the job goes on after it.
      */
-    declare public readonly waitTimeout: pulumi.Output<number | undefined>;
+    declare public readonly waitTimeout: pulumi.Output<number>;
 
     /**
      * Create a ReadSetImportJob resource with the given unique name, arguments, and options.

@@ -106,9 +106,10 @@ def test_first_up_killed_then_resumed_imports_each_sample_once(
     stack.run("cancel", "--yes", "--stack", stack.name, check=True)
     stack.refresh("--clear-pending-creates")
     resumed = stack.up()
-    for job_id in started:
-        assert f"import job {job_id}: reattached to the job an earlier run started" in \
-            resumed.output, resumed.output
+    # Running or ended by now (8 s jobs, a loaded machine: either), the jobs are found and
+    # none is started again. (A running one's "reattached" line: test_cohort_convergence.)
+    assert "found 2 import jobs of this cohort that its state did not hold" in \
+        resumed.output, resumed.output
     assert control.new_jobs(START) == started
     stored = read_sets_by_sample(world.omics, world.store)
     assert len(stored) == 120 and all(len(ids) == 1 for ids in stored.values())
@@ -185,7 +186,8 @@ def test_first_up_killed_then_a_row_edited_and_three_added_imports_only_those(
     stack.run("cancel", "--yes", "--stack", stack.name, check=True)
     stack.refresh("--clear-pending-creates")
     resumed = stack.up()
-    assert f"import job {started}: reattached to the job an earlier run started" in \
+    # Running or ended by now (either, on a loaded machine): found, not started again.
+    assert "found 1 import job of this cohort that its state did not hold" in \
         resumed.output, resumed.output
     jobs = control.new_jobs(START)
     assert jobs[0] == started and len(jobs) == 2, jobs

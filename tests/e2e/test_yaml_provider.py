@@ -107,6 +107,7 @@ def test_plugin_found_on_path(make_stack: Callable[..., PulumiStack], world: Wor
     world.upload("S1.fq", "S2.fq", "S3.fq")
     plugins = recording_plugin(tmp_path / "on-path")
     program = YamlProgram(tmp_path / "program", plugins=None)
+    program.set_samples("S1", "S2", "S3")
     path = [str(plugins), str(TOOLS_BIN), str(REPO / ".venv" / "bin"), "/usr/bin", "/bin"]
     stack = yaml_stack(make_stack, world, program, extra_env={"PATH": ":".join(path)})
     stack.up()
@@ -218,3 +219,74 @@ def test_ctrl_c_ends_the_wait_at_once(make_stack: Callable[..., PulumiStack], wo
     assert process.returncode != 0
     assert "still IN_PROGRESS" in output or "still SUBMITTED" in output, output
     assert "run `pulumi up` again" in output, output
+
+
+def test_the_example_reads_its_sheet_with_fn_invoke(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl,
+    tmp_path: Path,
+) -> None:
+    """The example's sources as it declares them: `fn::invoke` of sourcesFromSampleSheet on
+    `../cohort.csv`, read by the provider from the program's folder. A bad row fails
+    preview with its line and column, before any HealthOmics call."""
+    world.upload("S1.fq", "S2.fq")
+    program = YamlProgram(tmp_path / "program")
+    assert "fn::invoke" in program.program["resources"]["cohort"]["properties"]["sources"]
+    program.program["resources"]["active"]["properties"]["readSetIds"] = [
+        '${cohort.readSetIds["S1"]}', '${cohort.readSetIds["S2"]}']
+    program.write()
+    header = "# two samples\nsample_id,subject_id,source_file_type,source1,name,tag:study\n"
+    row = "{0},{1},FASTQ,s3://" + BUCKET + "/{0}.fq,{0},yaml-demo\n"
+    sheet = tmp_path / "cohort.csv"
+    sheet.write_text(header + row.format("S1", "subject-1") + row.format("S2", ""))
+    stack = yaml_stack(make_stack, world, program)
+
+    calls = omics_calls(control)
+    preview = stack.preview()
+    assert preview.code != 0, preview.output
+    assert "cohort.csv: line 4 (sources[1]), column 'subject_id': is empty" in preview.output, (
+        preview.output)
+    assert omics_calls(control) == calls
+
+    sheet.write_text(header + row.format("S1", "subject-1") + row.format("S2", "subject-2"))
+    stack.up()
+    assert stack.outputs()["counts"]["imported"] == 2
+    assert stack.outputs()["statusCounts"] == {"ACTIVE": 2}
+    stack.preview("--expect-no-changes", check=True)
+
+
+def test_import_adopts_a_cohort_and_up_starts_nothing(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl,
+    tmp_path: Path,
+) -> None:
+    """A cohort whose state is gone, adopted from its store by its id (the identity tag's
+    hash): its samples, read sets and sources come back from its jobs, the code `pulumi
+    import` writes runs with no change, and `up` with the same sources starts no job."""
+    world.upload("S1.fq", "S2.fq", "S3.fq")
+    program = YamlProgram(tmp_path / "program")
+    program.set_samples("S1", "S2", "S3")
+    program.replace_resources({"cohort": program.resources["cohort"]},
+                              {"readSetIds": "${cohort.readSetIds}"})
+    stack = yaml_stack(make_stack, world, program)
+    stack.up()
+    [job] = control.new_jobs(START)
+    [created] = stack.resources("CohortImport")
+    stack.run("state", "delete", created["urn"], "--yes", "--stack", stack.name, check=True)
+
+    code = tmp_path / "imported.yaml"
+    stack.run("import", COHORT, "cohort", created["id"], "--yes", "--out", str(code),
+              "--stack", stack.name, check=True)
+    [adopted] = stack.resources("CohortImport")
+    assert adopted["outputs"]["readSetIds"] == created["outputs"]["readSetIds"]
+    assert adopted["outputs"]["counts"]["imported"] == 3
+    assert [s["name"] for s in adopted["inputs"]["sources"]] == ["S1", "S2", "S3"]
+    assert adopted["inputs"]["sources"][0]["tags"] == {"study": "yaml-demo"}
+
+    up = stack.up()
+    assert control.new_jobs(START) == [job], up.output
+    stack.preview("--expect-no-changes", check=True)
+    # The declaration `pulumi import` wrote, in the program: nothing to do either.
+    generated = code.read_text()
+    assert "type: omics:CohortImport" in generated, generated
+    program.replace_resources(yaml.safe_load(generated)["resources"], {})
+    stack.preview("--expect-no-changes", check=True)
+    assert control.new_jobs(START) == [job]

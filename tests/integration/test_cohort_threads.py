@@ -15,14 +15,15 @@ from typing import Any
 import pytest
 
 from harness.clients import REGION, ROLE_ARN
-from omics_resources.core import aws, limits
-from omics_resources.core.api import OmicsApi
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter
+from omics_resources.core.account.scheduler import JobSlots, Scheduler
 from omics_resources.core.cohort.run import BatchResult, CohortRun
 from omics_resources.core.cohort.state import Declared
-from omics_resources.core.polling import SystemClock, default_policy, wait_proportional
-from omics_resources.core.ratelimit import RateLimiter
-from omics_resources.core.scheduler import JobSlots, Scheduler
-from omics_resources.core.wakeup import CancelSignal
+from omics_resources.core.watch.polling import SystemClock, default_policy, wait_proportional
+from omics_resources.core.watch.wakeup import CancelSignal
 from tests.support.cohort import read_sets_by_sample, sample_source
 from tests.support.emulator_control import EmulatorControl
 from tests.support.scenario import BUCKET, Scenario, fastq

@@ -6,6 +6,7 @@ dependencies), so it is the only test of its kind."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -47,10 +48,26 @@ print(json.dumps({
 """
 
 
+def installed_env() -> dict[str, str]:
+    """This environment as a user's shell has it: no PYTHONPATH (or other PYTHON* setting)
+    that would put a checkout's package ahead of the installed wheel."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+
+
+def probe(venv: Path, cwd: Path) -> dict[str, object]:
+    """Run PROBE in the virtualenv, as a user's program would; what it found."""
+    done = subprocess.run([venv / "bin" / "python", "-c", PROBE], cwd=cwd,
+                          input=json.dumps(asdict(CASE)), env=installed_env(),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
 def run(*args: str | Path, cwd: Path) -> str:
-    """Run a command, failing the test with its output if it fails."""
+    """Run a command (in a user's environment), failing the test with its output if it
+    fails."""
     done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=300, check=False, env=installed_env())
     assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
     return done.stdout
 
@@ -106,20 +123,27 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_installed_wheel_checks_inputs_without_the_emulator(venv: Path, tmp_path: Path) -> None:
     started = time.monotonic()
-    python = venv / "bin" / "python"
-    probe = subprocess.run([python, "-c", PROBE], cwd=tmp_path, input=json.dumps(asdict(CASE)),
-                           capture_output=True, text=True, timeout=120, check=False)
-    assert probe.returncode == 0, probe.stderr
-    found = json.loads(probe.stdout)
+    found = probe(venv, tmp_path)
     print(f"probe in {time.monotonic() - started:.1f} s")
 
-    assert Path(found["package"]).is_relative_to(venv)  # the wheel, not the checkout
-    [(path, reason)] = found["failures"]
+    assert Path(str(found["package"])).is_relative_to(venv)  # the wheel, not the checkout
+    [(path, reason)] = found["failures"]  # type: ignore[misc]
     assert path == CASE.path
     assert CASE.rule in reason
     assert found["missing"] == ["moto", "werkzeug", "pytest", "tests"]
-    assert "pip install 'omics-resources[emulator]'" in found["emulator_error"]
-    assert "moto" in found["emulator_error"]
+    assert "pip install 'omics-resources[emulator]'" in str(found["emulator_error"])
+    assert "moto" in str(found["emulator_error"])
+
+
+def test_a_pythonpath_to_the_checkout_does_not_leak_into_the_installed_wheel(
+    venv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 26: run with PYTHONPATH at the checkout (as an IDE or `PYTHONPATH=. pytest`
+    sets it), the probe imported the checkout's package and found pytest and tests."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    found = probe(venv, tmp_path)
+    assert Path(str(found["package"])).is_relative_to(venv)
+    assert found["missing"] == ["moto", "werkzeug", "pytest", "tests"]
 
 
 def test_installed_wheel_has_the_omics_provider_plugin(wheel: Path, venv: Path) -> None:
@@ -131,7 +155,7 @@ def test_installed_wheel_has_the_omics_provider_plugin(wheel: Path, venv: Path) 
     # The engine passes its address; nothing answers there, so the watch would end the
     # plugin after its first interval: the test is done well before.
     process = subprocess.Popen([plugin, "127.0.0.1:1"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, env=installed_env())
     try:
         assert process.stdout is not None
         port = process.stdout.readline().strip()

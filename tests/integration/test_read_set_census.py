@@ -13,9 +13,9 @@ import pytest
 from harness.clients import aws_client
 from harness.read_sets import import_read_sets
 from omics_resources.core import limits
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter
 from omics_resources.core.active.census import Window, activating, take_census
-from omics_resources.core.api import OmicsApi
-from omics_resources.core.ratelimit import RateLimiter
 from tests.conftest import FAST
 from tests.support.emulator_control import EmulatorControl
 

@@ -24,7 +24,7 @@ import pytest
 from omics_resources.core import limits
 from omics_resources.core.errors import OmicsResourceError
 from omics_resources.core.jobs.import_job import ImportKind
-from omics_resources.core.polling import Clock, PollState, wait_proportional
+from omics_resources.core.watch.polling import Clock, PollState, wait_proportional
 from omics_resources.emulator import Durations
 from tests.support.clock import FakeClock
 from tests.support.emulator_control import EmulatorControl

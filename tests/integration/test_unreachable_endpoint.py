@@ -17,12 +17,13 @@ import botocore.exceptions
 import pytest
 
 from harness.clients import REGION
-from omics_resources.core import aws, limits
-from omics_resources.core.api import OmicsApi
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter
+from omics_resources.core.account.scheduler import JobSlots, Scheduler
 from omics_resources.core.errors import EndpointUnreachableError
 from omics_resources.core.jobs.import_job import ImportKind
-from omics_resources.core.ratelimit import RateLimiter
-from omics_resources.core.scheduler import JobSlots, Scheduler
 from omics_resources.dynamic.import_job import ReadSetImportJobProvider
 from omics_resources.emulator import Durations, EmulatorServer
 from tests.support.clock import FakeClock

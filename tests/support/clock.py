@@ -11,7 +11,7 @@ EPOCH_AT_ZERO = 1_767_225_600.0
 
 @dataclass
 class FakeClock:
-    """Implements :class:`omics_resources.core.polling.Clock` without ever blocking."""
+    """Implements :class:`omics_resources.core.watch.polling.Clock` without ever blocking."""
 
     now: float = 0.0
     sleeps: list[float] = field(default_factory=list)

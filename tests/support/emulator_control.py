@@ -61,6 +61,9 @@ class EmulatorControl:
     def cancel(self, store_id: str, job_id: str) -> Any:
         return self.call("POST", "cancel", {"sequenceStoreId": store_id, "jobId": job_id})
 
+    def cancel_reference_import(self, store_id: str, job_id: str) -> Any:
+        return self.call("POST", "cancel", {"referenceStoreId": store_id, "jobId": job_id})
+
     def log(self) -> dict[str, Any]:
         return dict(self.call("GET", "log"))
 

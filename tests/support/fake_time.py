@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.clients import REGION, ROLE_ARN, aws_client
-from omics_resources.core import aws, limits
-from omics_resources.core.api import OmicsApi
-from omics_resources.core.job_run import JobRun
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.ratelimit import RateLimiter
+from omics_resources.core.account.scheduler import JobSlots, Scheduler
 from omics_resources.core.jobs.kind import JobKind
-from omics_resources.core.polling import Clock, Wait, default_policy
+from omics_resources.core.jobs.run import JobRun
 from omics_resources.core.progress import Progress
-from omics_resources.core.ratelimit import RateLimiter
-from omics_resources.core.scheduler import JobSlots, Scheduler
 from omics_resources.core.tokens import TokenSeed
+from omics_resources.core.watch.polling import Clock, Wait, default_policy
 from omics_resources.emulator import Durations, EmulatorServer
 from tests.support.clock import FakeClock
 from tests.support.emulator_control import EmulatorControl

@@ -49,10 +49,12 @@ class ProviderServer:
     module: str = "omics_resources.dynamic.provider_host"
     env: dict[str, str] = field(default_factory=dict)
     output: list[str] = field(default_factory=list)
+    #: The plugin's arguments (the `omics` provider's: the engine's address).
+    args: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", self.module],
+            [sys.executable, "-u", "-m", self.module, *self.args],
             cwd=REPO,
             env={**os.environ, **self.env},
             stdout=subprocess.PIPE,

@@ -21,7 +21,7 @@ _REAL_PAUSE = 0.001
 
 
 class SimClock:
-    """Implements :class:`omics_resources.core.polling.Clock` for several threads."""
+    """Implements :class:`omics_resources.core.watch.polling.Clock` for several threads."""
 
     def __init__(self, now: float = 0.0) -> None:
         self.now = now

@@ -12,6 +12,9 @@ PACKAGE = REPO / "omics_resources"
 MAX_LINES = 450
 #: Code generated from a protocol definition (tools/gen_tfplugin.sh), not written here.
 GENERATED = "omics_resources.terraform.proto."
+#: The core's root keeps the API's rules as data and the resource contract; everything else
+#: lives in a folder that says what it holds (account, watch, jobs, cohort, active).
+MAX_CORE_ROOT_MODULES = 10
 
 
 def module_name(path: Path) -> str:
@@ -54,6 +57,13 @@ def test_no_module_is_over_450_lines() -> None:
     sizes = {name: len(path.read_text().splitlines()) for name, path in modules().items()
              if not name.startswith(GENERATED)}
     assert {n: s for n, s in sizes.items() if s > MAX_LINES} == {}
+
+
+def test_the_core_root_holds_few_modules_the_rest_are_grouped() -> None:
+    root = sorted(p.stem for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__")
+    assert len(root) <= MAX_CORE_ROOT_MODULES, root
+    folders = {p.parent.name for p in (PACKAGE / "core").glob("*/__init__.py")}
+    assert {"account", "watch", "jobs", "cohort", "active"} <= folders
 
 
 def test_no_import_cycles() -> None:

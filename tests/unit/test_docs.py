@@ -396,6 +396,10 @@ PULUMI_EXAMPLES = {
     "activation_job.py": {"activate": "ReadSetActivationJob"},
     "cohort_import.py": {"cohort": "CohortImport"},
     "active_read_sets.py": {"cohort": "CohortImport", "cohort-active": "ActiveReadSets"},
+    "read_set_export.py": {"cohort": "CohortImport", "cohort-active": "ActiveReadSets",
+                           "cohort-share": "ReadSetExport"},
+    "read_set_upload.py": {"hg00096": "ReadSetUpload"},
+    "reference_import_job.py": {"grch38": "ReferenceImportJob", "aligned": "CohortImport"},
 }
 #: Examples that are plain programs, run as they are.
 PLAIN_EXAMPLES = {"emulator.py"}
@@ -430,7 +434,8 @@ def run_under_mocks(example: Path) -> dict[str, Any]:
     from omics_resources.core.cohort.packing import unpack
 
     class Mocks(pulumi.runtime.Mocks):
-        """Answers each registration with its inputs; a cohort also with a read set per sample."""
+        """Answers each registration with its inputs; a cohort also with a read set per
+        sample, a reference import with a reference per name."""
 
         def __init__(self) -> None:
             self.registered: dict[str, dict[str, Any]] = {}
@@ -442,6 +447,11 @@ def run_under_mocks(example: Path) -> dict[str, Any]:
             if kind == "CohortImport":
                 state["read_set_ids"] = {s.get("name") or s["sample_id"]: str(5000000000 + i)
                                          for i, s in enumerate(unpack(inputs["sources"]))}
+            if kind == "ReferenceImportJob":
+                state["reference_arns"] = {
+                    r["name"]: f"arn:aws:omics:us-east-1:123456789012:referenceStore/"
+                               f"{inputs['reference_store_id']}/reference/{7000000000 + i}"
+                    for i, r in enumerate(inputs["references"])}
             provider = getattr(omics_resources, f"{kind}Provider")()
             check = provider.check({}, inputs)
             self.registered[args.name] = {
@@ -476,6 +486,11 @@ def test_pulumi_example_runs_and_passes_preview_checks(name: str) -> None:
     if "cohort-active" in registered:  # the cohort's read sets, sorted by sample
         ids = registered["cohort"]["state"]["read_set_ids"]
         assert registered["cohort-active"]["inputs"]["read_set_ids"] == [ids[k] for k in sorted(ids)]
+    if "grch38" in registered:  # every CRAM row names the imported reference's ARN
+        arn = registered["grch38"]["state"]["reference_arns"]["GRCh38"]
+        from omics_resources.core.cohort.packing import unpack
+        rows = unpack(registered["aligned"]["inputs"]["sources"])
+        assert [r["reference_arn"] for r in rows] == [arn, arn]
 
 
 def test_emulator_example_runs() -> None:

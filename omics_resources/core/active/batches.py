@@ -29,12 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from omics_resources.core import limits
+from omics_resources.core.account.api import OmicsApi
+from omics_resources.core.account.scheduler import Scheduler, WatchEndedError
 from omics_resources.core.active.census import Census, Window, activating, counts, take_census
-from omics_resources.core.api import OmicsApi
 from omics_resources.core.errors import OmicsResourceError
-from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.activation_job import ActivationKind
-from omics_resources.core.polling import (
+from omics_resources.core.jobs.run import JobRun
+from omics_resources.core.progress import Progress, Sink
+from omics_resources.core.service_model import operation_model
+from omics_resources.core.tokens import batch_seed
+from omics_resources.core.watch.polling import (
     Clock,
     PollCancelledError,
     Poller,
@@ -43,10 +47,6 @@ from omics_resources.core.polling import (
     stop_after_delay,
     wait_proportional,
 )
-from omics_resources.core.progress import Progress, Sink
-from omics_resources.core.scheduler import Scheduler, WatchEndedError
-from omics_resources.core.service_model import operation_model
-from omics_resources.core.tokens import TokenSeed
 
 __all__ = [
     "ACTIVATION_JOB_MAX_READ_SETS",
@@ -174,6 +174,13 @@ class Reconciler:
         covered = {
             str(s.get("readSetId")) for job in self.running_jobs for s in job.get("sources") or []
         }
+        submitted = self._submitted(
+            desired.store,
+            {i for i in census.with_status(limits.READ_SET_ARCHIVED) if i not in covered},
+        )
+        if submitted:
+            self.running_jobs = [*self.running_jobs, *submitted]
+            covered |= {str(s.get("readSetId")) for j in submitted for s in j.get("sources") or []}
         archived = [i for i in census.with_status(limits.READ_SET_ARCHIVED) if i not in covered]
         waiting = [i for i in census.with_status(limits.READ_SET_ACTIVATING) if i not in covered]
         self._announce(census, archived, waiting)
@@ -198,6 +205,25 @@ class Reconciler:
         return Reconciled(statuses=statuses, jobs=jobs, window=window)
 
     # -- steps ------------------------------------------------------------------------------
+
+    def _submitted(self, store: str, archived: set[str]) -> list[Props]:
+        """Activation jobs still SUBMITTED that will activate some of ``archived``: a run
+        interrupted after its Start (whose state holds nothing of it), or someone else's.
+        Their read sets still show ARCHIVED, so they are waited for, not started again
+        (their batches need not be cut as this run would cut them)."""
+        if not archived:
+            return []
+        operations = ActivationKind.operations
+        found = []
+        for page in self.api.pages(
+            operations.list, sequenceStoreId=store, filter={"status": limits.JOB_SUBMITTED}
+        ):
+            for item in page:
+                job = self.api.get_job(operations, store, str(item["id"]))
+                ids = {str(s.get("readSetId")) for s in job.get("sources") or []}
+                if job.get("status") not in limits.TERMINAL_JOB_STATUSES and ids & archived:
+                    found.append(job)
+        return found
 
     def _refuse_unusable(self, desired: Desired, census: Census) -> None:
         positions = desired.positions()
@@ -290,10 +316,6 @@ class Reconciler:
             "wait_timeout": desired.wait_timeout,
             "allow_partial": desired.allow_partial,
         }
-        request = kind.request(props)
-        seed_request = dict(request)
-        if self.previous_jobs:
-            seed_request["previousJobs"] = sorted(self.previous_jobs)
         return _BatchRun(
             kind,
             props,
@@ -302,12 +324,7 @@ class Reconciler:
             cancel=self.cancel,
             policy=self.policy,
             progress=Progress(self.resource, kind.noun, sink=self.sink),
-            seed=TokenSeed(
-                project=str(self.scope.get("project", "")),
-                stack=str(self.scope.get("stack", "")),
-                resource_name=str(self.scope.get("resource_name", "")),
-                request=seed_request,
-            ),
+            seed=batch_seed(self.scope, kind.request(props), self.previous_jobs),
             window=window,
         )
 

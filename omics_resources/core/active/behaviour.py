@@ -30,9 +30,9 @@ from omics_resources.core.active.batches import (
 from omics_resources.core.active.census import Window, counts, take_census
 from omics_resources.core.errors import InvalidInputError, OmicsResourceError
 from omics_resources.core.fields import Change, Field, Output, documented
-from omics_resources.core.job_run import iso
 from omics_resources.core.jobs.activation_job import ActivationKind
 from omics_resources.core.jobs.kind import COMMON_FIELDS
+from omics_resources.core.jobs.run import iso
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
     Checked,
@@ -97,13 +97,20 @@ OUTPUTS = (
             Output("status", "The job's status."),
             Output("read_set_ids", "The read sets it activates.", many="list"),
             Output("creation_time", "When it was created (ISO 8601)."),
-            Output("completion_time", "When it ended (ISO 8601), if it has."),
+            Output("completion_time", "When it ended (ISO 8601), if it has.", optional=True),
         ),
+    ),
+    Output(
+        "s3_uris",
+        "Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its "
+        "files are below it), for tools that read S3.",
+        many="map",
     ),
     Output(
         "created_between",
         "The earliest and latest creation time of the read sets (narrows later lookups).",
         many="list",
+        optional=True,
     ),
 )
 _START = ActivationKind.operations.start
@@ -319,13 +326,15 @@ class ActiveReadSetsBehaviour(ResourceBehaviour):
         window = Window.from_output(olds.get("created_between")) if same_store else None
         return reconciler.reconcile(desired, window)
 
-    @staticmethod
-    def _outputs(inputs: Mapping[str, Any], reconciled: Reconciled) -> Props:
+    def _outputs(self, inputs: Mapping[str, Any], reconciled: Reconciled) -> Props:
         outs = plain_inputs(inputs)
+        active = {i: i for i, s in reconciled.statuses.items() if s == limits.READ_SET_ACTIVE}
+        api = self.runtime.scheduler().api
         outs.update(
             read_set_statuses=reconciled.statuses,
             status_counts=counts(reconciled.statuses),
             activation_jobs=[_job_output(j) for j in reconciled.jobs],
+            s3_uris=api.read_set_s3_uris(str(inputs["sequence_store_id"]), active),
             created_between=reconciled.window.to_output() if reconciled.window else None,
         )
         return outs

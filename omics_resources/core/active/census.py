@@ -25,8 +25,9 @@ from typing import Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, limits
-from omics_resources.core.api import READ_SET_GET_LIMIT, OmicsApi
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import READ_SET_GET_LIMIT, OmicsApi
 
 __all__ = ["Census", "Window", "activating", "counts", "take_census"]
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from omics_resources.core import limits
-from omics_resources.core.api import ReadSetInfo
+from omics_resources.core.account.api import ReadSetInfo
+from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import source_key
 from omics_resources.core.cohort.state import SAMPLE_FAILED, SAMPLE_PENDING, Sample
 from omics_resources.core.fields import from_api
-from omics_resources.core.job_run import JobRun
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ImportKind
+from omics_resources.core.jobs.run import JobRun
 
 __all__ = ["BATCH_KIND", "BatchResult", "BatchRun", "job_samples", "reported_keys"]
 
@@ -26,7 +27,13 @@ Props = dict[str, Any]
 
 
 class _BatchKind(ImportKind):
-    """An import whose finished result holds only while its read sets exist."""
+    """An import whose finished result holds only while its read sets exist, and whose
+    job is the batch's under any role."""
+
+    def same_request(self, job: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
+        """The role aside: it only reads the sources, so a job of this batch started under
+        another role (the role changed since) imports the same read sets."""
+        return super().same_request(_roleless(job), _roleless(request))
 
     def result_holds(self, job: Mapping[str, Any], read_sets: Mapping[str, ReadSetInfo]) -> bool:
         """No read set of the job is gone."""
@@ -117,6 +124,30 @@ class BatchRun(JobRun):
             batch, {**left, **self.done}, self.jobs, self.created, self.newest, **how
         )
 
+    def taken_by(self, request: Mapping[str, Any]) -> Props | None:
+        """This batch's job, started under a role the state never held (an earlier run
+        failed or was interrupted, then the role changed, or the state was lost): its token
+        is taken, which is the cheap sign to look at jobs of every role, once."""
+        store = str(request[self.kind.operations.store])
+        operations = self.kind.operations
+        since = datetime.fromtimestamp(self.clock.time(), tz=UTC) - identity.LOOKBACK
+        pages = self.api.pages(
+            operations.list, sequenceStoreId=store, filter={"createdAfter": since}
+        )
+        for page in pages:
+            for item in page:
+                if item.get("roleArn") == request.get("roleArn"):
+                    continue  # its own role's jobs: this token's job would have been found
+                job = self.api.get_job(operations, store, str(item["id"]))
+                if self.same_request(job, request):
+                    self.progress.say(
+                        f"its client token was taken by job {job['id']}, started under role "
+                        f"{job.get('roleArn')} for the same sources: taken as this batch's job",
+                        str(job["id"]),
+                    )
+                    return job
+        return None
+
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
         """Keep what ``job`` imported (read sets that still exist); retry the rest alone."""
         self.saw(job)
@@ -142,3 +173,7 @@ class BatchRun(JobRun):
         )
         self.keys = [self.keys[i] for i in remaining]
         return {**request, "sources": [request["sources"][i] for i in remaining]}
+
+
+def _roleless(request: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in request.items() if k != "roleArn"}

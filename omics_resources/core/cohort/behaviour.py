@@ -30,8 +30,10 @@ from typing import Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, fields, limits
+from omics_resources.core import fields, limits
+from omics_resources.core.account import aws
 from omics_resources.core.cohort import identity
+from omics_resources.core.cohort.adoption import adopt
 from omics_resources.core.cohort.batching import plan_batches
 from omics_resources.core.cohort.declaration import declared_sources, problems_of
 from omics_resources.core.cohort.discovery import absorb, find_jobs, window_start
@@ -44,6 +46,7 @@ from omics_resources.core.cohort.properties import (
 from omics_resources.core.cohort.run import BATCH_KIND, CohortRun
 from omics_resources.core.cohort.state import (
     LEDGER_OUTPUT,
+    NOT_IN_OUTPUTS,
     CohortState,
     Declared,
     plan_delta,
@@ -92,6 +95,7 @@ class CohortImportBehaviour(ResourceBehaviour):
     )
     fields = COHORT_FIELDS
     outputs = OUTPUTS
+    inputs_not_in_outputs = NOT_IN_OUTPUTS
     operation = _OPERATION
 
     # -- preview --------------------------------------------------------------------------
@@ -142,7 +146,11 @@ class CohortImportBehaviour(ResourceBehaviour):
         return self._converge(resource_name(news, id_), news, state, roles)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
-        """Each read set's status (ListReadSets pages) and each pending sample's job."""
+        """Each read set's status (ListReadSets pages) and each pending sample's job; with
+        no state (``pulumi import``), the cohort rebuilt from the store (see adoption)."""
+        if LEDGER_OUTPUT not in props:
+            adopted = adopt(self.runtime.scheduler().api, id_, props.get(SCOPE_PROPERTY))
+            return Read(id_, adopted) if adopted is not None else Read(None, {})
         try:
             state = CohortState.of(props)
         except ValueError:
@@ -163,7 +171,7 @@ class CohortImportBehaviour(ResourceBehaviour):
         mark_duplicates(state.samples, infos)
         settle(api, store, state)
         inputs = plain_inputs(props)
-        return Read(id_, state.outputs(inputs))
+        return Read(id_, self._outputs(state, inputs))
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         """Keep the read sets unless ``delete_read_sets_on_destroy``."""
@@ -179,6 +187,18 @@ class CohortImportBehaviour(ResourceBehaviour):
         if errors:
             raise ReadSetDeletionError(progress.resource, errors)
         progress.say(f"deleted {len(ids)} read set(s)")
+
+    def _outputs(self, state: CohortState, inputs: Mapping[str, Any]) -> Props:
+        """Every output, with each ACTIVE sample's ``s3_uris`` (no call per read set)."""
+        outs = state.outputs(inputs)
+        active = {
+            key: read_set_id
+            for key, read_set_id in outs["read_set_ids"].items()
+            if state.samples[key].status == limits.READ_SET_ACTIVE
+        }
+        store = str(inputs.get("sequence_store_id"))
+        outs["s3_uris"] = self.runtime.scheduler().api.read_set_s3_uris(store, active)
+        return outs
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -245,7 +265,7 @@ class CohortImportBehaviour(ResourceBehaviour):
             progress=progress,
         )
         state.ledger.record_sources(declared)
-        return state.outputs(props)
+        return self._outputs(state, props)
 
     def _take_in_earlier_jobs(
         self,
@@ -267,9 +287,12 @@ class CohortImportBehaviour(ResourceBehaviour):
             self.runtime.scheduler().api,
             store,
             cohort=cohort,
-            roles={str(props["role_arn"]), *old_roles},
+            # An update's window is short (since its newest job): every role's jobs are
+            # read, so a failed run's under a role the state never held are found.
+            roles=None if state.ledger.newest else {str(props["role_arn"]), *old_roles},
             since=window_start(state, now),
             known=set(state.jobs),
+            any_role_since=now - identity.ANY_ROLE_LOOKBACK,
         )
         if not jobs:
             return []

@@ -11,13 +11,17 @@ How (the cost is what the user pays once per create or update):
 - ``ListReadSetImportJobs`` pages of the store (100 jobs a call), created since the
   cohort's newest job in the state (an update) or in the last :data:`LOOKBACK` (a create,
   which has no state to start from);
-- one ``GetReadSetImportJob`` for each listed job that the state does not hold and whose
-  role is one this cohort has used: its sources carry the cohort's tag
-  (:mod:`omics_resources.core.cohort.identity`) or not.
+- one ``GetReadSetImportJob`` for each listed job that the state does not hold (an update,
+  whose window is short: of any role, as a run that failed under a role the state never
+  held may have left jobs; a create: of its role, or of any role in the last
+  :data:`~omics_resources.core.cohort.identity.ANY_ROLE_LOOKBACK`): its sources carry the
+  cohort's tag (:mod:`omics_resources.core.cohort.identity`) or not.
 
-So a store with J jobs in the window, G of them with the cohort's role and unknown to its
-state, costs ``ceil(J / 100)`` List calls and G Get calls, all paced by the scheduler's
-budget for import jobs.
+So a store with J jobs in the window, G of them unknown to the state (and, for a create,
+with the cohort's role or recent), costs ``ceil(J / 100)`` List calls and G Get calls, all paced by
+the scheduler's budget for import jobs. A batch whose client token turns out taken by a
+job of another role (older than that) looks at jobs of every role once (see
+:meth:`~omics_resources.core.cohort.batch_run.BatchRun.taken_by`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from omics_resources.core.api import OmicsApi
+from omics_resources.core.account.api import OmicsApi
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import Assignment, source_key
 from omics_resources.core.cohort.run import BATCH_KIND, job_samples
@@ -39,9 +43,7 @@ __all__ = ["LOOKBACK", "Absorbed", "absorb", "find_jobs", "window_start"]
 
 Props = dict[str, Any]
 
-#: How far back a create looks for jobs of an earlier failed or interrupted create of the
-#: same cohort (an update looks back to its newest job in the state).
-LOOKBACK: Final = timedelta(days=30)
+LOOKBACK: Final = identity.LOOKBACK
 # The service does not say whether createdAfter is inclusive: widen the window a little.
 _MARGIN: Final = timedelta(seconds=2)
 
@@ -60,19 +62,20 @@ def find_jobs(
     store: str,
     *,
     cohort: str,
-    roles: Collection[str],
-    since: datetime,
+    roles: Collection[str] | None,
+    since: datetime | None,
     known: Collection[str],
+    any_role_since: datetime | None = None,
 ) -> list[Props]:
-    """This cohort's jobs in ``store`` created since ``since`` and not in ``known``: their
-    Get answers, oldest first. Only jobs run with one of ``roles`` are read."""
+    """This cohort's jobs in ``store`` created since ``since`` (None: ever, as ``pulumi
+    import`` reads them) and not in ``known``: their Get answers, oldest first. Only jobs
+    run with one of ``roles`` (None: any) are read, or created since ``any_role_since``."""
     found: list[Props] = []
-    pages = api.pages(
-        BATCH_KIND.operations.list, sequenceStoreId=store, filter={"createdAfter": since}
-    )
+    window = {"filter": {"createdAfter": since}} if since is not None else {}
+    pages = api.pages(BATCH_KIND.operations.list, sequenceStoreId=store, **window)
     for page in pages:
         for item in page:
-            if item.get("id") in known or item.get("roleArn") not in roles:
+            if item.get("id") in known or not _role_read(item, roles, any_role_since):
                 continue
             job = api.get_job(BATCH_KIND.operations, store, str(item["id"]))
             sources = job.get("sources") or []
@@ -170,6 +173,15 @@ def _batch_of_job(job: Mapping[str, Any], cohort: str) -> str:
         if batch:
             return batch
     raise ValueError(f"import job {job.get('id')} has no source of cohort {cohort}")
+
+
+def _role_read(
+    item: Mapping[str, Any], roles: Collection[str] | None, any_role_since: datetime | None
+) -> bool:
+    if roles is None or item.get("roleArn") in roles:
+        return True
+    created = _created(item)
+    return any_role_since is not None and created is not None and created >= any_role_since
 
 
 def _created(job: Mapping[str, Any]) -> datetime | None:

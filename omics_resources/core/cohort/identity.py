@@ -19,13 +19,29 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any, Final
 
-__all__ = ["COHORT_TAG", "batch_of", "cohort_hash", "tagged", "user_tags"]
+__all__ = [
+    "ANY_ROLE_LOOKBACK",
+    "COHORT_TAG",
+    "LOOKBACK",
+    "batch_of",
+    "cohort_hash",
+    "tagged",
+    "user_tags",
+]
 
 #: The tag key every cohort source carries (its value: ``<cohort hash>:<batch id>``).
 COHORT_TAG: Final = "omics-resources:cohort"
 _HASH_CHARS: Final = 12
+#: How far back a cohort with no state looks for its jobs (an earlier failed or
+#: interrupted create of the same cohort; an update looks back to its newest job).
+LOOKBACK: Final = timedelta(days=30)
+#: How far back such a create reads jobs of any role, not only of its own (a role changed
+#: since the failed run: the state that would have named the old one is lost or was never
+#: written). Older jobs cost a Get only with the cohort's role.
+ANY_ROLE_LOOKBACK: Final = timedelta(days=1)
 
 
 def cohort_hash(scope: Any) -> str:

@@ -15,6 +15,7 @@ from omics_resources.core.cohort.source_files import (
     IMPORT_OPERATION,
     SourceFileError,
     SourceProblem,
+    opened,
     source_item_shape,
 )
 from omics_resources.core.service_model import operation_model
@@ -118,16 +119,17 @@ def _manifest_items(file: str, document: Any) -> tuple[list[Any], str]:
     return items, "sources"
 
 
-def sources_from_manifest(path: str | os.PathLike[str]) -> list[Props]:
+def sources_from_manifest(path: str | os.PathLike[str], *, text: str | None = None) -> list[Props]:
     """The sources of a JSON import manifest (an array of the API's source items, or an
     object with them under ``sources``; see
-    :mod:`~omics_resources.core.cohort.source_files`).
+    :mod:`~omics_resources.core.cohort.source_files`). With ``text``, the manifest is that
+    text and ``path`` only names it (in errors).
 
     Raises :class:`SourceFileError` listing every bad item by JSON path
     (``[12].sourceFiles.source1``), or the line and column of a JSON syntax error.
     """
     file = os.fspath(path)
-    with open(file, encoding="utf-8-sig") as stream:
+    with opened(file, text) as stream:
         try:
             document = json.load(stream)
         except json.JSONDecodeError as error:

@@ -13,12 +13,24 @@ from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batching import MAX_SOURCES_PER_JOB, duplicate_keys
 from omics_resources.core.fields import Change, Field, Output
 from omics_resources.core.jobs.import_job import IMPORT_FIELDS, ImportKind
+from omics_resources.core.service_model import operation_model
 from omics_resources.core.validation import Problem, SettingRule, api_problems, setting_problems
 
 __all__ = ["COHORT_FIELDS", "OUTPUTS", "SETTINGS", "cohort_problems"]
 
 _KIND = ImportKind()
 _OPERATION = _KIND.operations.start
+
+
+def _read_set_tags_max() -> int:
+    shape = operation_model("TagResource").input_shape
+    assert shape is not None
+    return int(shape.members["tags"].metadata["max"])
+
+
+#: Tags a read set holds at most (TagResource's limit in botocore's model: 50); the
+#: cohort's identity tag is one of them, so a source declares at most one fewer.
+READ_SET_TAGS_MAX: Final = _read_set_tags_max()
 
 
 def _import_field(name: str, **changes: Any) -> Field:
@@ -81,20 +93,27 @@ OUTPUTS: Final = (
         many="map",
         members=(
             Output("status", "PENDING, FAILED, or its read set's status (ACTIVE ...)."),
-            Output("read_set_id", "Its read set, if any."),
-            Output("job_id", "The import job that imported it (or tried it last)."),
-            Output("status_message", "Why its import failed, if it did."),
+            Output("read_set_id", "Its read set, if any.", optional=True),
+            Output("job_id", "The import job that imported it (or tried it last).", optional=True),
+            Output("status_message", "Why its import failed, if it did.", optional=True),
             Output(
                 "duplicate_of",
                 "Read sets of the cohort holding the same data (by ETag), as a refresh found.",
                 many="list",
+                optional=True,
             ),
         ),
+    ),
+    Output(
+        "s3_uris",
+        "Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder "
+        "under the store's S3 access point (its files are below it).",
+        many="map",
     ),
     Output("jobs", "Import job id -> its status.", many="map"),
     Output(
         "counts",
-        "``imported``, ``failed``, ``pending`` and ``deleted`` samples.",
+        "``imported``, ``failed``, ``pending``, ``deleted`` and ``duplicates`` samples.",
         kind="integer",
         many="map",
     ),
@@ -144,5 +163,17 @@ def cohort_problems(props: Mapping[str, Any]) -> list[Problem]:
             if isinstance(source, Mapping)
             and isinstance(source.get("tags"), Mapping)
             and identity.COHORT_TAG in source["tags"]
+        ]
+        found += [
+            Problem(
+                f"sources[{i}].tags",
+                f"{len(source['tags'])} tags",
+                f"at most {READ_SET_TAGS_MAX - 1}: a read set holds {READ_SET_TAGS_MAX} tags "
+                f"and the cohort keeps one of them for itself ({identity.COHORT_TAG})",
+            )
+            for i, source in enumerate(declared)
+            if isinstance(source, Mapping)
+            and isinstance(source.get("tags"), Mapping)
+            and len(source["tags"]) >= READ_SET_TAGS_MAX
         ]
     return found

@@ -1,5 +1,5 @@
 """Importing a cohort's new batches in one create or update: each a
-:class:`~omics_resources.core.job_run.JobRun` on the process's shared scheduler (job slots in
+:class:`~omics_resources.core.jobs.run.JobRun` on the process's shared scheduler (job slots in
 FIFO order, the rate limiter, one watcher polling every job of the store), run by a pool
 of as many threads as there are job slots (:mod:`~omics_resources.core.cohort.pool`), the
 ended jobs' results read together in the engine's thread, and one progress line for the
@@ -17,12 +17,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import botocore.exceptions
 
-from omics_resources.core import aws, limits
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.scheduler import (
+    Scheduler,
+    SlotWaitEndedError,
+    WatchEndedError,
+    WatchFailedError,
+)
 from omics_resources.core.cohort import identity
 from omics_resources.core.cohort.batch_run import (
     BATCH_KIND,
@@ -34,16 +41,10 @@ from omics_resources.core.cohort.batch_run import (
 from omics_resources.core.cohort.pool import BatchPool, Ended
 from omics_resources.core.cohort.state import SAMPLE_FAILED, Declared, Sample
 from omics_resources.core.errors import JobStartCancelledError, OmicsResourceError
-from omics_resources.core.polling import Clock, PollPolicy
 from omics_resources.core.progress import Progress, Sink
-from omics_resources.core.scheduler import (
-    Scheduler,
-    SlotWaitEndedError,
-    WatchEndedError,
-    WatchFailedError,
-)
 from omics_resources.core.tokens import TokenSeed
-from omics_resources.core.watcher import WaitFor
+from omics_resources.core.watch.polling import Clock, PollPolicy
+from omics_resources.core.watch.watcher import WaitFor
 
 __all__ = ["BATCH_KIND", "BatchResult", "CohortRun", "job_samples", "reported_keys"]
 
@@ -102,6 +103,17 @@ class CohortRun:
     cancel: threading.Event | None
     policy: Callable[[float], PollPolicy]
     sink: Sink | None = None
+    #: When this run stops waiting: one ``wait_timeout`` from its start for everything it
+    #: waits for (jobs an earlier run left running, then the new batches).
+    deadline: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock.monotonic() + self.wait_timeout
+
+    def remaining(self) -> float:
+        """Seconds left of this run's ``wait_timeout`` (a little, never none: a zero would
+        read as "not set")."""
+        return max(self.deadline - self.clock.monotonic(), 0.001)
 
     def run(self, batches: Mapping[str, Sequence[str]]) -> list[BatchResult]:
         """Import every batch (``batch id -> keys``): as many at once as there are job
@@ -149,7 +161,7 @@ class CohortRun:
         ``wait``; else only read them): their latest answers, and why the wait ended early
         (None when every job ended)."""
         progress = Progress(self.resource, "cohort", sink=self.sink)
-        deadline = self.clock.monotonic() + self.wait_timeout
+        deadline = self.deadline
         watcher = self.scheduler.watcher(BATCH_KIND.operations, self.store)
         seen: list[Props] = []
         for job in jobs:
@@ -186,7 +198,7 @@ class CohortRun:
             "sequence_store_id": self.store,
             "role_arn": self.role_arn,
             "sources": sources,
-            "wait_timeout": self.wait_timeout,
+            "wait_timeout": self.remaining(),
             # An earlier run's job with failed sources is always followed by a retry of
             # those sources; allow_partial only decides whether this run's failures fail it.
             "allow_partial": False,

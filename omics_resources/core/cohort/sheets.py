@@ -22,6 +22,7 @@ from omics_resources.core.cohort.source_files import (
     SourceField,
     SourceFileError,
     SourceProblem,
+    opened,
 )
 
 __all__ = ["sources_from_sample_sheet"]
@@ -242,14 +243,17 @@ def _row_source(
     return values, []
 
 
-def sources_from_sample_sheet(path: str | os.PathLike[str]) -> list[Props]:
+def sources_from_sample_sheet(
+    path: str | os.PathLike[str], *, text: str | None = None
+) -> list[Props]:
     """The sources of a CSV or TSV sample sheet, one per row (columns: see
-    :mod:`~omics_resources.core.cohort.source_files`).
+    :mod:`~omics_resources.core.cohort.source_files`). With ``text``, the sheet is that
+    text and ``path`` only names it (in errors; its suffix picks the delimiter).
 
     Raises :class:`SourceFileError` listing every bad row (line, column, what is wrong).
     """
     file = os.fspath(path)
-    with open(file, encoding="utf-8-sig", newline="") as stream:
+    with opened(file, text, newline="") as stream:
         records = _Records(stream)
         first = next(records, None)
         if first is None:

@@ -74,10 +74,11 @@ A ``null`` member counts as unset. The field names come from botocore's model of
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import IO, Final
 
 from botocore.model import MapShape, StructureShape
 
@@ -98,6 +99,7 @@ __all__ = [
     "SourceField",
     "SourceFileError",
     "SourceProblem",
+    "opened",
     "source_item_shape",
 ]
 
@@ -202,3 +204,11 @@ class SourceFileError(ValueError):
             shown.append(f"  ... and {len(self.problems) - SHOWN_PROBLEMS} more")
         count = len(self.problems)
         super().__init__(f"{file}: {count} problem{'s' * (count != 1)}:\n" + "\n".join(shown))
+
+
+def opened(file: str, text: str | None, newline: str | None = None) -> IO[str]:
+    """The file to read sources from: ``text`` itself when given (a program that read the
+    file), else the file at ``file``; a UTF-8 byte-order mark is skipped either way."""
+    if text is not None:
+        return io.StringIO(text.removeprefix("\ufeff"), newline=newline)
+    return open(file, encoding="utf-8-sig", newline=newline)

@@ -49,6 +49,7 @@ from omics_resources.core.jobs.import_job import SOURCE_FIELDS
 
 __all__ = [
     "LEDGER_OUTPUT",
+    "NOT_IN_OUTPUTS",
     "SAMPLE_FAILED",
     "SAMPLE_PENDING",
     "CohortState",
@@ -66,6 +67,9 @@ Props = dict[str, Any]
 
 #: The output that holds the ledger.
 LEDGER_OUTPUT: Final = "ledger"
+#: Inputs the outputs leave out: the state keeps the sources as inputs (the engine stores
+#: them there anyway; a second copy of 100,000 sources is what packing saves).
+NOT_IN_OUTPUTS: Final = ("sources",)
 SAMPLE_PENDING: Final = "PENDING"
 SAMPLE_FAILED: Final = "FAILED"
 #: The source fields whose change means the sample is imported again (all but its tags).
@@ -396,7 +400,9 @@ class CohortState:
         batches = self.ledger.assignment.batches
         live = {j for b in batches for j in self.ledger.batch_jobs.get(b, [])}
         samples = {k: self.samples[k] for k in self.ledger.assignment.batch_of if k in self.samples}
-        outs = {k: v for k, v in inputs.items() if not k.startswith("__") and k != "sources"}
+        outs = {
+            k: v for k, v in inputs.items() if not k.startswith("__") and k not in NOT_IN_OUTPUTS
+        }
         outs.update(
             read_set_ids={k: s.read_set_id for k, s in samples.items() if s.has_read_set},
             samples={k: s.to_output() for k, s in samples.items()},

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 
 import botocore.exceptions
 
-from omics_resources.core import aws, limits
-from omics_resources.core.api import OmicsApi, ReadSetInfo
+from omics_resources.core import limits
+from omics_resources.core.account import aws
+from omics_resources.core.account.api import OmicsApi, ReadSetInfo
 from omics_resources.core.cohort.run import BATCH_KIND, job_samples, reported_keys
 from omics_resources.core.cohort.state import (
     SAMPLE_FAILED,

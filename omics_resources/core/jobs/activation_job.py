@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from omics_resources.core import limits
-from omics_resources.core.api import JobOperations, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, ReadSetInfo
 from omics_resources.core.fields import Field, Output, documented, replaced
 from omics_resources.core.jobs.behaviour import JobBehaviour
 from omics_resources.core.jobs.kind import COMMON_FIELDS, JOB_OUTPUTS, JobKind, Props
@@ -56,7 +56,7 @@ class ActivationKind(JobKind):
             members=(
                 Output("read_set_id", "The read set."),
                 Output("status", "Its status in the job."),
-                Output("status_message", "The service's message about it, if any."),
+                Output("status_message", "The service's message about it, if any.", optional=True),
             ),
         ),
         Output("read_set_ids", "The read sets activated.", many="list"),

@@ -2,8 +2,8 @@
 
 ``ReadSetImportJob`` and ``ReadSetActivationJob`` both run :class:`JobBehaviour`; their
 difference is the :class:`~omics_resources.core.jobs.kind.JobKind`. A create is a
-:class:`~omics_resources.core.job_run.JobRun` on the process's shared
-:class:`~omics_resources.core.scheduler.Scheduler`. Data flows one way: inputs ->
+:class:`~omics_resources.core.jobs.run.JobRun` on the process's shared
+:class:`~omics_resources.core.account.scheduler.Scheduler`. Data flows one way: inputs ->
 validation -> client token -> scheduler (rate, slots, watcher) -> outputs.
 """
 
@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 
 import botocore.exceptions
 
-from omics_resources.core import aws, fields, limits
+from omics_resources.core import fields, limits
+from omics_resources.core.account import aws
 from omics_resources.core.errors import InvalidInputError
 from omics_resources.core.fields import Change
-from omics_resources.core.import_results import seen_read_sets
-from omics_resources.core.job_run import JobRun, iso
 from omics_resources.core.jobs.kind import JobKind, parse_resource_id, resource_id
+from omics_resources.core.jobs.run import JobRun, iso
 from omics_resources.core.resource import (
     SCOPE_PROPERTY,
     Checked,
@@ -34,11 +34,14 @@ from omics_resources.core.resource import (
 )
 from omics_resources.core.tokens import TokenSeed
 from omics_resources.core.validation import Problem, api_problems, setting_problems
+from omics_resources.core.watch.results import seen_read_sets
 
-__all__ = ["JobBehaviour"]
+__all__ = ["JobBehaviour", "token_seed"]
 
 
-def _token_seed(props: Mapping[str, Any], request: Mapping[str, Any]) -> TokenSeed:
+def token_seed(props: Mapping[str, Any], request: Mapping[str, Any]) -> TokenSeed:
+    """What a job's client tokens are derived from: the scope's project, stack and resource
+    name, and the Start request (without its token)."""
     scope = props.get(SCOPE_PROPERTY)
     scope = scope if isinstance(scope, Mapping) else {}
     return TokenSeed(
@@ -101,7 +104,7 @@ class JobBehaviour(ResourceBehaviour):
             cancel=self.runtime.cancel,
             policy=self.runtime.policy,
             progress=progress,
-            seed=_token_seed(props, request),
+            seed=token_seed(props, request),
         )
         job = run.run(wait=bool(props.get("wait", True)))
         chain = [*run.earlier, job]

@@ -12,11 +12,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from omics_resources.core import limits
-from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, OmicsApi, ReadSetInfo
 from omics_resources.core.errors import ReadSetDeletionError
 from omics_resources.core.fields import Change, Field, Output, replaced
 from omics_resources.core.jobs.behaviour import JobBehaviour
-from omics_resources.core.jobs.kind import COMMON_FIELDS, JOB_OUTPUTS, JobKind, Props
+from omics_resources.core.jobs.kind import (
+    COMMON_FIELDS,
+    JOB_OUTPUTS,
+    JobKind,
+    Props,
+    merged_by_source,
+    unfinished_request,
+)
 from omics_resources.core.progress import Progress
 from omics_resources.core.service_model import (
     FILE_TYPES_NEEDING_REFERENCE,
@@ -118,10 +125,16 @@ class ImportKind(JobKind):
             many="list",
             members=(
                 Output("status", "The source's status in its job (FINISHED, FAILED ...)."),
-                Output("status_message", "The service's message about the source, if any."),
-                Output("read_set_id", "The read set imported from the source, if any."),
+                Output(
+                    "status_message",
+                    "The service's message about the source, if any.",
+                    optional=True,
+                ),
+                Output(
+                    "read_set_id", "The read set imported from the source, if any.", optional=True
+                ),
                 Output("job_id", "The job that imported the source (or tried it last)."),
-                Output("read_set_arn", "The ARN of the read set, if any."),
+                Output("read_set_arn", "The ARN of the read set, if any.", optional=True),
             ),
             inputs=SOURCE_FIELDS,
         ),
@@ -143,26 +156,12 @@ class ImportKind(JobKind):
 
     def retry_request(self, job: Mapping[str, Any], request: Props) -> Props | None:
         """Only the sources that did not get a read set: the others are never imported twice."""
-        reported = job.get("sources") or []
-        keep = [
-            i
-            for i in range(len(request.get("sources") or []))
-            if i >= len(reported) or reported[i].get("status") != limits.SOURCE_FINISHED
-        ]
-        if not keep:
-            return None
-        return {**request, "sources": [request["sources"][i] for i in keep]}
+        return unfinished_request(job, request)
 
     def merged(self, jobs: Sequence[Mapping[str, Any]]) -> Props:
         """The last job's answer whose ``sources`` holds every source in declaration order,
         each as the job that imported it (or tried it last) reported it, with its ``jobId``."""
-        sources = [dict(s, jobId=jobs[0]["id"]) for s in jobs[0].get("sources") or []]
-        for job in jobs[1:]:
-            # A retry's sources are the ones still without a read set, in their order.
-            still = [i for i, s in enumerate(sources) if s.get("status") != limits.SOURCE_FINISHED]
-            for place, reported in zip(still, job.get("sources") or [], strict=False):
-                sources[place] = dict(reported, jobId=job["id"])
-        return {**jobs[-1], "sources": sources, _EARLIEST: jobs[0].get("creationTime")}
+        return {**merged_by_source(jobs), _EARLIEST: jobs[0].get("creationTime")}
 
     def refreshed(self, job: Mapping[str, Any], outputs: Mapping[str, Any]) -> Props:
         """The last job's sources where the outputs say it imported them; the earlier jobs'

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from omics_resources.core import fields, limits
-from omics_resources.core.api import JobOperations, OmicsApi, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, OmicsApi, ReadSetInfo
 from omics_resources.core.fields import Change, Field, Output
 from omics_resources.core.progress import Progress
 from omics_resources.core.validation import Problem, SettingRule
@@ -24,8 +24,10 @@ __all__ = [
     "JOB_OUTPUTS",
     "JobKind",
     "ReadSetInfo",
+    "merged_by_source",
     "parse_resource_id",
     "resource_id",
+    "unfinished_request",
 ]
 
 Props = dict[str, Any]
@@ -77,9 +79,9 @@ JOB_OUTPUTS: tuple[Output, ...] = (
     ),
     Output("sequence_store_id", "The sequence store."),
     Output("status", "The job's status (COMPLETED once ``pulumi up`` succeeded with ``wait``)."),
-    Output("status_message", "The service's message about the job, if any."),
+    Output("status_message", "The service's message about the job, if any.", optional=True),
     Output("creation_time", "When the job was created (ISO 8601)."),
-    Output("completion_time", "When the job ended (ISO 8601), if it has."),
+    Output("completion_time", "When the job ended (ISO 8601), if it has.", optional=True),
     Output(
         "sources",
         "Per source: what was asked, ``status``, ``status_message`` and ``read_set_id``.",
@@ -109,6 +111,33 @@ def parse_resource_id(id_: str) -> tuple[str, str]:
     return store, job
 
 
+def unfinished_request(job: Mapping[str, Any], request: Props) -> Props | None:
+    """``request`` with only the sources ``job`` (its earlier run) did not finish, in their
+    order; None when it finished every one: what finished is never imported twice."""
+    reported = job.get("sources") or []
+    keep = [
+        i
+        for i in range(len(request.get("sources") or []))
+        if i >= len(reported) or reported[i].get("status") != limits.SOURCE_FINISHED
+    ]
+    if not keep:
+        return None
+    return {**request, "sources": [request["sources"][i] for i in keep]}
+
+
+def merged_by_source(jobs: Sequence[Mapping[str, Any]]) -> Props:
+    """For a chain of jobs each retrying :func:`unfinished_request` of the one before: the
+    last one's answer whose ``sources`` holds every source in the first job's order, each as
+    the job that finished it (or tried it last) reported it, with that job's ``jobId``."""
+    sources = [dict(s, jobId=jobs[0]["id"]) for s in jobs[0].get("sources") or []]
+    for job in jobs[1:]:
+        # A retry's sources are the ones still unfinished, in their order.
+        still = [i for i, s in enumerate(sources) if s.get("status") != limits.SOURCE_FINISHED]
+        for place, reported in zip(still, job.get("sources") or [], strict=False):
+            sources[place] = dict(reported, jobId=job["id"])
+    return {**jobs[-1], "sources": sources}
+
+
 class JobKind(ABC):
     """What one kind of job is: its fields, how its results read, what update and delete do."""
 
@@ -123,7 +152,7 @@ class JobKind(ABC):
     #: What the next `pulumi up` does after a partial failure, in a failure message.
     retry_words: ClassVar[str] = "a new job will retry every source"
     #: Whether a job that ended COMPLETED can be read from the read sets it made instead of
-    #: its Get*Job (see :mod:`omics_resources.core.import_results`): imports only.
+    #: its Get*Job (see :mod:`omics_resources.core.watch.results`): imports only.
     results_from_read_sets: ClassVar[bool] = False
 
     @property
@@ -142,6 +171,11 @@ class JobKind(ABC):
     def inputs_from_job(self, job: Mapping[str, Any]) -> Props:
         """The inputs that would have started ``job`` (to adopt a job started elsewhere)."""
         return fields.from_api(self.fields, job)
+
+    def same_request(self, job: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
+        """Whether ``job`` (an earlier run's Get answer) was started with what ``request``
+        (a Start request) asks."""
+        return bool(_asked(self.inputs_from_job(job)) == _asked(self.inputs_from_job(request)))
 
     def own_problems(self, props: Mapping[str, Any]) -> list[Problem]:
         """Rules of the resource beyond the API's shapes."""
@@ -225,3 +259,14 @@ class JobKind(ABC):
 
     def delete(self, api: OmicsApi, props: Mapping[str, Any], progress: Progress) -> None:
         """Undo what can be undone when the resource is destroyed."""
+
+
+def _asked(value: Any) -> Any:
+    """``value`` without empty members (None, {}, []): a service may leave out of its
+    answer what a request sent empty, and that is not another request."""
+    if isinstance(value, Mapping):
+        kept = {k: _asked(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, {}, [])}
+    if isinstance(value, list):
+        return [_asked(v) for v in value]
+    return value

@@ -19,21 +19,23 @@ type ActiveReadSets struct {
 	// The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 	ActivationJobs ActiveReadSetsActivationJobArrayOutput `pulumi:"activationJobs"`
 	// Report deleted or unknown read sets (and jobs COMPLETED_WITH_FAILURES) and keep the others active, instead of failing.
-	AllowPartial pulumi.BoolPtrOutput `pulumi:"allowPartial"`
+	AllowPartial pulumi.BoolOutput `pulumi:"allowPartial"`
 	// The earliest and latest creation time of the read sets (narrows later lookups).
 	CreatedBetween pulumi.StringArrayOutput `pulumi:"createdBetween"`
 	// The read sets to keep active, any number, each listed once (e.g. a cohort's ids).
 	ReadSetIds pulumi.StringArrayOutput `pulumi:"readSetIds"`
 	// Each read set's status (ACTIVE, ACTIVATING, ARCHIVED, DELETED ...) at the last create, update or refresh.
 	ReadSetStatuses pulumi.StringMapOutput `pulumi:"readSetStatuses"`
+	// Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its files are below it), for tools that read S3.
+	S3Uris pulumi.StringMapOutput `pulumi:"s3Uris"`
 	// The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-	SequenceStoreId pulumi.StringPtrOutput `pulumi:"sequenceStoreId"`
+	SequenceStoreId pulumi.StringOutput `pulumi:"sequenceStoreId"`
 	// How many read sets are in each status.
 	StatusCounts pulumi.IntMapOutput `pulumi:"statusCounts"`
 	// Wait for the activation jobs to end during `pulumi up` (else refresh reports).
-	Wait pulumi.BoolPtrOutput `pulumi:"wait"`
+	Wait pulumi.BoolOutput `pulumi:"wait"`
 	// Seconds to wait for all of them (default 12 hours); the jobs go on after it.
-	WaitTimeout pulumi.Float64PtrOutput `pulumi:"waitTimeout"`
+	WaitTimeout pulumi.Float64Output `pulumi:"waitTimeout"`
 }
 
 // NewActiveReadSets registers a new resource with the given unique name, arguments, and options.
@@ -166,8 +168,8 @@ func (o ActiveReadSetsOutput) ActivationJobs() ActiveReadSetsActivationJobArrayO
 }
 
 // Report deleted or unknown read sets (and jobs COMPLETED_WITH_FAILURES) and keep the others active, instead of failing.
-func (o ActiveReadSetsOutput) AllowPartial() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ActiveReadSets) pulumi.BoolPtrOutput { return v.AllowPartial }).(pulumi.BoolPtrOutput)
+func (o ActiveReadSetsOutput) AllowPartial() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ActiveReadSets) pulumi.BoolOutput { return v.AllowPartial }).(pulumi.BoolOutput)
 }
 
 // The earliest and latest creation time of the read sets (narrows later lookups).
@@ -185,9 +187,14 @@ func (o ActiveReadSetsOutput) ReadSetStatuses() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *ActiveReadSets) pulumi.StringMapOutput { return v.ReadSetStatuses }).(pulumi.StringMapOutput)
 }
 
+// Each ACTIVE read set's S3 URI: its folder under the store's S3 access point (its files are below it), for tools that read S3.
+func (o ActiveReadSetsOutput) S3Uris() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ActiveReadSets) pulumi.StringMapOutput { return v.S3Uris }).(pulumi.StringMapOutput)
+}
+
 // The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-func (o ActiveReadSetsOutput) SequenceStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ActiveReadSets) pulumi.StringPtrOutput { return v.SequenceStoreId }).(pulumi.StringPtrOutput)
+func (o ActiveReadSetsOutput) SequenceStoreId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ActiveReadSets) pulumi.StringOutput { return v.SequenceStoreId }).(pulumi.StringOutput)
 }
 
 // How many read sets are in each status.
@@ -196,13 +203,13 @@ func (o ActiveReadSetsOutput) StatusCounts() pulumi.IntMapOutput {
 }
 
 // Wait for the activation jobs to end during `pulumi up` (else refresh reports).
-func (o ActiveReadSetsOutput) Wait() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ActiveReadSets) pulumi.BoolPtrOutput { return v.Wait }).(pulumi.BoolPtrOutput)
+func (o ActiveReadSetsOutput) Wait() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ActiveReadSets) pulumi.BoolOutput { return v.Wait }).(pulumi.BoolOutput)
 }
 
 // Seconds to wait for all of them (default 12 hours); the jobs go on after it.
-func (o ActiveReadSetsOutput) WaitTimeout() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *ActiveReadSets) pulumi.Float64PtrOutput { return v.WaitTimeout }).(pulumi.Float64PtrOutput)
+func (o ActiveReadSetsOutput) WaitTimeout() pulumi.Float64Output {
+	return o.ApplyT(func(v *ActiveReadSets) pulumi.Float64Output { return v.WaitTimeout }).(pulumi.Float64Output)
 }
 
 func init() {

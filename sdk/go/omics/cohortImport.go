@@ -17,29 +17,29 @@ type CohortImport struct {
 	pulumi.CustomResourceState
 
 	// Accept failed sources (listed in the outputs; the next `pulumi up` retries them).
-	AllowPartial pulumi.BoolPtrOutput `pulumi:"allowPartial"`
-	// `imported`, `failed`, `pending` and `deleted` samples.
+	AllowPartial pulumi.BoolOutput `pulumi:"allowPartial"`
+	// `imported`, `failed`, `pending`, `deleted` and `duplicates` samples.
 	Counts pulumi.IntMapOutput `pulumi:"counts"`
 	// Delete every read set of the cohort when it is destroyed (default: keep them).
-	DeleteReadSetsOnDestroy pulumi.BoolPtrOutput `pulumi:"deleteReadSetsOnDestroy"`
+	DeleteReadSetsOnDestroy pulumi.BoolOutput `pulumi:"deleteReadSetsOnDestroy"`
 	// Delete the read set of a sample removed from `sources`, or of one whose files changed and was imported again (default: keep them).
-	DeleteRemovedReadSets pulumi.BoolPtrOutput `pulumi:"deleteRemovedReadSets"`
+	DeleteRemovedReadSets pulumi.BoolOutput `pulumi:"deleteRemovedReadSets"`
 	// Import job id -> its status.
 	Jobs pulumi.StringMapOutput `pulumi:"jobs"`
 	// Sample key -> its read set's id (samples with a read set).
 	ReadSetIds pulumi.StringMapOutput `pulumi:"readSetIds"`
 	// A service role HealthOmics assumes to read the sources; a change applies to new jobs. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-	RoleArn pulumi.StringPtrOutput `pulumi:"roleArn"`
+	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
+	// Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder under the store's S3 access point (its files are below it).
+	S3Uris pulumi.StringMapOutput `pulumi:"s3Uris"`
 	// Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
 	Samples CohortImportSampleMapOutput `pulumi:"samples"`
 	// The sequence store to import into (10 to 36 digits); a change replaces the cohort. Constraints: 10 to 36 characters, pattern `[0-9]+`.
-	SequenceStoreId pulumi.StringPtrOutput `pulumi:"sequenceStoreId"`
-	// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
-	Sources CohortImportSourceArrayOutput `pulumi:"sources"`
+	SequenceStoreId pulumi.StringOutput `pulumi:"sequenceStoreId"`
 	// Wait for the jobs to end during `pulumi up` (else refresh reports them).
-	Wait pulumi.BoolPtrOutput `pulumi:"wait"`
+	Wait pulumi.BoolOutput `pulumi:"wait"`
 	// Seconds to wait for all jobs of one `pulumi up` (default 12 hours).
-	WaitTimeout pulumi.Float64PtrOutput `pulumi:"waitTimeout"`
+	WaitTimeout pulumi.Float64Output `pulumi:"waitTimeout"`
 }
 
 // NewCohortImport registers a new resource with the given unique name, arguments, and options.
@@ -188,23 +188,23 @@ func (o CohortImportOutput) ToCohortImportOutputWithContext(ctx context.Context)
 }
 
 // Accept failed sources (listed in the outputs; the next `pulumi up` retries them).
-func (o CohortImportOutput) AllowPartial() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *CohortImport) pulumi.BoolPtrOutput { return v.AllowPartial }).(pulumi.BoolPtrOutput)
+func (o CohortImportOutput) AllowPartial() pulumi.BoolOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.BoolOutput { return v.AllowPartial }).(pulumi.BoolOutput)
 }
 
-// `imported`, `failed`, `pending` and `deleted` samples.
+// `imported`, `failed`, `pending`, `deleted` and `duplicates` samples.
 func (o CohortImportOutput) Counts() pulumi.IntMapOutput {
 	return o.ApplyT(func(v *CohortImport) pulumi.IntMapOutput { return v.Counts }).(pulumi.IntMapOutput)
 }
 
 // Delete every read set of the cohort when it is destroyed (default: keep them).
-func (o CohortImportOutput) DeleteReadSetsOnDestroy() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *CohortImport) pulumi.BoolPtrOutput { return v.DeleteReadSetsOnDestroy }).(pulumi.BoolPtrOutput)
+func (o CohortImportOutput) DeleteReadSetsOnDestroy() pulumi.BoolOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.BoolOutput { return v.DeleteReadSetsOnDestroy }).(pulumi.BoolOutput)
 }
 
 // Delete the read set of a sample removed from `sources`, or of one whose files changed and was imported again (default: keep them).
-func (o CohortImportOutput) DeleteRemovedReadSets() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *CohortImport) pulumi.BoolPtrOutput { return v.DeleteRemovedReadSets }).(pulumi.BoolPtrOutput)
+func (o CohortImportOutput) DeleteRemovedReadSets() pulumi.BoolOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.BoolOutput { return v.DeleteRemovedReadSets }).(pulumi.BoolOutput)
 }
 
 // Import job id -> its status.
@@ -218,8 +218,13 @@ func (o CohortImportOutput) ReadSetIds() pulumi.StringMapOutput {
 }
 
 // A service role HealthOmics assumes to read the sources; a change applies to new jobs. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-func (o CohortImportOutput) RoleArn() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *CohortImport) pulumi.StringPtrOutput { return v.RoleArn }).(pulumi.StringPtrOutput)
+func (o CohortImportOutput) RoleArn() pulumi.StringOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.StringOutput { return v.RoleArn }).(pulumi.StringOutput)
+}
+
+// Sample key -> its read set's S3 URI, for ACTIVE read sets: the read set's folder under the store's S3 access point (its files are below it).
+func (o CohortImportOutput) S3Uris() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.StringMapOutput { return v.S3Uris }).(pulumi.StringMapOutput)
 }
 
 // Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
@@ -228,23 +233,18 @@ func (o CohortImportOutput) Samples() CohortImportSampleMapOutput {
 }
 
 // The sequence store to import into (10 to 36 digits); a change replaces the cohort. Constraints: 10 to 36 characters, pattern `[0-9]+`.
-func (o CohortImportOutput) SequenceStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *CohortImport) pulumi.StringPtrOutput { return v.SequenceStoreId }).(pulumi.StringPtrOutput)
-}
-
-// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
-func (o CohortImportOutput) Sources() CohortImportSourceArrayOutput {
-	return o.ApplyT(func(v *CohortImport) CohortImportSourceArrayOutput { return v.Sources }).(CohortImportSourceArrayOutput)
+func (o CohortImportOutput) SequenceStoreId() pulumi.StringOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.StringOutput { return v.SequenceStoreId }).(pulumi.StringOutput)
 }
 
 // Wait for the jobs to end during `pulumi up` (else refresh reports them).
-func (o CohortImportOutput) Wait() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *CohortImport) pulumi.BoolPtrOutput { return v.Wait }).(pulumi.BoolPtrOutput)
+func (o CohortImportOutput) Wait() pulumi.BoolOutput {
+	return o.ApplyT(func(v *CohortImport) pulumi.BoolOutput { return v.Wait }).(pulumi.BoolOutput)
 }
 
 // Seconds to wait for all jobs of one `pulumi up` (default 12 hours).
-func (o CohortImportOutput) WaitTimeout() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *CohortImport) pulumi.Float64PtrOutput { return v.WaitTimeout }).(pulumi.Float64PtrOutput)
+func (o CohortImportOutput) WaitTimeout() pulumi.Float64Output {
+	return o.ApplyT(func(v *CohortImport) pulumi.Float64Output { return v.WaitTimeout }).(pulumi.Float64Output)
 }
 
 func init() {

@@ -27,8 +27,14 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &CohortImport{}
 	case "omics:index:ReadSetActivationJob":
 		r = &ReadSetActivationJob{}
+	case "omics:index:ReadSetExport":
+		r = &ReadSetExport{}
 	case "omics:index:ReadSetImportJob":
 		r = &ReadSetImportJob{}
+	case "omics:index:ReadSetUpload":
+		r = &ReadSetUpload{}
+	case "omics:index:ReferenceImportJob":
+		r = &ReferenceImportJob{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -37,6 +37,8 @@ type providerArgs struct {
 	Endpoint *string `pulumi:"endpoint"`
 	// How many of this stack's activation jobs run at once (default: the service's quota).
 	MaxConcurrentActivationJobs *int `pulumi:"maxConcurrentActivationJobs"`
+	// How many of this stack's export jobs run at once (default: the service's quota).
+	MaxConcurrentExportJobs *int `pulumi:"maxConcurrentExportJobs"`
 	// How many of this stack's import jobs run at once (default: the service's quota).
 	MaxConcurrentImportJobs *int `pulumi:"maxConcurrentImportJobs"`
 	// Requests per second: a number (every quota budget at most that) or an object {budget: rate} (e.g. {"importJobs": 10} after a quota increase).
@@ -53,6 +55,8 @@ type ProviderArgs struct {
 	Endpoint pulumi.StringPtrInput
 	// How many of this stack's activation jobs run at once (default: the service's quota).
 	MaxConcurrentActivationJobs pulumi.IntPtrInput
+	// How many of this stack's export jobs run at once (default: the service's quota).
+	MaxConcurrentExportJobs pulumi.IntPtrInput
 	// How many of this stack's import jobs run at once (default: the service's quota).
 	MaxConcurrentImportJobs pulumi.IntPtrInput
 	// Requests per second: a number (every quota budget at most that) or an object {budget: rate} (e.g. {"importJobs": 10} after a quota increase).

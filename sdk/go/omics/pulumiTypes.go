@@ -13,19 +13,21 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ActiveReadSetsActivationJob struct {
 	// When it ended (ISO 8601), if it has.
 	CompletionTime *string `pulumi:"completionTime"`
 	// When it was created (ISO 8601).
-	CreationTime *string `pulumi:"creationTime"`
+	CreationTime string `pulumi:"creationTime"`
 	// The job's id.
-	JobId *string `pulumi:"jobId"`
+	JobId string `pulumi:"jobId"`
 	// The read sets it activates.
 	ReadSetIds []string `pulumi:"readSetIds"`
 	// The job's status.
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 }
 
+// The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
 type ActiveReadSetsActivationJobOutput struct{ *pulumi.OutputState }
 
 func (ActiveReadSetsActivationJobOutput) ElementType() reflect.Type {
@@ -46,13 +48,13 @@ func (o ActiveReadSetsActivationJobOutput) CompletionTime() pulumi.StringPtrOutp
 }
 
 // When it was created (ISO 8601).
-func (o ActiveReadSetsActivationJobOutput) CreationTime() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ActiveReadSetsActivationJob) *string { return v.CreationTime }).(pulumi.StringPtrOutput)
+func (o ActiveReadSetsActivationJobOutput) CreationTime() pulumi.StringOutput {
+	return o.ApplyT(func(v ActiveReadSetsActivationJob) string { return v.CreationTime }).(pulumi.StringOutput)
 }
 
 // The job's id.
-func (o ActiveReadSetsActivationJobOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ActiveReadSetsActivationJob) *string { return v.JobId }).(pulumi.StringPtrOutput)
+func (o ActiveReadSetsActivationJobOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ActiveReadSetsActivationJob) string { return v.JobId }).(pulumi.StringOutput)
 }
 
 // The read sets it activates.
@@ -61,8 +63,8 @@ func (o ActiveReadSetsActivationJobOutput) ReadSetIds() pulumi.StringArrayOutput
 }
 
 // The job's status.
-func (o ActiveReadSetsActivationJobOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ActiveReadSetsActivationJob) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o ActiveReadSetsActivationJobOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ActiveReadSetsActivationJob) string { return v.Status }).(pulumi.StringOutput)
 }
 
 type ActiveReadSetsActivationJobArrayOutput struct{ *pulumi.OutputState }
@@ -85,6 +87,7 @@ func (o ActiveReadSetsActivationJobArrayOutput) Index(i pulumi.IntInput) ActiveR
 	}).(ActiveReadSetsActivationJobOutput)
 }
 
+// Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
 type CohortImportSample struct {
 	// Read sets of the cohort holding the same data (by ETag), as a refresh found.
 	DuplicateOf []string `pulumi:"duplicateOf"`
@@ -93,11 +96,12 @@ type CohortImportSample struct {
 	// Its read set, if any.
 	ReadSetId *string `pulumi:"readSetId"`
 	// PENDING, FAILED, or its read set's status (ACTIVE ...).
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 	// Why its import failed, if it did.
 	StatusMessage *string `pulumi:"statusMessage"`
 }
 
+// Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
 type CohortImportSampleOutput struct{ *pulumi.OutputState }
 
 func (CohortImportSampleOutput) ElementType() reflect.Type {
@@ -128,8 +132,8 @@ func (o CohortImportSampleOutput) ReadSetId() pulumi.StringPtrOutput {
 }
 
 // PENDING, FAILED, or its read set's status (ACTIVE ...).
-func (o CohortImportSampleOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v CohortImportSample) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o CohortImportSampleOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v CohortImportSample) string { return v.Status }).(pulumi.StringOutput)
 }
 
 // Why its import failed, if it did.
@@ -157,6 +161,7 @@ func (o CohortImportSampleMapOutput) MapIndex(k pulumi.StringInput) CohortImport
 	}).(CohortImportSampleOutput)
 }
 
+// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
 type CohortImportSource struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description *string `pulumi:"description"`
@@ -172,8 +177,8 @@ type CohortImportSource struct {
 	Source1 string `pulumi:"source1"`
 	// The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
 	Source2 *string `pulumi:"source2"`
-	// FASTQ, BAM, CRAM or UBAM.
-	SourceFileType FileType `pulumi:"sourceFileType"`
+	// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+	SourceFileType string `pulumi:"sourceFileType"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	SubjectId string `pulumi:"subjectId"`
 	// Tags of the read set; changing them updates the read set in place.
@@ -191,6 +196,7 @@ type CohortImportSourceInput interface {
 	ToCohortImportSourceOutputWithContext(context.Context) CohortImportSourceOutput
 }
 
+// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
 type CohortImportSourceArgs struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description pulumi.StringPtrInput `pulumi:"description"`
@@ -206,8 +212,8 @@ type CohortImportSourceArgs struct {
 	Source1 pulumi.StringInput `pulumi:"source1"`
 	// The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
 	Source2 pulumi.StringPtrInput `pulumi:"source2"`
-	// FASTQ, BAM, CRAM or UBAM.
-	SourceFileType FileTypeInput `pulumi:"sourceFileType"`
+	// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+	SourceFileType pulumi.StringInput `pulumi:"sourceFileType"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	SubjectId pulumi.StringInput `pulumi:"subjectId"`
 	// Tags of the read set; changing them updates the read set in place.
@@ -251,6 +257,7 @@ func (i CohortImportSourceArray) ToCohortImportSourceArrayOutputWithContext(ctx 
 	return pulumi.ToOutputWithContext(ctx, i).(CohortImportSourceArrayOutput)
 }
 
+// Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
 type CohortImportSourceOutput struct{ *pulumi.OutputState }
 
 func (CohortImportSourceOutput) ElementType() reflect.Type {
@@ -300,9 +307,9 @@ func (o CohortImportSourceOutput) Source2() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CohortImportSource) *string { return v.Source2 }).(pulumi.StringPtrOutput)
 }
 
-// FASTQ, BAM, CRAM or UBAM.
-func (o CohortImportSourceOutput) SourceFileType() FileTypeOutput {
-	return o.ApplyT(func(v CohortImportSource) FileType { return v.SourceFileType }).(FileTypeOutput)
+// FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+func (o CohortImportSourceOutput) SourceFileType() pulumi.StringOutput {
+	return o.ApplyT(func(v CohortImportSource) string { return v.SourceFileType }).(pulumi.StringOutput)
 }
 
 // The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -335,15 +342,17 @@ func (o CohortImportSourceArrayOutput) Index(i pulumi.IntInput) CohortImportSour
 	}).(CohortImportSourceOutput)
 }
 
+// Per read set: `readSetId`, `status`, `statusMessage`.
 type ReadSetActivationJobSource struct {
 	// The read set.
-	ReadSetId *string `pulumi:"readSetId"`
+	ReadSetId string `pulumi:"readSetId"`
 	// Its status in the job.
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 	// The service's message about it, if any.
 	StatusMessage *string `pulumi:"statusMessage"`
 }
 
+// Per read set: `readSetId`, `status`, `statusMessage`.
 type ReadSetActivationJobSourceOutput struct{ *pulumi.OutputState }
 
 func (ReadSetActivationJobSourceOutput) ElementType() reflect.Type {
@@ -359,13 +368,13 @@ func (o ReadSetActivationJobSourceOutput) ToReadSetActivationJobSourceOutputWith
 }
 
 // The read set.
-func (o ReadSetActivationJobSourceOutput) ReadSetId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetActivationJobSource) *string { return v.ReadSetId }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobSourceOutput) ReadSetId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetActivationJobSource) string { return v.ReadSetId }).(pulumi.StringOutput)
 }
 
 // Its status in the job.
-func (o ReadSetActivationJobSourceOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetActivationJobSource) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobSourceOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetActivationJobSource) string { return v.Status }).(pulumi.StringOutput)
 }
 
 // The service's message about it, if any.
@@ -393,6 +402,81 @@ func (o ReadSetActivationJobSourceArrayOutput) Index(i pulumi.IntInput) ReadSetA
 	}).(ReadSetActivationJobSourceOutput)
 }
 
+// Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
+type ReadSetExportExportJob struct {
+	// When it ended (ISO 8601), if it has.
+	CompletionTime *string `pulumi:"completionTime"`
+	// When it was created (ISO 8601).
+	CreationTime string `pulumi:"creationTime"`
+	// The job's id.
+	JobId string `pulumi:"jobId"`
+	// The read sets it exported.
+	ReadSetIds []string `pulumi:"readSetIds"`
+	// The job's status.
+	Status string `pulumi:"status"`
+}
+
+// Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
+type ReadSetExportExportJobOutput struct{ *pulumi.OutputState }
+
+func (ReadSetExportExportJobOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReadSetExportExportJob)(nil)).Elem()
+}
+
+func (o ReadSetExportExportJobOutput) ToReadSetExportExportJobOutput() ReadSetExportExportJobOutput {
+	return o
+}
+
+func (o ReadSetExportExportJobOutput) ToReadSetExportExportJobOutputWithContext(ctx context.Context) ReadSetExportExportJobOutput {
+	return o
+}
+
+// When it ended (ISO 8601), if it has.
+func (o ReadSetExportExportJobOutput) CompletionTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) *string { return v.CompletionTime }).(pulumi.StringPtrOutput)
+}
+
+// When it was created (ISO 8601).
+func (o ReadSetExportExportJobOutput) CreationTime() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.CreationTime }).(pulumi.StringOutput)
+}
+
+// The job's id.
+func (o ReadSetExportExportJobOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.JobId }).(pulumi.StringOutput)
+}
+
+// The read sets it exported.
+func (o ReadSetExportExportJobOutput) ReadSetIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) []string { return v.ReadSetIds }).(pulumi.StringArrayOutput)
+}
+
+// The job's status.
+func (o ReadSetExportExportJobOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetExportExportJob) string { return v.Status }).(pulumi.StringOutput)
+}
+
+type ReadSetExportExportJobArrayOutput struct{ *pulumi.OutputState }
+
+func (ReadSetExportExportJobArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReadSetExportExportJob)(nil)).Elem()
+}
+
+func (o ReadSetExportExportJobArrayOutput) ToReadSetExportExportJobArrayOutput() ReadSetExportExportJobArrayOutput {
+	return o
+}
+
+func (o ReadSetExportExportJobArrayOutput) ToReadSetExportExportJobArrayOutputWithContext(ctx context.Context) ReadSetExportExportJobArrayOutput {
+	return o
+}
+
+func (o ReadSetExportExportJobArrayOutput) Index(i pulumi.IntInput) ReadSetExportExportJobOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ReadSetExportExportJob {
+		return vs[0].([]ReadSetExportExportJob)[vs[1].(int)]
+	}).(ReadSetExportExportJobOutput)
+}
+
+// 1 to 100 sources; each becomes one read set.
 type ReadSetImportJobSource struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description *string `pulumi:"description"`
@@ -427,6 +511,7 @@ type ReadSetImportJobSourceInput interface {
 	ToReadSetImportJobSourceOutputWithContext(context.Context) ReadSetImportJobSourceOutput
 }
 
+// 1 to 100 sources; each becomes one read set.
 type ReadSetImportJobSourceArgs struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description pulumi.StringPtrInput `pulumi:"description"`
@@ -487,6 +572,7 @@ func (i ReadSetImportJobSourceArray) ToReadSetImportJobSourceArrayOutputWithCont
 	return pulumi.ToOutputWithContext(ctx, i).(ReadSetImportJobSourceArrayOutput)
 }
 
+// 1 to 100 sources; each becomes one read set.
 type ReadSetImportJobSourceOutput struct{ *pulumi.OutputState }
 
 func (ReadSetImportJobSourceOutput) ElementType() reflect.Type {
@@ -571,13 +657,14 @@ func (o ReadSetImportJobSourceArrayOutput) Index(i pulumi.IntInput) ReadSetImpor
 	}).(ReadSetImportJobSourceOutput)
 }
 
+// Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
 type ReadSetImportJobSourceResult struct {
 	// The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Description *string `pulumi:"description"`
 	// Where the reads were generated. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	GeneratedFrom *string `pulumi:"generatedFrom"`
 	// The job that imported the source (or tried it last).
-	JobId *string `pulumi:"jobId"`
+	JobId string `pulumi:"jobId"`
 	// The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	Name *string `pulumi:"name"`
 	// The ARN of the read set, if any.
@@ -595,7 +682,7 @@ type ReadSetImportJobSourceResult struct {
 	// FASTQ, BAM, CRAM or UBAM.
 	SourceFileType FileType `pulumi:"sourceFileType"`
 	// The source's status in its job (FINISHED, FAILED ...).
-	Status *string `pulumi:"status"`
+	Status string `pulumi:"status"`
 	// The service's message about the source, if any.
 	StatusMessage *string `pulumi:"statusMessage"`
 	// The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -604,6 +691,7 @@ type ReadSetImportJobSourceResult struct {
 	Tags map[string]string `pulumi:"tags"`
 }
 
+// Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
 type ReadSetImportJobSourceResultOutput struct{ *pulumi.OutputState }
 
 func (ReadSetImportJobSourceResultOutput) ElementType() reflect.Type {
@@ -629,8 +717,8 @@ func (o ReadSetImportJobSourceResultOutput) GeneratedFrom() pulumi.StringPtrOutp
 }
 
 // The job that imported the source (or tried it last).
-func (o ReadSetImportJobSourceResultOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetImportJobSourceResult) *string { return v.JobId }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobSourceResultOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetImportJobSourceResult) string { return v.JobId }).(pulumi.StringOutput)
 }
 
 // The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -674,8 +762,8 @@ func (o ReadSetImportJobSourceResultOutput) SourceFileType() FileTypeOutput {
 }
 
 // The source's status in its job (FINISHED, FAILED ...).
-func (o ReadSetImportJobSourceResultOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ReadSetImportJobSourceResult) *string { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobSourceResultOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReadSetImportJobSourceResult) string { return v.Status }).(pulumi.StringOutput)
 }
 
 // The service's message about the source, if any.
@@ -713,11 +801,214 @@ func (o ReadSetImportJobSourceResultArrayOutput) Index(i pulumi.IntInput) ReadSe
 	}).(ReadSetImportJobSourceResultOutput)
 }
 
+// The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+type ReferenceImportJobReference struct {
+	// The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Description *string `pulumi:"description"`
+	// The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Name string `pulumi:"name"`
+	// The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+	SourceFile string `pulumi:"sourceFile"`
+	// Tags of the reference.
+	Tags map[string]string `pulumi:"tags"`
+}
+
+// ReferenceImportJobReferenceInput is an input type that accepts ReferenceImportJobReferenceArgs and ReferenceImportJobReferenceOutput values.
+// You can construct a concrete instance of `ReferenceImportJobReferenceInput` via:
+//
+//	ReferenceImportJobReferenceArgs{...}
+type ReferenceImportJobReferenceInput interface {
+	pulumi.Input
+
+	ToReferenceImportJobReferenceOutput() ReferenceImportJobReferenceOutput
+	ToReferenceImportJobReferenceOutputWithContext(context.Context) ReferenceImportJobReferenceOutput
+}
+
+// The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+type ReferenceImportJobReferenceArgs struct {
+	// The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Description pulumi.StringPtrInput `pulumi:"description"`
+	// The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+	Name pulumi.StringInput `pulumi:"name"`
+	// The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+	SourceFile pulumi.StringInput `pulumi:"sourceFile"`
+	// Tags of the reference.
+	Tags pulumi.StringMapInput `pulumi:"tags"`
+}
+
+func (ReferenceImportJobReferenceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (i ReferenceImportJobReferenceArgs) ToReferenceImportJobReferenceOutput() ReferenceImportJobReferenceOutput {
+	return i.ToReferenceImportJobReferenceOutputWithContext(context.Background())
+}
+
+func (i ReferenceImportJobReferenceArgs) ToReferenceImportJobReferenceOutputWithContext(ctx context.Context) ReferenceImportJobReferenceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ReferenceImportJobReferenceOutput)
+}
+
+// ReferenceImportJobReferenceArrayInput is an input type that accepts ReferenceImportJobReferenceArray and ReferenceImportJobReferenceArrayOutput values.
+// You can construct a concrete instance of `ReferenceImportJobReferenceArrayInput` via:
+//
+//	ReferenceImportJobReferenceArray{ ReferenceImportJobReferenceArgs{...} }
+type ReferenceImportJobReferenceArrayInput interface {
+	pulumi.Input
+
+	ToReferenceImportJobReferenceArrayOutput() ReferenceImportJobReferenceArrayOutput
+	ToReferenceImportJobReferenceArrayOutputWithContext(context.Context) ReferenceImportJobReferenceArrayOutput
+}
+
+type ReferenceImportJobReferenceArray []ReferenceImportJobReferenceInput
+
+func (ReferenceImportJobReferenceArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (i ReferenceImportJobReferenceArray) ToReferenceImportJobReferenceArrayOutput() ReferenceImportJobReferenceArrayOutput {
+	return i.ToReferenceImportJobReferenceArrayOutputWithContext(context.Background())
+}
+
+func (i ReferenceImportJobReferenceArray) ToReferenceImportJobReferenceArrayOutputWithContext(ctx context.Context) ReferenceImportJobReferenceArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ReferenceImportJobReferenceArrayOutput)
+}
+
+// The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+type ReferenceImportJobReferenceOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobReferenceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (o ReferenceImportJobReferenceOutput) ToReferenceImportJobReferenceOutput() ReferenceImportJobReferenceOutput {
+	return o
+}
+
+func (o ReferenceImportJobReferenceOutput) ToReferenceImportJobReferenceOutputWithContext(ctx context.Context) ReferenceImportJobReferenceOutput {
+	return o
+}
+
+// The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+func (o ReferenceImportJobReferenceOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+// The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+func (o ReferenceImportJobReferenceOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+func (o ReferenceImportJobReferenceOutput) SourceFile() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) string { return v.SourceFile }).(pulumi.StringOutput)
+}
+
+// Tags of the reference.
+func (o ReferenceImportJobReferenceOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v ReferenceImportJobReference) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type ReferenceImportJobReferenceArrayOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobReferenceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReferenceImportJobReference)(nil)).Elem()
+}
+
+func (o ReferenceImportJobReferenceArrayOutput) ToReferenceImportJobReferenceArrayOutput() ReferenceImportJobReferenceArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobReferenceArrayOutput) ToReferenceImportJobReferenceArrayOutputWithContext(ctx context.Context) ReferenceImportJobReferenceArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobReferenceArrayOutput) Index(i pulumi.IntInput) ReferenceImportJobReferenceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ReferenceImportJobReference {
+		return vs[0].([]ReferenceImportJobReference)[vs[1].(int)]
+	}).(ReferenceImportJobReferenceOutput)
+}
+
+// Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
+type ReferenceImportJobResult struct {
+	// The job that imported it (or tried it last).
+	JobId string `pulumi:"jobId"`
+	// The imported reference's ARN, if any.
+	ReferenceArn *string `pulumi:"referenceArn"`
+	// The imported reference's id, if any.
+	ReferenceId *string `pulumi:"referenceId"`
+	// The reference's status in its job (FINISHED, FAILED ...).
+	Status string `pulumi:"status"`
+	// The service's message about it, if any.
+	StatusMessage *string `pulumi:"statusMessage"`
+}
+
+// Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
+type ReferenceImportJobResultOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ReferenceImportJobResult)(nil)).Elem()
+}
+
+func (o ReferenceImportJobResultOutput) ToReferenceImportJobResultOutput() ReferenceImportJobResultOutput {
+	return o
+}
+
+func (o ReferenceImportJobResultOutput) ToReferenceImportJobResultOutputWithContext(ctx context.Context) ReferenceImportJobResultOutput {
+	return o
+}
+
+// The job that imported it (or tried it last).
+func (o ReferenceImportJobResultOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.JobId }).(pulumi.StringOutput)
+}
+
+// The imported reference's ARN, if any.
+func (o ReferenceImportJobResultOutput) ReferenceArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.ReferenceArn }).(pulumi.StringPtrOutput)
+}
+
+// The imported reference's id, if any.
+func (o ReferenceImportJobResultOutput) ReferenceId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.ReferenceId }).(pulumi.StringPtrOutput)
+}
+
+// The reference's status in its job (FINISHED, FAILED ...).
+func (o ReferenceImportJobResultOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) string { return v.Status }).(pulumi.StringOutput)
+}
+
+// The service's message about it, if any.
+func (o ReferenceImportJobResultOutput) StatusMessage() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ReferenceImportJobResult) *string { return v.StatusMessage }).(pulumi.StringPtrOutput)
+}
+
+type ReferenceImportJobResultArrayOutput struct{ *pulumi.OutputState }
+
+func (ReferenceImportJobResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ReferenceImportJobResult)(nil)).Elem()
+}
+
+func (o ReferenceImportJobResultArrayOutput) ToReferenceImportJobResultArrayOutput() ReferenceImportJobResultArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobResultArrayOutput) ToReferenceImportJobResultArrayOutputWithContext(ctx context.Context) ReferenceImportJobResultArrayOutput {
+	return o
+}
+
+func (o ReferenceImportJobResultArrayOutput) Index(i pulumi.IntInput) ReferenceImportJobResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ReferenceImportJobResult {
+		return vs[0].([]ReferenceImportJobResult)[vs[1].(int)]
+	}).(ReferenceImportJobResultOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*CohortImportSourceInput)(nil)).Elem(), CohortImportSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CohortImportSourceArrayInput)(nil)).Elem(), CohortImportSourceArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReadSetImportJobSourceInput)(nil)).Elem(), ReadSetImportJobSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReadSetImportJobSourceArrayInput)(nil)).Elem(), ReadSetImportJobSourceArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ReferenceImportJobReferenceInput)(nil)).Elem(), ReferenceImportJobReferenceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ReferenceImportJobReferenceArrayInput)(nil)).Elem(), ReferenceImportJobReferenceArray{})
 	pulumi.RegisterOutputType(ActiveReadSetsActivationJobOutput{})
 	pulumi.RegisterOutputType(ActiveReadSetsActivationJobArrayOutput{})
 	pulumi.RegisterOutputType(CohortImportSampleOutput{})
@@ -726,8 +1017,14 @@ func init() {
 	pulumi.RegisterOutputType(CohortImportSourceArrayOutput{})
 	pulumi.RegisterOutputType(ReadSetActivationJobSourceOutput{})
 	pulumi.RegisterOutputType(ReadSetActivationJobSourceArrayOutput{})
+	pulumi.RegisterOutputType(ReadSetExportExportJobOutput{})
+	pulumi.RegisterOutputType(ReadSetExportExportJobArrayOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceArrayOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceResultOutput{})
 	pulumi.RegisterOutputType(ReadSetImportJobSourceResultArrayOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobReferenceOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobReferenceArrayOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobResultOutput{})
+	pulumi.RegisterOutputType(ReferenceImportJobResultArrayOutput{})
 }

@@ -17,15 +17,15 @@ type ReadSetActivationJob struct {
 	pulumi.CustomResourceState
 
 	// Accept COMPLETED_WITH_FAILURES (some read sets not activated) as success.
-	AllowPartial pulumi.BoolPtrOutput `pulumi:"allowPartial"`
+	AllowPartial pulumi.BoolOutput `pulumi:"allowPartial"`
 	// Idempotency token; by default derived from project, stack, name and inputs. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	ClientToken pulumi.StringPtrOutput `pulumi:"clientToken"`
 	// When the job ended (ISO 8601), if it has.
 	CompletionTime pulumi.StringPtrOutput `pulumi:"completionTime"`
 	// When the job was created (ISO 8601).
-	CreationTime pulumi.StringPtrOutput `pulumi:"creationTime"`
+	CreationTime pulumi.StringOutput `pulumi:"creationTime"`
 	// The job's id (the last one, when a retry imported what an earlier one did not).
-	JobId pulumi.StringPtrOutput `pulumi:"jobId"`
+	JobId pulumi.StringOutput `pulumi:"jobId"`
 	// Every job of the resource, oldest first: more than one when a `pulumi up` after a partial failure retried the failed sources in a new job.
 	JobIds pulumi.StringArrayOutput `pulumi:"jobIds"`
 	// 1 to 20 read sets to activate, each listed once.
@@ -33,17 +33,17 @@ type ReadSetActivationJob struct {
 	// The current status of each read set (ARCHIVED again means drift).
 	ReadSetStatuses pulumi.StringMapOutput `pulumi:"readSetStatuses"`
 	// The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-	SequenceStoreId pulumi.StringPtrOutput `pulumi:"sequenceStoreId"`
+	SequenceStoreId pulumi.StringOutput `pulumi:"sequenceStoreId"`
 	// Per read set: `readSetId`, `status`, `statusMessage`.
 	Sources ReadSetActivationJobSourceArrayOutput `pulumi:"sources"`
 	// The job's status (COMPLETED once `pulumi up` succeeded with `wait`).
-	Status pulumi.StringPtrOutput `pulumi:"status"`
+	Status pulumi.StringOutput `pulumi:"status"`
 	// The service's message about the job, if any.
 	StatusMessage pulumi.StringPtrOutput `pulumi:"statusMessage"`
 	// Wait for the job to end during `pulumi up` (else status comes from refresh).
-	Wait pulumi.BoolPtrOutput `pulumi:"wait"`
+	Wait pulumi.BoolOutput `pulumi:"wait"`
 	// Seconds to wait for the job (default 12 hours); the job goes on after it.
-	WaitTimeout pulumi.Float64PtrOutput `pulumi:"waitTimeout"`
+	WaitTimeout pulumi.Float64Output `pulumi:"waitTimeout"`
 }
 
 // NewReadSetActivationJob registers a new resource with the given unique name, arguments, and options.
@@ -175,8 +175,8 @@ func (o ReadSetActivationJobOutput) ToReadSetActivationJobOutputWithContext(ctx 
 }
 
 // Accept COMPLETED_WITH_FAILURES (some read sets not activated) as success.
-func (o ReadSetActivationJobOutput) AllowPartial() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.BoolPtrOutput { return v.AllowPartial }).(pulumi.BoolPtrOutput)
+func (o ReadSetActivationJobOutput) AllowPartial() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.BoolOutput { return v.AllowPartial }).(pulumi.BoolOutput)
 }
 
 // Idempotency token; by default derived from project, stack, name and inputs. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -190,13 +190,13 @@ func (o ReadSetActivationJobOutput) CompletionTime() pulumi.StringPtrOutput {
 }
 
 // When the job was created (ISO 8601).
-func (o ReadSetActivationJobOutput) CreationTime() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringPtrOutput { return v.CreationTime }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobOutput) CreationTime() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringOutput { return v.CreationTime }).(pulumi.StringOutput)
 }
 
 // The job's id (the last one, when a retry imported what an earlier one did not).
-func (o ReadSetActivationJobOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringPtrOutput { return v.JobId }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringOutput { return v.JobId }).(pulumi.StringOutput)
 }
 
 // Every job of the resource, oldest first: more than one when a `pulumi up` after a partial failure retried the failed sources in a new job.
@@ -215,8 +215,8 @@ func (o ReadSetActivationJobOutput) ReadSetStatuses() pulumi.StringMapOutput {
 }
 
 // The sequence store holding the read sets (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-func (o ReadSetActivationJobOutput) SequenceStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringPtrOutput { return v.SequenceStoreId }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobOutput) SequenceStoreId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringOutput { return v.SequenceStoreId }).(pulumi.StringOutput)
 }
 
 // Per read set: `readSetId`, `status`, `statusMessage`.
@@ -225,8 +225,8 @@ func (o ReadSetActivationJobOutput) Sources() ReadSetActivationJobSourceArrayOut
 }
 
 // The job's status (COMPLETED once `pulumi up` succeeded with `wait`).
-func (o ReadSetActivationJobOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetActivationJobOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
 // The service's message about the job, if any.
@@ -235,13 +235,13 @@ func (o ReadSetActivationJobOutput) StatusMessage() pulumi.StringPtrOutput {
 }
 
 // Wait for the job to end during `pulumi up` (else status comes from refresh).
-func (o ReadSetActivationJobOutput) Wait() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.BoolPtrOutput { return v.Wait }).(pulumi.BoolPtrOutput)
+func (o ReadSetActivationJobOutput) Wait() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.BoolOutput { return v.Wait }).(pulumi.BoolOutput)
 }
 
 // Seconds to wait for the job (default 12 hours); the job goes on after it.
-func (o ReadSetActivationJobOutput) WaitTimeout() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.Float64PtrOutput { return v.WaitTimeout }).(pulumi.Float64PtrOutput)
+func (o ReadSetActivationJobOutput) WaitTimeout() pulumi.Float64Output {
+	return o.ApplyT(func(v *ReadSetActivationJob) pulumi.Float64Output { return v.WaitTimeout }).(pulumi.Float64Output)
 }
 
 func init() {

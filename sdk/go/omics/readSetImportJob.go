@@ -17,17 +17,17 @@ type ReadSetImportJob struct {
 	pulumi.CustomResourceState
 
 	// Accept COMPLETED_WITH_FAILURES (some sources failed) as success.
-	AllowPartial pulumi.BoolPtrOutput `pulumi:"allowPartial"`
+	AllowPartial pulumi.BoolOutput `pulumi:"allowPartial"`
 	// Idempotency token; by default derived from project, stack, name and inputs. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
 	ClientToken pulumi.StringPtrOutput `pulumi:"clientToken"`
 	// When the job ended (ISO 8601), if it has.
 	CompletionTime pulumi.StringPtrOutput `pulumi:"completionTime"`
 	// When the job was created (ISO 8601).
-	CreationTime pulumi.StringPtrOutput `pulumi:"creationTime"`
+	CreationTime pulumi.StringOutput `pulumi:"creationTime"`
 	// Delete the imported read sets when the resource is destroyed (default: keep them).
-	DeleteReadSetsOnDestroy pulumi.BoolPtrOutput `pulumi:"deleteReadSetsOnDestroy"`
+	DeleteReadSetsOnDestroy pulumi.BoolOutput `pulumi:"deleteReadSetsOnDestroy"`
 	// The job's id (the last one, when a retry imported what an earlier one did not).
-	JobId pulumi.StringPtrOutput `pulumi:"jobId"`
+	JobId pulumi.StringOutput `pulumi:"jobId"`
 	// Every job of the resource, oldest first: more than one when a `pulumi up` after a partial failure retried the failed sources in a new job.
 	JobIds pulumi.StringArrayOutput `pulumi:"jobIds"`
 	// The imported read sets' ids, in source order.
@@ -35,19 +35,19 @@ type ReadSetImportJob struct {
 	// The current status of each imported read set (DELETED when gone).
 	ReadSetStatuses pulumi.StringMapOutput `pulumi:"readSetStatuses"`
 	// A service role that HealthOmics assumes to read the sources from S3. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-	RoleArn pulumi.StringPtrOutput `pulumi:"roleArn"`
+	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
 	// The sequence store to import into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-	SequenceStoreId pulumi.StringPtrOutput `pulumi:"sequenceStoreId"`
+	SequenceStoreId pulumi.StringOutput `pulumi:"sequenceStoreId"`
 	// Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
 	Sources ReadSetImportJobSourceResultArrayOutput `pulumi:"sources"`
 	// The job's status (COMPLETED once `pulumi up` succeeded with `wait`).
-	Status pulumi.StringPtrOutput `pulumi:"status"`
+	Status pulumi.StringOutput `pulumi:"status"`
 	// The service's message about the job, if any.
 	StatusMessage pulumi.StringPtrOutput `pulumi:"statusMessage"`
 	// Wait for the job to end during `pulumi up` (else status comes from refresh).
-	Wait pulumi.BoolPtrOutput `pulumi:"wait"`
+	Wait pulumi.BoolOutput `pulumi:"wait"`
 	// Seconds to wait for the job (default 12 hours); the job goes on after it.
-	WaitTimeout pulumi.Float64PtrOutput `pulumi:"waitTimeout"`
+	WaitTimeout pulumi.Float64Output `pulumi:"waitTimeout"`
 }
 
 // NewReadSetImportJob registers a new resource with the given unique name, arguments, and options.
@@ -193,8 +193,8 @@ func (o ReadSetImportJobOutput) ToReadSetImportJobOutputWithContext(ctx context.
 }
 
 // Accept COMPLETED_WITH_FAILURES (some sources failed) as success.
-func (o ReadSetImportJobOutput) AllowPartial() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.BoolPtrOutput { return v.AllowPartial }).(pulumi.BoolPtrOutput)
+func (o ReadSetImportJobOutput) AllowPartial() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.BoolOutput { return v.AllowPartial }).(pulumi.BoolOutput)
 }
 
 // Idempotency token; by default derived from project, stack, name and inputs. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -208,18 +208,18 @@ func (o ReadSetImportJobOutput) CompletionTime() pulumi.StringPtrOutput {
 }
 
 // When the job was created (ISO 8601).
-func (o ReadSetImportJobOutput) CreationTime() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringPtrOutput { return v.CreationTime }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobOutput) CreationTime() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringOutput { return v.CreationTime }).(pulumi.StringOutput)
 }
 
 // Delete the imported read sets when the resource is destroyed (default: keep them).
-func (o ReadSetImportJobOutput) DeleteReadSetsOnDestroy() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.BoolPtrOutput { return v.DeleteReadSetsOnDestroy }).(pulumi.BoolPtrOutput)
+func (o ReadSetImportJobOutput) DeleteReadSetsOnDestroy() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.BoolOutput { return v.DeleteReadSetsOnDestroy }).(pulumi.BoolOutput)
 }
 
 // The job's id (the last one, when a retry imported what an earlier one did not).
-func (o ReadSetImportJobOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringPtrOutput { return v.JobId }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringOutput { return v.JobId }).(pulumi.StringOutput)
 }
 
 // Every job of the resource, oldest first: more than one when a `pulumi up` after a partial failure retried the failed sources in a new job.
@@ -238,13 +238,13 @@ func (o ReadSetImportJobOutput) ReadSetStatuses() pulumi.StringMapOutput {
 }
 
 // A service role that HealthOmics assumes to read the sources from S3. Constraints: 20 to 2048 characters, pattern `arn:.*`.
-func (o ReadSetImportJobOutput) RoleArn() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringPtrOutput { return v.RoleArn }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobOutput) RoleArn() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringOutput { return v.RoleArn }).(pulumi.StringOutput)
 }
 
 // The sequence store to import into (10 to 36 digits). Constraints: 10 to 36 characters, pattern `[0-9]+`.
-func (o ReadSetImportJobOutput) SequenceStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringPtrOutput { return v.SequenceStoreId }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobOutput) SequenceStoreId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringOutput { return v.SequenceStoreId }).(pulumi.StringOutput)
 }
 
 // Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
@@ -253,8 +253,8 @@ func (o ReadSetImportJobOutput) Sources() ReadSetImportJobSourceResultArrayOutpu
 }
 
 // The job's status (COMPLETED once `pulumi up` succeeded with `wait`).
-func (o ReadSetImportJobOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+func (o ReadSetImportJobOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
 // The service's message about the job, if any.
@@ -263,13 +263,13 @@ func (o ReadSetImportJobOutput) StatusMessage() pulumi.StringPtrOutput {
 }
 
 // Wait for the job to end during `pulumi up` (else status comes from refresh).
-func (o ReadSetImportJobOutput) Wait() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.BoolPtrOutput { return v.Wait }).(pulumi.BoolPtrOutput)
+func (o ReadSetImportJobOutput) Wait() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.BoolOutput { return v.Wait }).(pulumi.BoolOutput)
 }
 
 // Seconds to wait for the job (default 12 hours); the job goes on after it.
-func (o ReadSetImportJobOutput) WaitTimeout() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *ReadSetImportJob) pulumi.Float64PtrOutput { return v.WaitTimeout }).(pulumi.Float64PtrOutput)
+func (o ReadSetImportJobOutput) WaitTimeout() pulumi.Float64Output {
+	return o.ApplyT(func(v *ReadSetImportJob) pulumi.Float64Output { return v.WaitTimeout }).(pulumi.Float64Output)
 }
 
 func init() {

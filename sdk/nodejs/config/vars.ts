@@ -30,6 +30,17 @@ Object.defineProperty(exports, "maxConcurrentActivationJobs", {
 });
 
 /**
+ * How many of this stack's export jobs run at once (default: the service's quota).
+ */
+export declare const maxConcurrentExportJobs: number | undefined;
+Object.defineProperty(exports, "maxConcurrentExportJobs", {
+    get() {
+        return __config.getObject<number>("maxConcurrentExportJobs");
+    },
+    enumerable: true,
+});
+
+/**
  * How many of this stack's import jobs run at once (default: the service's quota).
  */
 export declare const maxConcurrentImportJobs: number | undefined;

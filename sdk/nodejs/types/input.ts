@@ -6,7 +6,56 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+/**
+ * Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
+ */
 export interface CohortImportSourceArgs {
+    /**
+     * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    description?: pulumi.Input<string | undefined>;
+    /**
+     * Where the reads were generated. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    generatedFrom?: pulumi.Input<string | undefined>;
+    /**
+     * The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    name?: pulumi.Input<string | undefined>;
+    /**
+     * The reference genome's ARN; required for BAM and CRAM. Constraints: 1 to 127 characters, pattern `arn:.+`.
+     */
+    referenceArn?: pulumi.Input<string | undefined>;
+    /**
+     * The sample the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    sampleId: pulumi.Input<string>;
+    /**
+     * The S3 URI of the file (`s3://bucket/key`). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    source1: pulumi.Input<string>;
+    /**
+     * The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    source2?: pulumi.Input<string | undefined>;
+    /**
+     * FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
+     */
+    sourceFileType: pulumi.Input<string>;
+    /**
+     * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    subjectId: pulumi.Input<string>;
+    /**
+     * Tags of the read set; changing them updates the read set in place.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+
+/**
+ * 1 to 100 sources; each becomes one read set.
+ */
+export interface ReadSetImportJobSourceArgs {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -49,45 +98,24 @@ export interface CohortImportSourceArgs {
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
 
-export interface ReadSetImportJobSourceArgs {
+/**
+ * The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+ */
+export interface ReferenceImportJobReferenceArgs {
     /**
-     * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     * The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * Where the reads were generated. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     * The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
-    generatedFrom?: pulumi.Input<string | undefined>;
+    name: pulumi.Input<string>;
     /**
-     * The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     * The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
      */
-    name?: pulumi.Input<string | undefined>;
+    sourceFile: pulumi.Input<string>;
     /**
-     * The reference genome's ARN; required for BAM and CRAM. Constraints: 1 to 127 characters, pattern `arn:.+`.
-     */
-    referenceArn?: pulumi.Input<string | undefined>;
-    /**
-     * The sample the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-     */
-    sampleId: pulumi.Input<string>;
-    /**
-     * The S3 URI of the file (`s3://bucket/key`). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
-     */
-    source1: pulumi.Input<string>;
-    /**
-     * The S3 URI of the second file of paired-end FASTQ reads. Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
-     */
-    source2?: pulumi.Input<string | undefined>;
-    /**
-     * FASTQ, BAM, CRAM or UBAM.
-     */
-    sourceFileType: pulumi.Input<enums.FileType>;
-    /**
-     * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
-     */
-    subjectId: pulumi.Input<string>;
-    /**
-     * Tags of the read set; changing them updates the read set in place.
+     * Tags of the reference.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }

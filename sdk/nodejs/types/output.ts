@@ -6,6 +6,9 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+/**
+ * The activation jobs of the last create or update: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
+ */
 export interface ActiveReadSetsActivationJob {
     /**
      * When it ended (ISO 8601), if it has.
@@ -14,21 +17,24 @@ export interface ActiveReadSetsActivationJob {
     /**
      * When it was created (ISO 8601).
      */
-    creationTime?: string;
+    creationTime: string;
     /**
      * The job's id.
      */
-    jobId?: string;
+    jobId: string;
     /**
      * The read sets it activates.
      */
-    readSetIds?: string[];
+    readSetIds: string[];
     /**
      * The job's status.
      */
-    status?: string;
+    status: string;
 }
 
+/**
+ * Sample key -> `status`, `readSetId`, `jobId`, `statusMessage` (if any).
+ */
 export interface CohortImportSample {
     /**
      * Read sets of the cohort holding the same data (by ETag), as a refresh found.
@@ -45,13 +51,16 @@ export interface CohortImportSample {
     /**
      * PENDING, FAILED, or its read set's status (ACTIVE ...).
      */
-    status?: string;
+    status: string;
     /**
      * Why its import failed, if it did.
      */
     statusMessage?: string;
 }
 
+/**
+ * Any number of sources, each a read set; a source's key is its `name`, else its `sampleId` and files.
+ */
 export interface CohortImportSource {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -82,9 +91,9 @@ export interface CohortImportSource {
      */
     source2?: string;
     /**
-     * FASTQ, BAM, CRAM or UBAM.
+     * FASTQ, BAM, CRAM or UBAM. Constraints: one of `FASTQ`, `BAM`, `CRAM`, `UBAM`.
      */
-    sourceFileType: enums.FileType;
+    sourceFileType: string;
     /**
      * The subject the reads come from. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -95,21 +104,53 @@ export interface CohortImportSource {
     tags?: {[key: string]: string};
 }
 
+/**
+ * Per read set: `readSetId`, `status`, `statusMessage`.
+ */
 export interface ReadSetActivationJobSource {
     /**
      * The read set.
      */
-    readSetId?: string;
+    readSetId: string;
     /**
      * Its status in the job.
      */
-    status?: string;
+    status: string;
     /**
      * The service's message about it, if any.
      */
     statusMessage?: string;
 }
 
+/**
+ * Every export job of the resource, oldest first: `jobId`, `status`, `readSetIds`, `creationTime`, `completionTime`.
+ */
+export interface ReadSetExportExportJob {
+    /**
+     * When it ended (ISO 8601), if it has.
+     */
+    completionTime?: string;
+    /**
+     * When it was created (ISO 8601).
+     */
+    creationTime: string;
+    /**
+     * The job's id.
+     */
+    jobId: string;
+    /**
+     * The read sets it exported.
+     */
+    readSetIds: string[];
+    /**
+     * The job's status.
+     */
+    status: string;
+}
+
+/**
+ * Per source: its inputs, `status`, `statusMessage`, `readSetId`, `readSetArn`.
+ */
 export interface ReadSetImportJobSourceResult {
     /**
      * The read set's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
@@ -122,7 +163,7 @@ export interface ReadSetImportJobSourceResult {
     /**
      * The job that imported the source (or tried it last).
      */
-    jobId?: string;
+    jobId: string;
     /**
      * The read set's name. Constraints: 1 to 127 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
      */
@@ -158,7 +199,7 @@ export interface ReadSetImportJobSourceResult {
     /**
      * The source's status in its job (FINISHED, FAILED ...).
      */
-    status?: string;
+    status: string;
     /**
      * The service's message about the source, if any.
      */
@@ -171,5 +212,53 @@ export interface ReadSetImportJobSourceResult {
      * Tags of the read set; changing them updates the read set in place.
      */
     tags?: {[key: string]: string};
+}
+
+/**
+ * The references to import, one or more; imported in jobs of up to 100, one after another (a store imports one job at a time).
+ */
+export interface ReferenceImportJobReference {
+    /**
+     * The reference's description. Constraints: 1 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    description?: string;
+    /**
+     * The reference's name (3 to 255 characters, unique in the resource); its key in `referenceIds` and `referenceArns`. Constraints: 3 to 255 characters, pattern `[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+`.
+     */
+    name: string;
+    /**
+     * The S3 URI of the FASTA file (s3://b/k). Constraints: pattern `s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})`.
+     */
+    sourceFile: string;
+    /**
+     * Tags of the reference.
+     */
+    tags?: {[key: string]: string};
+}
+
+/**
+ * Per reference, in declaration order: its inputs, `status`, `statusMessage`, `referenceId`, `referenceArn`, `jobId`.
+ */
+export interface ReferenceImportJobResult {
+    /**
+     * The job that imported it (or tried it last).
+     */
+    jobId: string;
+    /**
+     * The imported reference's ARN, if any.
+     */
+    referenceArn?: string;
+    /**
+     * The imported reference's id, if any.
+     */
+    referenceId?: string;
+    /**
+     * The reference's status in its job (FINISHED, FAILED ...).
+     */
+    status: string;
+    /**
+     * The service's message about it, if any.
+     */
+    statusMessage?: string;
 }
 

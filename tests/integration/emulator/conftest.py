@@ -149,3 +149,31 @@ def s3(emulator_url: str, control: EmulatorControl) -> Any:
 def store(omics: Any) -> str:
     """A fresh sequence store's id."""
     return str(omics.create_sequence_store(name="emulator-tests")["id"])
+
+
+def imported_reference(omics: Any, s3: Any) -> str:
+    """The ARN of a reference imported into a new reference store (BAM and CRAM imports
+    need one the emulator has)."""
+    s3.put_object(Bucket=BUCKET, Key="reference.fa", Body=b">chr1\nACGTACGT\n")
+    store = omics.create_reference_store(name="emulator-tests")["id"]
+    job = omics.start_reference_import_job(
+        referenceStoreId=store, roleArn=ROLE,
+        sources=[{"sourceFile": f"s3://{BUCKET}/reference.fa", "name": "reference"}])
+    done = wait_for(lambda: omics.get_reference_import_job(referenceStoreId=store, id=job["id"]),
+                    "COMPLETED")
+    return str(omics.get_reference_metadata(referenceStoreId=store,
+                                            id=done["sources"][0]["referenceId"])["arn"])
+
+
+@pytest.fixture
+def reference(omics: Any, s3: Any) -> str:
+    """An imported reference's ARN."""
+    return imported_reference(omics, s3)
+
+
+def imported(omics: Any, store: str, *sources: dict[str, Any]) -> list[str]:
+    """Import ``sources`` in one job, wait for it, return the read set ids in order."""
+    job = omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=list(sources))
+    done = wait_for(lambda: omics.get_read_set_import_job(sequenceStoreId=store, id=job["id"]),
+                    "COMPLETED")
+    return [s["readSetId"] for s in done["sources"]]

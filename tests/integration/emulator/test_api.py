@@ -79,7 +79,7 @@ def test_import_lifecycle_and_read_sets(omics: Any, s3: Any, store: str,
     assert [j["id"] for j in jobs] == [started["id"]]
 
 
-def test_failed_sources_and_outcomes(omics: Any, s3: Any, store: str) -> None:
+def test_failed_sources_and_outcomes(omics: Any, s3: Any, store: str, reference: str) -> None:
     s3.put_object(Bucket=BUCKET, Key="ok.fq", Body=b"@r\nA\n+\nI\n")
     s3.put_object(Bucket=BUCKET, Key="text.bam", Body=b"not a bam")
     s3.put_object(Bucket=BUCKET, Key="bad.fq", Body=b"ACGT\n")
@@ -99,12 +99,16 @@ def test_failed_sources_and_outcomes(omics: Any, s3: Any, store: str) -> None:
         sequenceStoreId=store, roleArn=ROLE,
         sources=[fastq_source("bad.fq"),
                  {"sourceFiles": {"source1": f"s3://{BUCKET}/bad.cram"}, "sourceFileType": "CRAM",
-                  "subjectId": "s", "sampleId": "x", "referenceArn": "arn:aws:omics:ref"}])
+                  "subjectId": "s", "sampleId": "x", "referenceArn": reference},
+                 # A reference the service does not have fails its source (made-up ARN).
+                 {"sourceFiles": {"source1": f"s3://{BUCKET}/ok.fq"}, "sourceFileType": "CRAM",
+                  "subjectId": "s", "sampleId": "y", "referenceArn": "arn:aws:omics:ref"}])
     job = wait_for(lambda: omics.get_read_set_import_job(sequenceStoreId=store, id=failed["id"]),
                    "FAILED")
     assert "records must start with '@'" in job["sources"][0]["statusMessage"]
     assert "not a CRAM file" in job["sources"][1]["statusMessage"]
-    assert job["statusMessage"] == "2 of 2 sources failed"
+    assert job["sources"][2]["statusMessage"] == "Reference arn:aws:omics:ref not found"
+    assert job["statusMessage"] == "3 of 3 sources failed"
 
 
 def test_bam_without_reference_is_rejected(omics: Any, store: str) -> None:

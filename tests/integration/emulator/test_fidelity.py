@@ -17,21 +17,14 @@ from tests.integration.emulator.conftest import (
     bam_bytes,
     error_of,
     fastq_source,
+    imported,
     raw,
     wait_for,
 )
 from tests.support.emulator_control import EmulatorControl
 
-REFERENCE = "arn:aws:omics:us-east-1:123456789012:referenceStore/1234567890/reference/1234567890"
 FASTQ = b"@r\nACGT\n+\nIIII\n"
 
-
-def imported(omics: Any, store: str, *sources: dict[str, Any]) -> list[str]:
-    """Import ``sources`` in one job, wait for it, return the read set ids in order."""
-    job = omics.start_read_set_import_job(sequenceStoreId=store, roleArn=ROLE, sources=list(sources))
-    done = wait_for(lambda: omics.get_read_set_import_job(sequenceStoreId=store, id=job["id"]),
-                    "COMPLETED")
-    return [s["readSetId"] for s in done["sources"]]
 
 
 def ids(items: list[dict[str, Any]]) -> list[str]:
@@ -121,7 +114,7 @@ def test_every_answer_has_a_request_id(emulator_url: str, omics: Any, store: str
 
 
 def test_list_read_sets_filters_every_member(omics: Any, s3: Any, store: str,
-                                             control: EmulatorControl) -> None:
+                                             control: EmulatorControl, reference: str) -> None:
     s3.put_object(Bucket=BUCKET, Key="a.fq", Body=FASTQ)
     s3.put_object(Bucket=BUCKET, Key="u.bam", Body=bam_bytes())
     bam = {"sourceFiles": {"source1": f"s3://{BUCKET}/u.bam"}, "subjectId": "subj-a"}
@@ -129,7 +122,7 @@ def test_list_read_sets_filters_every_member(omics: Any, s3: Any, store: str,
         omics, store,
         fastq_source("a.fq", "s1", subjectId="subj-a", name="n1", generatedFrom="lab-1"),
         {**bam, "sourceFileType": "UBAM", "sampleId": "s2", "subjectId": "subj-b", "name": "n2"},
-        {**bam, "sourceFileType": "BAM", "sampleId": "s3", "referenceArn": REFERENCE,
+        {**bam, "sourceFileType": "BAM", "sampleId": "s3", "referenceArn": reference,
          "generatedFrom": "lab-2"})
     control.archive(store, [ubam])
 
@@ -141,7 +134,7 @@ def test_list_read_sets_filters_every_member(omics: Any, s3: Any, store: str,
     assert listed(sampleId="s1") == [fastq]
     assert listed(subjectId="subj-a") == sorted([fastq, aligned])
     assert listed(name="n2") == [ubam]
-    assert listed(referenceArn=REFERENCE) == [aligned]
+    assert listed(referenceArn=reference) == [aligned]
     assert listed(referenceArn="") == sorted([fastq, ubam])
     assert listed(generatedFrom="lab-2") == [aligned]
     assert listed(creationType="IMPORT") == sorted([fastq, ubam, aligned])

@@ -41,7 +41,8 @@ def test_limits_are_on_at_the_published_defaults(control: EmulatorControl) -> No
     assert limits["operations"]["importJobs"] == [
         "StartReadSetImportJob", "GetReadSetImportJob", "ListReadSetImportJobs"]
     assert limits["rates"]["importJobs"] == 5 and limits["rates"]["batchDelete"] == 1
-    assert limits["maxActiveJobs"] == {"import": 10, "activation": 10} == dict(JOB_QUOTAS)
+    assert limits["maxActiveJobs"] == {"import": 10, "activation": 10, "export": 10,
+                                       "reference": 10} == dict(JOB_QUOTAS)
 
 
 def test_a_burst_beyond_the_default_rate_is_throttled(bare: Any, store: str,
@@ -93,7 +94,8 @@ def test_concurrent_job_quotas_are_per_kind(omics: Any, s3: Any, store: str,
     activate = {"sequenceStoreId": store, "sources": [{"readSetId": "1234567890"}]}
     assert [outcome(omics.start_read_set_activation_job, **activate) for _ in range(2)] == [
         "ok", "ok"]
-    assert control.quota(2, kind="activation")["maxActiveJobs"] == {"import": 10, "activation": 2}
+    assert control.quota(2, kind="activation")["maxActiveJobs"] == {"import": 10, "activation": 2,
+                                                                   "export": 10, "reference": 10}
     assert outcome(omics.start_read_set_activation_job, **activate) == (
         "ServiceQuotaExceededException 402")
     assert control.quota_exceeded() == 2
@@ -106,22 +108,25 @@ def test_concurrent_job_quotas_are_per_kind(omics: Any, s3: Any, store: str,
 
 def test_control_api_checks_and_reset(control: EmulatorControl) -> None:
     for bad in ({"rates": {"nope": 1}}, {"rates": {"importJobs": 0}}, {"burstSeconds": -1},
-                {"maxActiveJobs": {"export": 1}}, {"maxActiveJobs": {"import": -1}},
+                {"maxActiveJobs": {"nope": 1}}, {"maxActiveJobs": {"import": -1}},
                 {"rateLimits": "no"}, {"limits": 1}):
         with pytest.raises(urllib.error.HTTPError) as caught:
             control.limits(**bad)
         assert caught.value.code == 400, bad
         assert caught.value.headers["x-amzn-ErrorType"] == "ValidationException"
     with pytest.raises(urllib.error.HTTPError):
-        control.quota(1, kind="export")
+        control.quota(1, kind="nope")
     changed = control.limits(rateLimits=False, rates={"readSets": 50},
                              maxActiveJobs={"import": None})
     assert (changed["rateLimits"], changed["rates"]["readSets"]) == (False, 50)
-    assert changed["maxActiveJobs"] == {"import": None, "activation": 10}
-    assert control.quota(3)["maxActiveJobs"] == {"import": 3, "activation": 3}
+    assert changed["maxActiveJobs"] == {"import": None, "activation": 10, "export": 10,
+                                        "reference": 10}
+    assert control.quota(3)["maxActiveJobs"] == {"import": 3, "activation": 3, "export": 3,
+                                                  "reference": 3}
     control.reset()
     assert control.limits()["rates"]["readSets"] == 5 and control.limits()["rateLimits"] is True
-    assert control.limits()["maxActiveJobs"] == {"import": 10, "activation": 10}
+    assert control.limits()["maxActiveJobs"] == {"import": 10, "activation": 10, "export": 10,
+                                                  "reference": 10}
 
 
 def test_the_log_keeps_each_answer_with_its_time_and_budget(bare: Any, store: str,
@@ -152,7 +157,8 @@ def test_started_with_rate_limits_off_and_flags() -> None:
         control = EmulatorControl(url)
         limits = control.limits()
         assert (limits["rateLimits"], limits["rates"]["readSets"]) == (False, 2)
-        assert limits["maxActiveJobs"] == {"import": None, "activation": 1}
+        assert limits["maxActiveJobs"] == {"import": None, "activation": 1, "export": 10,
+                                           "reference": 10}
         omics = bare_client(url)
         store = omics.create_sequence_store(name="unlimited")["id"]
         seen = [outcome(omics.get_sequence_store, id=store) for _ in range(30)]

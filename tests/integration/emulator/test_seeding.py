@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.emulator.conftest import ROLE, wait_for
-from tests.integration.emulator.test_etags import REFERENCE
+from tests.integration.emulator.conftest import ROLE, imported_reference, wait_for
 from tests.support.emulator_control import EmulatorControl
 
 SEEDED = "seeded-sources"
@@ -41,12 +40,13 @@ def test_a_pattern_makes_every_object_in_one_call(control: EmulatorControl, s3: 
 
 
 @pytest.mark.parametrize("file_type", ["FASTQ", "UBAM", "BAM", "CRAM"])
-def test_seeded_objects_import_with_distinct_etags(control: EmulatorControl, omics: Any,
+def test_seeded_objects_import_with_distinct_etags(control: EmulatorControl, omics: Any, s3: Any,
                                                   store: str, file_type: str) -> None:
     control.durations(submitSeconds=0, importSeconds=0.2)
     control.call("POST", "objects", {"uri": f"s3://{SEEDED}/{file_type}/s-{{i}}", "count": 3,
                                      "fileType": file_type})
-    reference = {"referenceArn": REFERENCE} if file_type in ("BAM", "CRAM") else {}
+    aligned = file_type in ("BAM", "CRAM")
+    reference = {"referenceArn": imported_reference(omics, s3)} if aligned else {}
     sources = [{"sourceFiles": {"source1": f"s3://{SEEDED}/{file_type}/s-{i}"},
                 "sourceFileType": file_type, "subjectId": "subject", "sampleId": f"s{i}",
                 **reference} for i in range(3)]

@@ -15,8 +15,10 @@ from omics_resources.core.fields import Change, Field
 from omics_resources.core.jobs.activation_job import ACTIVATION_FIELDS, ActivationKind
 from omics_resources.core.jobs.import_job import IMPORT_FIELDS, SOURCE_FIELDS, ImportKind
 from omics_resources.core.service_model import operation_model
+from omics_resources.core.upload.fields import UPLOAD_FIELDS
 from omics_resources.dynamic.activation_job import ReadSetActivationJobArgs
 from omics_resources.dynamic.import_job import ReadSetImportJobArgs, ReadSetImportSourceArgs
+from omics_resources.dynamic.read_set_upload import ReadSetUploadArgs
 from tests.support.inputs import activation_props, import_props
 
 IMPORT, ACTIVATION = ImportKind(), ActivationKind()
@@ -24,6 +26,7 @@ MIRRORS = [
     (ReadSetImportJobArgs, IMPORT_FIELDS, "StartReadSetImportJob"),
     (ReadSetImportSourceArgs, SOURCE_FIELDS, "StartReadSetImportJob.sources"),
     (ReadSetActivationJobArgs, ACTIVATION_FIELDS, "StartReadSetActivationJob"),
+    (ReadSetUploadArgs, UPLOAD_FIELDS, "CreateMultipartReadSetUpload"),
 ]
 
 
@@ -69,7 +72,7 @@ def test_args_mirror_their_field_table(args: type, table: tuple[Field, ...], whe
 
 
 def test_settings_are_exactly_the_fields_without_an_api_path() -> None:
-    for table in (IMPORT_FIELDS, ACTIVATION_FIELDS):
+    for table in (IMPORT_FIELDS, ACTIVATION_FIELDS, UPLOAD_FIELDS):
         for field in table:
             assert (field.change is Change.SETTING) == (not field.api) == (field.setting is not None)
 

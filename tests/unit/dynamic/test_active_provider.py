@@ -26,7 +26,7 @@ def no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_a: Any, **_k: Any) -> None:
         raise AssertionError("check and diff must not call AWS")
 
-    monkeypatch.setattr("omics_resources.core.aws.omics_client", refuse)
+    monkeypatch.setattr("omics_resources.core.account.aws.omics_client", refuse)
 
 
 def props(**overrides: Any) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_a: Any, **_k: Any) -> None:
         raise AssertionError("check and diff must not call AWS")
 
-    monkeypatch.setattr("omics_resources.core.aws.omics_client", refuse)
+    monkeypatch.setattr("omics_resources.core.account.aws.omics_client", refuse)
 
 
 def failures(props: dict[str, Any]) -> list[tuple[str, str]]:
@@ -155,3 +155,14 @@ def test_the_cohorts_own_tag_key_is_refused_at_preview() -> None:
     assert failures(props) == [
         ("sources[2].tags", "is the tag key the cohort keeps for itself (its identity); use "
                             "another key (got 'omics-resources:cohort')")]
+
+
+def test_the_cohorts_own_tag_counts_toward_a_read_sets_fifty_at_preview() -> None:
+    """Issue 26: 50 declared tags passed preview, then the read set could not hold them
+    with the cohort's own; 49 pass."""
+    props = cohort_props(3)
+    props["sources"][1]["tags"] = {f"k{n}": "v" for n in range(50)}
+    props["sources"][2]["tags"] = {f"k{n}": "v" for n in range(49)}
+    assert failures(props) == [
+        ("sources[1].tags", "at most 49: a read set holds 50 tags and the cohort keeps one of "
+         "them for itself (omics-resources:cohort) (got '50 tags')")]

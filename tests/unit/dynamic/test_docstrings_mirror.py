@@ -14,15 +14,24 @@ import pytest
 
 from omics_resources.core.active.behaviour import ActiveReadSetsBehaviour
 from omics_resources.core.cohort.behaviour import CohortImportBehaviour
+from omics_resources.core.export.behaviour import ReadSetExportBehaviour
 from omics_resources.core.fields import Field, Output
 from omics_resources.core.jobs.activation_job import ReadSetActivationJobBehaviour
 from omics_resources.core.jobs.import_job import SOURCE_FIELDS, ReadSetImportJobBehaviour
+from omics_resources.core.jobs.reference_import import (
+    REFERENCE_FIELDS,
+    ReferenceImportJobBehaviour,
+)
 from omics_resources.core.resource import ResourceBehaviour
+from omics_resources.core.upload.behaviour import ReadSetUploadBehaviour
 from omics_resources.dynamic import (
     activation_job,
     active_read_sets,
     cohort_import,
     import_job,
+    read_set_export,
+    read_set_upload,
+    reference_import_job,
     resources,
 )
 
@@ -55,6 +64,10 @@ def table_docs(table: Sequence[Field | Output]) -> dict[str, str]:
     (activation_job.ReadSetActivationJobArgs, ReadSetActivationJobBehaviour.fields),
     (cohort_import.CohortImportArgs, CohortImportBehaviour.fields),
     (active_read_sets.ActiveReadSetsArgs, ActiveReadSetsBehaviour.fields),
+    (read_set_export.ReadSetExportArgs, ReadSetExportBehaviour.fields),
+    (read_set_upload.ReadSetUploadArgs, ReadSetUploadBehaviour.fields),
+    (reference_import_job.ReferenceImportJobArgs, ReferenceImportJobBehaviour.fields),
+    (reference_import_job.ReferenceSourceArgs, REFERENCE_FIELDS),
 ], ids=lambda value: getattr(value, "__name__", ""))
 def test_args_docstrings_are_the_field_docs(args: type, table: Sequence[Field]) -> None:
     assert attribute_docs(args) == table_docs(table)
@@ -65,7 +78,11 @@ def test_args_docstrings_are_the_field_docs(args: type, table: Sequence[Field]) 
     ((resources.JobResource, activation_job.ReadSetActivationJob), ReadSetActivationJobBehaviour),
     ((cohort_import.CohortImport,), CohortImportBehaviour),
     ((active_read_sets.ActiveReadSets,), ActiveReadSetsBehaviour),
-], ids=["ReadSetImportJob", "ReadSetActivationJob", "CohortImport", "ActiveReadSets"])
+    ((read_set_export.ReadSetExport,), ReadSetExportBehaviour),
+    ((read_set_upload.ReadSetUpload,), ReadSetUploadBehaviour),
+    ((reference_import_job.ReferenceImportJob,), ReferenceImportJobBehaviour),
+], ids=["ReadSetImportJob", "ReadSetActivationJob", "CohortImport", "ActiveReadSets",
+        "ReadSetExport", "ReadSetUpload", "ReferenceImportJob"])
 def test_resource_output_docstrings_are_the_output_docs(
     classes: tuple[type, ...], behaviour: type[ResourceBehaviour]
 ) -> None:

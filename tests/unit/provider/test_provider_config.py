@@ -8,7 +8,7 @@ import asyncio
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
-from omics_resources.core import aws
+from omics_resources.core.account import aws
 from omics_resources.provider.config import config_getter, config_key_renames
 from omics_resources.provider.provider import OmicsProvider
 

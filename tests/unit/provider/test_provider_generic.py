@@ -1,9 +1,10 @@
 """The design test: a new job kind in the core is a provider resource with no provider code.
 
-A reference import (StartReferenceImportJob, which no resource serves today) is declared
-here as the core declares its kinds (a field table, a JobKind, a JobBehaviour) and put in
-the registry: the schema has it with camelCase properties, and the provider checks it
-through the same calls as the four resources, naming its properties as users write them.
+A draft of a reference import (StartReferenceImportJob, a kind declared here only) is
+declared as the core declares its kinds (a field table, a JobKind, a JobBehaviour) and put
+in the registry beside the real ``ReferenceImportJob``: the schema has it with camelCase
+properties, and the provider checks it through the same calls as the other resources,
+naming its properties as users write them.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from omics_resources.core import registry
-from omics_resources.core.api import JobOperations, ReadSetInfo
+from omics_resources.core.account.api import JobOperations, ReadSetInfo
 from omics_resources.core.fields import Field
 from omics_resources.core.jobs.behaviour import JobBehaviour
 from omics_resources.core.jobs.kind import COMMON_FIELDS, JobKind, Props
 from omics_resources.provider import calls, schema
 from omics_resources.provider.provider import OmicsProvider
-from omics_resources.provider.values import from_plain
+from tests.support.engine_values import engine_value
 
 REFERENCE_FIELDS = (
     Field("reference_store_id", api=("referenceStoreId",), doc="The reference store."),
@@ -51,37 +52,37 @@ class ReferenceKind(JobKind):
         return f"sources[{index}]"
 
 
-class ReferenceImportJobBehaviour(JobBehaviour):
+class DraftReferenceImportBehaviour(JobBehaviour):
     """A reference import job."""
 
-    type_name = "ReferenceImportJob"
+    type_name = "DraftReferenceImport"
     summary = "A HealthOmics reference import job."
     kind = ReferenceKind()
 
 
 @pytest.fixture
 def registered() -> Iterator[None]:
-    registry.BEHAVIOURS["ReferenceImportJob"] = f"{__name__}:ReferenceImportJobBehaviour"
+    registry.BEHAVIOURS["DraftReferenceImport"] = f"{__name__}:DraftReferenceImportBehaviour"
     calls._types.cache_clear()
     calls._renamer.cache_clear()
     yield
-    del registry.BEHAVIOURS["ReferenceImportJob"]
+    del registry.BEHAVIOURS["DraftReferenceImport"]
     calls._types.cache_clear()
     calls._renamer.cache_clear()
 
 
 def test_a_new_kind_is_in_the_schema(registered: None) -> None:
     spec = schema.generate()
-    resource = spec["resources"]["omics:index:ReferenceImportJob"]
+    resource = spec["resources"]["omics:index:DraftReferenceImport"]
     assert resource["requiredInputs"] == ["referenceStoreId", "roleArn", "sources"]
-    item = spec["types"]["omics:index:ReferenceImportJobSource"]
+    item = spec["types"]["omics:index:DraftReferenceImportSource"]
     assert set(item["properties"]) == {"sourceFile", "name"}
     assert item["required"] == ["name", "sourceFile"]
 
 
 def test_a_new_kind_is_checked_by_the_provider(registered: None) -> None:
-    urn = "urn:pulumi:dev::refs::omics:index:ReferenceImportJob::grch38"
-    news = from_plain({"referenceStoreId": "12345678x0", "roleArn": "arn:aws:iam::1:role/r",
+    urn = "urn:pulumi:dev::refs::omics:index:DraftReferenceImport::grch38"
+    news = engine_value({"referenceStoreId": "12345678x0", "roleArn": "arn:aws:iam::1:role/r",
                        "sources": [{"sourceFile": "s3:/bucket/ref.fa", "name": "GRCh38"}],
                        "waitTimeout": 0.0})
     assert isinstance(news.value, Mapping)

@@ -7,8 +7,10 @@ import pytest
 
 from omics_resources.core.registry import BEHAVIOURS, behaviour
 from omics_resources.provider.calls import ResourceCall, renamed, scope_of, type_name_of
-from omics_resources.provider.names import camel, rename, rename_path, snake
-from omics_resources.provider.types import resource_type
+from omics_resources.provider.names import camel, rename_path, snake
+from omics_resources.provider.types import resource_type, value_type
+from omics_resources.provider.values import to_core, to_engine
+from tests.support.engine_values import as_plain, engine_props
 
 URN = "urn:pulumi:dev::genomics::omics:index:CohortImport::cohort"
 
@@ -45,14 +47,14 @@ def test_every_property_name_round_trips() -> None:
 
 
 def test_object_keys_are_renamed_map_keys_are_data() -> None:
-    _inputs, state = resource_type(behaviour("CohortImport"))
+    state = value_type(behaviour("CohortImport"))
     engine = {"sequenceStoreId": "1234567890", "waitTimeout": 60.0,
               "sources": [{"sourceFileType": "FASTQ", "source1": "s3://b/k",
                            "tags": {"my_key": "v", "otherKey": "w"}}],
               "samples": {"S1_R1": {"readSetId": "1", "duplicateOf": ["2"]}},
               "readSetIds": {"S1_R1": "1"},
               "ledger": {"sig": {"S1_R1": "abc"}, "next_batch": 2}}
-    core = rename(engine, state, to_engine=False)
+    core = to_core(engine_props(engine), state, set())
     assert core == {"sequence_store_id": "1234567890", "wait_timeout": 60.0,
                     "sources": [{"source_file_type": "FASTQ", "source1": "s3://b/k",
                                  "tags": {"my_key": "v", "otherKey": "w"}}],
@@ -60,12 +62,12 @@ def test_object_keys_are_renamed_map_keys_are_data() -> None:
                     "read_set_ids": {"S1_R1": "1"},
                     # Undeclared (the core's own bookkeeping): the name only, not what it holds.
                     "ledger": {"sig": {"S1_R1": "abc"}, "next_batch": 2}}
-    assert rename(core, state, to_engine=True) == engine
+    assert as_plain(to_engine(core, state, {}, set())) == engine
 
 
 def test_a_misspelt_property_comes_back_as_written() -> None:
-    _inputs, state = resource_type(behaviour("ReadSetImportJob"))
-    core = rename({"sources": [{"sourceFileTyp": "FASTQ"}]}, state, to_engine=False)
+    state = value_type(behaviour("ReadSetImportJob"))
+    core = to_core(engine_props({"sources": [{"sourceFileTyp": "FASTQ"}]}), state, set())
     assert core == {"sources": [{"source_file_typ": "FASTQ"}]}
     assert rename_path("sources[0].source_file_typ", state) == "sources[0].sourceFileTyp"
 
@@ -79,7 +81,7 @@ def test_a_misspelt_property_comes_back_as_written() -> None:
     ("not a path!", "not a path!"),
 ])
 def test_problem_paths(path: str, engine_path: str) -> None:
-    _inputs, state = resource_type(behaviour("ReadSetImportJob"))
+    state = value_type(behaviour("ReadSetImportJob"))
     active = resource_type(behaviour("ReadSetActivationJob"))[1]
     assert rename_path(path, active if path.startswith("read_set") else state) == engine_path
 

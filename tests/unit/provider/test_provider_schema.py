@@ -31,10 +31,37 @@ def test_every_field_and_output_is_a_camel_case_property(type_name: str) -> None
     found = behaviour(type_name)
     resource = generated()["resources"][f"omics:index:{type_name}"]
     assert set(resource["inputProperties"]) == {camel(f.name) for f in found.fields}
+    repeated = {f.name for f in found.fields} - set(found.inputs_not_in_outputs)
     assert set(resource["properties"]) == (
-        {camel(f.name) for f in found.fields} | {camel(o.name) for o in found.outputs})
-    for name, prop in resource["inputProperties"].items():
+        {camel(n) for n in repeated} | {camel(o.name) for o in found.outputs})
+    for name, prop in [*resource["inputProperties"].items(), *resource["properties"].items()]:
         assert prop.get("description"), name
+
+
+def test_no_cohort_sources_output_it_never_sets() -> None:
+    cohort = generated()["resources"]["omics:index:CohortImport"]
+    assert "sources" in cohort["inputProperties"] and "sources" not in cohort["properties"]
+
+
+def test_every_named_type_and_its_members_are_described() -> None:
+    for name, spec in generated()["types"].items():
+        assert spec.get("description"), name
+        for member, prop in spec.get("properties", {}).items():
+            assert prop.get("description"), f"{name}.{member}"
+
+
+def test_outputs_always_set_are_required_and_the_others_are_not() -> None:
+    spec = generated()
+    job = spec["resources"]["omics:index:ReadSetImportJob"]
+    assert {"jobId", "status", "readSetIds", "readSetStatuses", "sources", "wait"} <= set(
+        job["required"])
+    assert not {"statusMessage", "completionTime", "clientToken"} & set(job["required"])
+    cohort = spec["resources"]["omics:index:CohortImport"]
+    assert {"readSetIds", "samples", "jobs", "counts", "sequenceStoreId"} <= set(cohort["required"])
+    sample = spec["types"]["omics:index:CohortImportSample"]
+    assert sample["required"] == ["status"]
+    result = spec["types"]["omics:index:ReadSetImportJobSourceResult"]
+    assert "readSetId" not in result["required"] and "status" in result["required"]
 
 
 def test_what_the_api_requires_is_required() -> None:
@@ -71,7 +98,8 @@ def test_descriptions_name_properties_as_users_write_them() -> None:
 def test_config_keys() -> None:
     variables = generated()["config"]["variables"]
     assert set(variables) == {"region", "profile", "endpoint", "maxRequestsPerSecond",
-                              "maxConcurrentImportJobs", "maxConcurrentActivationJobs"}
+                              "maxConcurrentImportJobs", "maxConcurrentActivationJobs",
+                              "maxConcurrentExportJobs"}
     assert variables["maxConcurrentImportJobs"]["type"] == "integer"
     assert generated()["provider"]["inputProperties"] == variables
 

@@ -13,13 +13,9 @@ from pulumi.runtime import rpc
 from omics_resources.core.validation import UNKNOWN
 from omics_resources.provider.calls import ResourceCall
 from omics_resources.provider.provider import OmicsProvider
-from omics_resources.provider.values import (
-    from_plain,
-    mark_secrets,
-    mask,
-    secret_strings,
-    to_plain,
-)
+from omics_resources.provider.types import ANY
+from omics_resources.provider.values import mask, to_core, to_engine
+from tests.support.engine_values import engine_value
 
 URN = "urn:pulumi:dev::genomics::omics:index:CohortImport::cohort"
 
@@ -29,12 +25,12 @@ def source(tags: PropertyValue) -> PropertyValue:
 
 
 def test_unknowns_both_ways() -> None:
-    sent = PropertyValue({"a": PropertyValue(rpc.UNKNOWN), "b": PropertyValue([PropertyValue(1.0)])})
-    assert to_plain(sent) == {"a": UNKNOWN, "b": [1.0]}
-    back = from_plain({"a": UNKNOWN, "b": [1.0], "c": UNKNOWN})
+    sent = {"a": PropertyValue(rpc.UNKNOWN), "b": PropertyValue([PropertyValue(1.0)])}
+    assert to_core(sent, ANY, set()) == {"a": UNKNOWN, "b": [1.0]}
+    back = to_engine({"a": UNKNOWN, "b": [1.0], "c": UNKNOWN}, ANY, {}, set())
     # The protocol's sentinel: PropertyValue.computed() cannot be marshalled.
-    assert back.value["a"] == PropertyValue(rpc.UNKNOWN)  # type: ignore[index]
-    back.marshal()
+    assert back["a"] == PropertyValue(rpc.UNKNOWN)
+    PropertyValue(back).marshal()
 
 
 def test_a_nested_secret_survives_the_round_trip() -> None:
@@ -51,18 +47,18 @@ def test_a_nested_secret_survives_the_round_trip() -> None:
 
 
 def test_what_a_secret_went_into_is_marked() -> None:
-    secrets = secret_strings([PropertyValue({"t": PropertyValue("p-1", is_secret=True)})])
+    secrets: set[str] = set()
+    to_core({"x": PropertyValue({"t": PropertyValue("p-1", is_secret=True)})}, ANY, secrets)
     assert secrets == {"p-1"}
-    ledger = from_plain({"tagsets": [{"patient": "p-1"}], "sig": {"p-1/S1": "abc"}, "v": 1})
-    marked = mark_secrets(ledger, secrets)
-    inner = marked.value
+    ledger = {"tagsets": [{"patient": "p-1"}], "sig": {"p-1/S1": "abc"}, "v": 1}
+    inner = to_engine(ledger, ANY, {}, secrets)
     assert inner["tagsets"].value[0].value["patient"].is_secret  # type: ignore[index]
-    assert inner["sig"].is_secret  # a map keyed by the secret: secret as a whole  # type: ignore[index]
-    assert not inner["v"].is_secret  # type: ignore[index]
+    assert inner["sig"].is_secret  # a map keyed by the secret: secret as a whole
+    assert not inner["v"].is_secret
     # The cohort's ledger is one JSON string: holding the secret, it is secret as a whole.
-    text = from_plain(json.dumps({"tagsets": [{"patient": "p-1"}], "sig": ["abc/0"]}))
-    assert mark_secrets(text, secrets).is_secret
-    assert not mark_secrets(from_plain(json.dumps({"id": "5p-12"})), secrets).is_secret
+    text = json.dumps({"tagsets": [{"patient": "p-1"}], "sig": ["abc/0"]})
+    assert to_engine({"l": text}, ANY, {}, secrets)["l"].is_secret
+    assert not to_engine({"l": json.dumps({"id": "5p-12"})}, ANY, {}, secrets)["l"].is_secret
 
 
 def test_messages_mask_secrets() -> None:
@@ -82,12 +78,12 @@ def test_whole_numbers_where_a_string_is_declared() -> None:
 
 def test_diff_names_what_replaces_and_what_updates() -> None:
     urn = "urn:pulumi:dev::genomics::omics:index:ReadSetImportJob::reads"
-    olds = from_plain({"sequenceStoreId": "1234567890", "roleArn": "arn:aws:iam::1:role/r",
+    olds = engine_value({"sequenceStoreId": "1234567890", "roleArn": "arn:aws:iam::1:role/r",
                        "sources": [{"sourceFileType": "FASTQ", "source1": "s3://b/k",
                                     "subjectId": "s", "sampleId": "x", "tags": {"a": "1"},
                                     "status": "FINISHED"}], "waitTimeout": 60.0})
     news = dict(olds.value)  # type: ignore[arg-type]
-    news["sources"] = from_plain([{"sourceFileType": "FASTQ", "source1": "s3://b/k",
+    news["sources"] = engine_value([{"sourceFileType": "FASTQ", "source1": "s3://b/k",
                                    "subjectId": "s", "sampleId": "x", "tags": {"a": "2"}}])
     request = engine.DiffRequest(urn, "1234567890/1", dict(olds.value), news, [])  # type: ignore[arg-type]
     answer = asyncio.run(OmicsProvider().diff(request))

@@ -79,7 +79,7 @@ def test_a_kind_declared_in_the_core_only_appears_in_the_schema(
 def test_the_provider_block_has_the_core_settings() -> None:
     block = attributes(schema.provider_schema().block)
     assert {"region", "profile", "endpoint", "max_requests_per_second", "max_concurrent_import_jobs",
-            "max_concurrent_activation_jobs"} == set(block)
+            "max_concurrent_activation_jobs", "max_concurrent_export_jobs"} <= set(block)
     assert json.loads(block["max_requests_per_second"].type) == "dynamic"
     assert all(a.optional for a in block.values())
 

@@ -6,7 +6,7 @@ import json
 
 import msgpack
 
-from omics_resources.core.property_types import Prop, Type
+from omics_resources.core.schema.types import Prop, Type
 from omics_resources.core.validation import UNKNOWN, Problem
 from omics_resources.terraform import cty, diagnostics
 

@@ -21,6 +21,11 @@ func GetMaxConcurrentActivationJobs(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "omics:maxConcurrentActivationJobs")
 }
 
+// How many of this stack's export jobs run at once (default: the service's quota).
+func GetMaxConcurrentExportJobs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "omics:maxConcurrentExportJobs")
+}
+
 // How many of this stack's import jobs run at once (default: the service's quota).
 func GetMaxConcurrentImportJobs(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "omics:maxConcurrentImportJobs")

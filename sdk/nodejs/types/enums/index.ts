@@ -9,4 +9,7 @@ export const FileType = {
     UBAM: "UBAM",
 } as const;
 
+/**
+ * The values of `FileType`.
+ */
 export type FileType = (typeof FileType)[keyof typeof FileType];

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omics_resources.core.api import ReadSetInfo
+from omics_resources.core.account.api import ReadSetInfo
 from omics_resources.core.cohort.state import SAMPLE_FAILED, Sample, count_samples
 from omics_resources.core.cohort.upkeep import mark_duplicates
 

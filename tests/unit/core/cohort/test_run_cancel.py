@@ -10,8 +10,8 @@ import pytest
 from omics_resources.core.cohort.run import CohortRun
 from omics_resources.core.cohort.state import Declared
 from omics_resources.core.cohort.verdict import CohortImportError, verdict
-from omics_resources.core.polling import default_policy
 from omics_resources.core.progress import Progress
+from omics_resources.core.watch.polling import default_policy
 from omics_resources.emulator import Durations
 from tests.support.fake_time import FakeTimeEmulator, HookedClock
 

@@ -38,6 +38,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["maxConcurrentActivationJobs"] = pulumi.output(args?.maxConcurrentActivationJobs).apply(JSON.stringify);
             resourceInputs["maxConcurrentExportJobs"] = pulumi.output(args?.maxConcurrentExportJobs).apply(JSON.stringify);
             resourceInputs["maxConcurrentImportJobs"] = pulumi.output(args?.maxConcurrentImportJobs).apply(JSON.stringify);
+            resourceInputs["maxConcurrentReferenceImportJobs"] = pulumi.output(args?.maxConcurrentReferenceImportJobs).apply(JSON.stringify);
             resourceInputs["maxRequestsPerSecond"] = pulumi.output(args?.maxRequestsPerSecond).apply(JSON.stringify);
             resourceInputs["profile"] = args?.profile;
             resourceInputs["region"] = args?.region;
@@ -67,6 +68,10 @@ export interface ProviderArgs {
      * How many of this stack's import jobs run at once (default: the service's quota).
      */
     maxConcurrentImportJobs?: pulumi.Input<number | undefined>;
+    /**
+     * How many of this stack's reference import jobs run at once (default: the service's quota).
+     */
+    maxConcurrentReferenceImportJobs?: pulumi.Input<number | undefined>;
     /**
      * Requests per second: a number (every quota budget at most that) or an object {budget: rate} (e.g. {"importJobs": 10} after a quota increase).
      */

@@ -50,6 +50,12 @@ def test_a_reference_and_the_cram_cohort_aligned_to_it_in_one_up(
     again = stack.up()
     assert "3 unchanged" in again.output, again.output  # the stack and both resources
     assert len(control.new_jobs(REFERENCE_START)) == 1
+    # A refresh reads the same: the reference ACTIVE, nothing to change.
+    stack.refresh("--expect-no-changes")
+    world.omics.delete_reference(referenceStoreId=store, id=reference["id"])
+    stack.refresh()
+    [genome] = stack.resources("ReferenceImportJob")
+    assert genome["outputs"]["reference_statuses"] == {"GRCh38": "DELETED"}
 
 
 def test_yaml_program_imports_a_reference_through_the_provider(

@@ -290,3 +290,30 @@ def test_import_adopts_a_cohort_and_up_starts_nothing(
     program.replace_resources(yaml.safe_load(generated)["resources"], {})
     stack.preview("--expect-no-changes", check=True)
     assert control.new_jobs(START) == [job]
+
+
+def test_import_adopts_active_read_sets_by_store_and_ids(
+    make_stack: Callable[..., PulumiStack], world: World, control: EmulatorControl,
+    tmp_path: Path,
+) -> None:
+    """An ActiveReadSets whose state is gone, adopted by its store and read sets: their
+    statuses read, and the code `pulumi import` writes previews with no change."""
+    world.upload("S1.fq", "S2.fq")
+    program = YamlProgram(tmp_path / "program")
+    program.set_samples("S1", "S2")
+    stack = yaml_stack(make_stack, world, program)
+    stack.up()
+    ids = [stack.outputs()["readSetIds"][s] for s in ("S1", "S2")]
+    [active] = stack.resources("ActiveReadSets")
+    stack.run("state", "delete", active["urn"], "--yes", "--stack", stack.name, check=True)
+
+    code = tmp_path / "imported.yaml"
+    stack.run("import", "omics:index:ActiveReadSets", "adopted", f"{world.store}/{','.join(ids)}",
+              "--yes", "--out", str(code), "--stack", stack.name, check=True)
+    [adopted] = stack.resources("ActiveReadSets")
+    assert adopted["inputs"]["readSetIds"] == ids
+    assert adopted["outputs"]["readSetStatuses"] == dict.fromkeys(ids, "ACTIVE")
+    generated = yaml.safe_load(code.read_text())["resources"]
+    assert generated["adopted"]["type"] == "omics:ActiveReadSets", generated
+    program.replace_resources({"cohort": program.resources["cohort"], **generated}, {})
+    stack.preview("--expect-no-changes", check=True)

@@ -246,12 +246,15 @@ class ActiveReadSetsBehaviour(ResourceBehaviour):
         return self._outputs(news, self._reconcile(news, olds=olds))
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
-        """Every read set's status now, and the status of jobs still running."""
+        """Every read set's status now, and the status of jobs still running; with no state
+        (``pulumi import``), the store and read sets that ``id_`` names
+        (``<sequenceStoreId>/<readSetId>,<readSetId>...``) at the defaults."""
         store, ids = props.get("sequence_store_id"), props.get("read_set_ids")
         if not isinstance(store, str) or not isinstance(ids, list):
-            raise OmicsResourceError(
-                f"{id_}: ActiveReadSets is read from its own state; it cannot be adopted by id "
-                "(declare it with its read_set_ids instead)"
+            store, ids = _import_id(id_)
+            props = with_defaults(
+                fields.settings(ACTIVE_FIELDS),
+                {**props, "sequence_store_id": store, "read_set_ids": ids},
             )
         api = self.runtime.scheduler().api
         window = Window.from_output(props.get("created_between"))
@@ -338,6 +341,18 @@ class ActiveReadSetsBehaviour(ResourceBehaviour):
             created_between=reconciled.window.to_output() if reconciled.window else None,
         )
         return outs
+
+
+def _import_id(id_: str) -> tuple[str, list[str]]:
+    """The store and the read sets of an import id, ``<sequenceStoreId>/<id>,<id>...``."""
+    store, _, listed = id_.partition("/")
+    ids = [i for i in listed.split(",") if i]
+    if not store.isdigit() or not ids or not all(i.isdigit() for i in ids):
+        raise OmicsResourceError(
+            f"{id_}: an ActiveReadSets is imported by its store and read sets, "
+            "<sequenceStoreId>/<readSetId>,<readSetId>... (e.g. 1234567890/1111111111,2222222222)"
+        )
+    return store, ids
 
 
 def _parse_time(value: Any) -> datetime | None:

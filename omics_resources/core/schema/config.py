@@ -4,12 +4,22 @@ front-end names them its own way (``omics:region``, Terraform's ``region``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from omics_resources.core.account.aws import ENDPOINT_CONFIG_KEY
 from omics_resources.core.account.scheduling_config import RATE_CONFIG_KEY, SLOT_CONFIG_KEYS
 
 __all__ = ["CONFIG_DOCS"]
+
+
+def _slot_doc(key: str) -> str:
+    """``...:maxConcurrentReferenceImportJobs`` -> its description, so a new job kind's
+    slot key needs no line here."""
+    words = re.findall(r"[A-Z][a-z]*", key.partition(":maxConcurrent")[2].removesuffix("Jobs"))
+    noun = " ".join(w.lower() for w in words)
+    return f"How many of this stack's {noun} jobs run at once (default: the service's quota)."
+
 
 #: Each core setting's key, and what users read about it (schema and docs).
 CONFIG_DOCS: Mapping[str, tuple[str, str]] = {
@@ -28,16 +38,5 @@ CONFIG_DOCS: Mapping[str, tuple[str, str]] = {
         "Requests per second: a number (every quota budget at most that) or an object "
         '{budget: rate} (e.g. {"importJobs": 10} after a quota increase).',
     ),
-    SLOT_CONFIG_KEYS["import"]: (
-        "integer",
-        "How many of this stack's import jobs run at once (default: the service's quota).",
-    ),
-    SLOT_CONFIG_KEYS["activation"]: (
-        "integer",
-        "How many of this stack's activation jobs run at once (default: the service's quota).",
-    ),
-    SLOT_CONFIG_KEYS["export"]: (
-        "integer",
-        "How many of this stack's export jobs run at once (default: the service's quota).",
-    ),
+    **{key: ("integer", _slot_doc(key)) for key in SLOT_CONFIG_KEYS.values()},
 }

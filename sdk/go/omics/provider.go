@@ -41,6 +41,8 @@ type providerArgs struct {
 	MaxConcurrentExportJobs *int `pulumi:"maxConcurrentExportJobs"`
 	// How many of this stack's import jobs run at once (default: the service's quota).
 	MaxConcurrentImportJobs *int `pulumi:"maxConcurrentImportJobs"`
+	// How many of this stack's reference import jobs run at once (default: the service's quota).
+	MaxConcurrentReferenceImportJobs *int `pulumi:"maxConcurrentReferenceImportJobs"`
 	// Requests per second: a number (every quota budget at most that) or an object {budget: rate} (e.g. {"importJobs": 10} after a quota increase).
 	MaxRequestsPerSecond interface{} `pulumi:"maxRequestsPerSecond"`
 	// The AWS profile to use (else AWS_PROFILE); never credentials.
@@ -59,6 +61,8 @@ type ProviderArgs struct {
 	MaxConcurrentExportJobs pulumi.IntPtrInput
 	// How many of this stack's import jobs run at once (default: the service's quota).
 	MaxConcurrentImportJobs pulumi.IntPtrInput
+	// How many of this stack's reference import jobs run at once (default: the service's quota).
+	MaxConcurrentReferenceImportJobs pulumi.IntPtrInput
 	// Requests per second: a number (every quota budget at most that) or an object {budget: rate} (e.g. {"importJobs": 10} after a quota increase).
 	MaxRequestsPerSecond pulumi.Input
 	// The AWS profile to use (else AWS_PROFILE); never credentials.

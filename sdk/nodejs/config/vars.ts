@@ -52,6 +52,17 @@ Object.defineProperty(exports, "maxConcurrentImportJobs", {
 });
 
 /**
+ * How many of this stack's reference import jobs run at once (default: the service's quota).
+ */
+export declare const maxConcurrentReferenceImportJobs: number | undefined;
+Object.defineProperty(exports, "maxConcurrentReferenceImportJobs", {
+    get() {
+        return __config.getObject<number>("maxConcurrentReferenceImportJobs");
+    },
+    enumerable: true,
+});
+
+/**
  * Requests per second: a number (every quota budget at most that) or an object {budget: rate} (e.g. {"importJobs": 10} after a quota increase).
  */
 export declare const maxRequestsPerSecond: any | undefined;

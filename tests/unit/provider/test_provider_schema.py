@@ -99,7 +99,7 @@ def test_config_keys() -> None:
     variables = generated()["config"]["variables"]
     assert set(variables) == {"region", "profile", "endpoint", "maxRequestsPerSecond",
                               "maxConcurrentImportJobs", "maxConcurrentActivationJobs",
-                              "maxConcurrentExportJobs"}
+                              "maxConcurrentExportJobs", "maxConcurrentReferenceImportJobs"}
     assert variables["maxConcurrentImportJobs"]["type"] == "integer"
     assert generated()["provider"]["inputProperties"] == variables
 

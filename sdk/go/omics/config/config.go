@@ -31,6 +31,11 @@ func GetMaxConcurrentImportJobs(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "omics:maxConcurrentImportJobs")
 }
 
+// How many of this stack's reference import jobs run at once (default: the service's quota).
+func GetMaxConcurrentReferenceImportJobs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "omics:maxConcurrentReferenceImportJobs")
+}
+
 // Requests per second: a number (every quota budget at most that) or an object {budget: rate} (e.g. {"importJobs": 10} after a quota increase).
 func GetMaxRequestsPerSecond(ctx *pulumi.Context) string {
 	return config.Get(ctx, "omics:maxRequestsPerSecond")

@@ -148,7 +148,7 @@ class CohortImportBehaviour(ResourceBehaviour):
     def read(self, id_: str, props: Mapping[str, Any]) -> Read:
         """Each read set's status (ListReadSets pages) and each pending sample's job; with
         no state (``pulumi import``), the cohort rebuilt from the store (see adoption)."""
-        if LEDGER_OUTPUT not in props:
+        if LEDGER_OUTPUT not in props and "samples" not in props:  # no state at all
             adopted = adopt(self.runtime.scheduler().api, id_, props.get(SCOPE_PROPERTY))
             return Read(id_, adopted) if adopted is not None else Read(None, {})
         try:

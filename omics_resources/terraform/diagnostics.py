@@ -30,11 +30,22 @@ def attribute_path(path: str) -> pb.AttributePath:
     return pb.AttributePath(steps=steps)
 
 
+#: The core's messages name the Pulumi commands; here, what does the same in Terraform.
+_COMMANDS = {
+    "`pulumi up`": "`tofu apply` (`terraform apply`)",
+    "`pulumi refresh`": "`tofu refresh` (`terraform refresh`)",
+    "`pulumi preview`": "`tofu plan` (`terraform plan`)",
+}
+
+
 def renamed(text: str) -> str:
     """A core message with each setting key named as the provider block has it
-    (``omics-resources:maxConcurrentImportJobs`` -> ``max_concurrent_import_jobs``)."""
+    (``omics-resources:maxConcurrentImportJobs`` -> ``max_concurrent_import_jobs``), and
+    each command the one a Terraform user runs."""
     for key in sorted(CONFIG_DOCS, key=len, reverse=True):
         text = text.replace(key, config_key(key))
+    for pulumi, terraform in _COMMANDS.items():
+        text = text.replace(pulumi, terraform)
     return text
 
 

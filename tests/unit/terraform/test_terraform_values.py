@@ -69,3 +69,8 @@ def test_a_problem_names_its_path_value_and_rule() -> None:
 def test_setting_keys_are_named_as_the_provider_block_has_them() -> None:
     text = diagnostics.renamed("omics-resources:maxConcurrentImportJobs must be at least 1")
     assert text == "max_concurrent_import_jobs must be at least 1"
+
+
+def test_commands_are_the_ones_a_terraform_user_runs() -> None:
+    text = diagnostics.renamed("run `pulumi up` again to resume waiting for it")
+    assert text == "run `tofu apply` (`terraform apply`) again to resume waiting for it"

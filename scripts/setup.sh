@@ -34,5 +34,6 @@ else
 fi
 
 bash scripts/setup_pulumi.sh >/dev/null
+bash scripts/setup_tofu.sh >/dev/null
 bash scripts/setup_sdks.sh >/dev/null
 log "ready in $((SECONDS - started)) s"

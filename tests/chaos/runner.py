@@ -59,7 +59,8 @@ class Chaos:
         self.world: FakeWorld = emulator.world(self.clock, durations)
         self.engine = Engine(self.world.store_id, BUCKET)
         self.program = Program([Row(i) for i in range(plan.rows)],
-                               delete_removed=plan.delete_removed)
+                               delete_removed=plan.delete_removed, active=plan.active,
+                               single=plan.single)
         self.history = History()
         self.uploaded: set[str] = set()
         self.pending_faults: list[dict[str, Any]] = []
@@ -137,7 +138,7 @@ class Chaos:
         return result.outcome + (f": {result.detail[:300]}" if result.detail else "")
 
     def _upload(self) -> None:
-        keys = [r.object_key() for r in self.program.rows] + ["X0_R1.fastq"]
+        keys = [r.object_key() for r in self.program.rows] + ["X0_R1.fastq"] * self.program.single
         for key in keys:
             if key not in self.uploaded:
                 sample = key.split("_", 1)[0]

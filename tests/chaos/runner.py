@@ -230,7 +230,13 @@ class Chaos:
                 self.history.archived.setdefault(read_set_id, []).append(now)
             self.clock.sleep(1, None)
             return f"archived {len(active)}"
-        victim = live[pick % len(live)]
+        # The cohort's read sets only: a ReadSetImportJob does not import a deleted read set
+        # again (it is the job, not the read sets), so an activation of it would fail until
+        # the user changes it (docs/reliability.md, Limits).
+        cohort = [r for r in live if str(r["sampleId"]).startswith("S")]
+        if not cohort:
+            return "no read set of the cohort"
+        victim = cohort[pick % len(cohort)]
         self.world.omics.batch_delete_read_set(sequenceStoreId=self.world.store_id,
                                                ids=[victim["id"]])
         self.history.changed(str(victim["sampleId"]), now)

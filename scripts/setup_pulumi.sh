@@ -90,7 +90,8 @@ if ! cmp -s "$yaml_cached/pulumi-language-yaml" "$tools_bin/pulumi-language-yaml
 fi
 
 # The plugins the engine looks for next to the CLI: our language host and provider shim.
-for plugin in pulumi-language-python pulumi-resource-pulumi-python pulumi-resource-omics; do
+for plugin in pulumi-language-python pulumi-language-nodejs pulumi-resource-pulumi-python \
+  pulumi-resource-omics; do
   ln -sf "$root/bin/$plugin" "$tools_bin/$plugin"
 done
 log "pulumi $(version_of "$tools_bin/pulumi") and pulumi-language-yaml v$PULUMI_YAML_VERSION ready in $((SECONDS - started)) s"

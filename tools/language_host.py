@@ -103,7 +103,7 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         entry = info.entry_point or request.program or "."
         options = json_format.MessageToDict(info.options) if info.HasField("options") else {}
         try:
-            python, env_changes = program_python(root, options)
+            command, env_changes = self.command(request, root, program_dir, entry, options)
         except FileNotFoundError as missing:
             return language_pb2.RunResponse(error=str(missing))
         env = {
@@ -112,7 +112,20 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             "PULUMI_CONFIG": json.dumps(dict(request.config)),
             "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(request.configSecretKeys)),
         }
-        command = [
+        # The program's stdout and stderr are ours: the engine shows what plugins print.
+        code = subprocess.call(command, env=env, cwd=program_dir)  # noqa: S603
+        if code == 0:
+            return language_pb2.RunResponse()
+        if code == BAIL_EXIT_CODE:
+            return language_pb2.RunResponse(bail=True)
+        return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
+
+    def command(
+        self, request: Any, root: str, program_dir: str, entry: str, options: dict[str, Any]
+    ) -> tuple[list[str], dict[str, str]]:
+        """The program's command line and its environment changes (a subclass per language)."""
+        python, env_changes = program_python(root, options)
+        return [
             python,
             "-u",
             str(RUNNER),
@@ -135,24 +148,17 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             "--dry-run",
             "true" if request.dryRun else "false",
             str(Path(program_dir) / entry),
-        ]
-        # The program's stdout and stderr are ours: the engine shows what plugins print.
-        code = subprocess.call(command, env=env, cwd=program_dir)  # noqa: S603
-        if code == 0:
-            return language_pb2.RunResponse()
-        if code == BAIL_EXIT_CODE:
-            return language_pb2.RunResponse(bail=True)
-        return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
+        ], env_changes
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str], host: type[LanguageHost] = LanguageHost) -> None:
     """Serve until the engine goes away; print the port first, as plugins do."""
     address = engine_address(argv) or ""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=8),
         options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)],
     )
-    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(address), server)
+    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(host(address), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)

@@ -129,3 +129,17 @@ class EndpointUnreachableError(OmicsResourceError):
         )
         self.endpoint = endpoint
         self.region = region
+
+
+class RoleNotAssumableError(OmicsResourceError):
+    """The service kept refusing the role as one it cannot assume, for longer than a new
+    role takes to propagate in IAM."""
+
+    def __init__(self, *, role: str, waited: float, error: str) -> None:
+        super().__init__(
+            f"HealthOmics could not assume role {role} for {waited:.0f} s ({error}). A role "
+            "created in this update may take a few seconds to propagate; after that long, check "
+            "that it exists and that its trust policy lets omics.amazonaws.com assume it, then "
+            "run `pulumi up` again."
+        )
+        self.role = role

@@ -91,6 +91,13 @@ WATCH_SHARED_FLOOR_SECONDS: Final = 1.0
 # end together), it is polled this often, so a freed slot's next job starts about this long
 # after the end (see core/watch/pace.py).
 WATCH_CLOSE_SECONDS: Final = 0.5
+# A role just created (in the same `pulumi up`) may be refused by the service until IAM has
+# propagated it (AWS: seconds, "eventually consistent"); a Start so refused is tried again
+# after 1, 2, 4 ... s (at most 15 s apart) for this long, as the AWS providers wait for IAM,
+# then fails naming the role.
+ROLE_PROPAGATION_SECONDS: Final = 120.0
+ROLE_RETRY_FIRST_SECONDS: Final = 1.0
+ROLE_RETRY_MAX_SECONDS: Final = 15.0
 # How long to keep trying an endpoint that has never answered (connection refused, DNS,
 # timeouts) before failing with its address: a typo should not wait for wait_timeout.
 NO_ANSWER_GIVE_UP_SECONDS: Final = 90.0

@@ -35,6 +35,7 @@ from omics_resources.emulator.jobs import Started
 from omics_resources.emulator.limits import budget_of
 from omics_resources.emulator.models import OmicsBackend
 from omics_resources.emulator.request_log import RequestLog
+from omics_resources.emulator.roles import FreshRoles
 from omics_resources.emulator.uploads import UPLOAD_OPERATIONS
 
 __all__ = [
@@ -159,6 +160,7 @@ class OmicsApi:
         self.faults = faults
         self.log = log
         self.routes = _routes(OPERATIONS)
+        self.roles = FreshRoles(backend.clock)
 
     def _route(self, request: Request) -> tuple[OperationModel, dict[str, str]]:
         # The raw path keeps %2F inside labels such as an ARN; PATH_INFO has it decoded.
@@ -259,6 +261,7 @@ class OmicsApi:
             params, unparsed = wire.parse(operation, params)
             if violations or unparsed:
                 raise ValidationException(_validation_message(violations + unparsed))
+            self.roles.check(operation, params, self.backend.behaviour)
             method: Callable[..., dict[str, Any] | Started] = getattr(
                 self.backend, botocore.xform_name(operation)
             )

@@ -15,7 +15,7 @@ from typing import Any
 KILL_TARGETS = (None, None, "StartReadSetImportJob", "StartReadSetActivationJob",
                 "GetReadSetImportJob", "ListReadSetImportJobs", "ListReadSets",
                 "BatchDeleteReadSet")
-FAULTS = ("throttle", "500s", "402", "lost-start", "access-denied", "short-wait")
+FAULTS = ("throttle", "500s", "402", "lost-start", "access-denied", "short-wait", "fresh-role")
 EDITS = ("bad-missing", "bad-invalid", "fix", "add", "remove", "reorder", "metadata", "file",
          "role", "single", "delete-removed")
 
@@ -44,12 +44,16 @@ class Plan:
     slots: int
     delete_removed: bool
     steps: tuple[Step, ...]
+    #: Which resources the program declares besides the cohort (fewer make a run cheaper).
+    active: bool = True
+    single: bool = True
 
     def __str__(self) -> str:
         head = (f"seed {self.seed}: {self.rows} rows, submit {self.submit_seconds:g} s, "
                 f"import {self.import_seconds:g} s, "
                 f"activation {self.activation_seconds:g} s, {self.slots} job slots, "
-                f"delete_removed_read_sets={self.delete_removed}")
+                f"delete_removed_read_sets={self.delete_removed}, "
+                f"ActiveReadSets={self.active}, ReadSetImportJob+ActivationJob={self.single}")
         return "\n".join([head, *(f"  {i:2}. {s}" for i, s in enumerate(self.steps, 1)),
                           "  then: refresh, clean up, the invariants"])
 
@@ -58,12 +62,13 @@ def draw(seed: int, length: int | None = None) -> Plan:
     """The plan of ``seed``."""
     rng = random.Random(seed)
     steps: list[Step] = [_up(rng)]
-    for _ in range(length if length is not None else rng.randint(2, 7)):
+    for _ in range(length if length is not None else rng.randint(2, 6)):
         steps.append(_step(rng))
     return Plan(seed=seed, rows=rng.randint(2, 6), submit_seconds=rng.choice([0.5, 5, 60]),
                 import_seconds=rng.choice([1, 5, 30]),
                 activation_seconds=rng.choice([1, 10, 60]), slots=rng.choice([1, 2, 10]),
-                delete_removed=rng.random() < 0.5, steps=tuple(steps))
+                delete_removed=rng.random() < 0.5, steps=tuple(steps),
+                active=rng.random() < 0.6, single=rng.random() < 0.5)
 
 
 def _up(rng: random.Random) -> Step:

@@ -5,8 +5,8 @@ usage examples in examples/typescript and examples/go.
 
 What runs here is what a user would run: the TypeScript SDK is built with its own
 tsconfig (`npm run build`), installed, and the example type-checked against it with
-`tsc --noEmit`; the Go SDK and the Go example are built with `go build`. Neither
-program runs: Pulumi's Node.js and Go language hosts are not served to these machines.
+`tsc --noEmit`; the Go SDK and the Go example are built with `go build`. The TypeScript
+program runs in tests/e2e/test_typescript_program.py; the Go program does not run here.
 
 scripts/setup_sdks.sh (run by scripts/setup.sh) builds the generator and fills the npm
 and Go caches; these tests run it too (a tenth of a second when warm) for its paths, and
@@ -25,6 +25,8 @@ import pytest
 import yaml
 
 from tests.support.pulumi_cli import REPO
+from tests.support.typescript import setup_tools
+from tests.support.typescript import typescript_project as support_project
 
 SCHEMA = REPO / "omics_resources" / "provider" / "schema.json"
 LANGUAGES = REPO / "tools" / "sdkgen" / "languages.json"
@@ -41,10 +43,7 @@ GO_BUILD = ["go", "build", "-trimpath", "-tags", "osusergo,grpcnotrace"]
 @pytest.fixture(scope="module")
 def tools() -> dict[str, str]:
     """What scripts/setup_sdks.sh made: sdkgen, node_modules and the Go caches, by name."""
-    run = subprocess.run(["bash", "scripts/setup_sdks.sh"], cwd=REPO, capture_output=True,
-                         text=True, timeout=1200, check=False)
-    assert run.returncode == 0, run.stderr
-    return dict(line.split("=", 1) for line in run.stdout.splitlines())
+    return setup_tools()
 
 
 def sdkgen(tools: dict[str, str], out: Path, *flags: str) -> subprocess.CompletedProcess[str]:
@@ -115,30 +114,8 @@ def test_typescript_sdk_pins_what_the_example_installs() -> None:
 
 @pytest.fixture(scope="module")
 def typescript_project(tools: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of examples/typescript with the SDK built as `npm run build` builds it and
-    installed as a package (bin/ with its package.json); node_modules from setup's cache."""
-    node_modules = Path(tools["node_modules"])
-    root = tmp_path_factory.mktemp("typescript")
-    sdk = root / "sdk"
-    shutil.copytree(SDK / "nodejs", sdk)
-    (sdk / "node_modules").symlink_to(node_modules)
-    build = run(["node", str(node_modules / "typescript" / "bin" / "tsc"), "-p", str(sdk)], sdk)
-    assert build.returncode == 0, build.stdout + build.stderr
-    shutil.copy(sdk / "package.json", sdk / "bin" / "package.json")
-
-    project = root / "project"
-    project.mkdir()
-    for name in ("index.ts", "tsconfig.json", "package.json"):
-        shutil.copy(TS_EXAMPLE / name, project / name)
-    installed = project / "node_modules"
-    installed.mkdir()
-    for entry in node_modules.iterdir():
-        (installed / entry.name).symlink_to(entry)
-    scope, _, name = NPM_NAME.partition("/")
-    (installed / scope).mkdir()
-    (installed / scope / name).symlink_to(sdk / "bin")
-    (project / "cohort.csv").symlink_to(REPO / "examples" / "cohort.csv")
-    return project
+    """A copy of examples/typescript with the SDK built and installed (tests/support)."""
+    return support_project(tools, tmp_path_factory.mktemp("typescript"))
 
 
 def tsc(tools: dict[str, str], project: Path) -> subprocess.CompletedProcess[str]:

@@ -26,7 +26,7 @@ from omics_resources.core.account import aws
 from omics_resources.core.account.attempts import hear_attempts, paced_by
 from omics_resources.core.account.quota_gate import QuotaGate
 from omics_resources.core.account.ratelimit import RateLimiter
-from omics_resources.core.errors import EndpointUnreachableError
+from omics_resources.core.errors import EndpointUnreachableError, RoleNotAssumableError
 from omics_resources.core.service_model import SERVICE_NAME
 from omics_resources.core.watch.polling import Clock, SystemClock
 
@@ -173,8 +173,26 @@ class OmicsApi:
     # -- jobs -------------------------------------------------------------------------------
 
     def start_job(self, operations: JobOperations, request: Mapping[str, Any], token: str) -> Props:
-        """Start a job (or, with a token already used, get the job it started)."""
-        return self.call(operations.start, **request, clientToken=token)
+        """Start a job (or, with a token already used, get the job it started). A role the
+        service cannot assume yet (a new one, while IAM propagates it) is tried again with
+        backoff for :data:`~omics_resources.core.limits.ROLE_PROPAGATION_SECONDS`, then the
+        refusal is a :class:`RoleNotAssumableError` naming the role."""
+        role = str(request.get("roleArn") or "")
+        began = self._clock.monotonic()
+        delay = limits.ROLE_RETRY_FIRST_SECONDS
+        while True:
+            try:
+                return self.call(operations.start, **request, clientToken=token)
+            except botocore.exceptions.ClientError as error:
+                if not role or not aws.role_not_assumable(error, role):
+                    raise
+                waited = self._clock.monotonic() - began
+                left = limits.ROLE_PROPAGATION_SECONDS - waited
+                if left <= 0 or self._clock.sleep(min(delay, left), self._cancel):
+                    raise RoleNotAssumableError(
+                        role=role, waited=waited, error=f"{aws.error_code(error)}: {error}"
+                    ) from error
+                delay = min(2 * delay, limits.ROLE_RETRY_MAX_SECONDS)
 
     def get_job(self, operations: JobOperations, store: str, job_id: str) -> Props:
         """The job's full description."""

@@ -149,3 +149,16 @@ def s3_client(settings: AwsSettings) -> Any:
             client = cast(Any, session).client("s3", endpoint_url=endpoint, config=config)
             _clients[key] = client
     return client
+
+
+def role_not_assumable(error: BaseException, role: str) -> bool:
+    """Whether a Start was refused because the service could not assume ``role`` (as while
+    IAM propagates a new role). The service does not document its answer: an
+    AccessDeniedException or ValidationException whose message names the role and says
+    it could not be assumed."""
+    code = error_code(error)
+    if code not in ("AccessDeniedException", "ValidationException"):
+        return False
+    assert isinstance(error, botocore.exceptions.ClientError)
+    message = str(error.response.get("Error", {}).get("Message", ""))
+    return role in message and "assum" in message.lower()

@@ -119,7 +119,7 @@ def control_error(control: EmulatorControl, body: Any) -> tuple[int, str, str]:
     ({"tokenReuse": "sometimes"}, "tokenReuse must be one of refuse, earlier-job, not 'sometimes'"),
     ({"tokenReuse": True}, "tokenReuse must be one of refuse, earlier-job, not True"),
     ({"tokenReuse": None}, "tokenReuse must be one of refuse, earlier-job, not None"),
-    ({"tokenReuses": "refuse"}, "unknown behaviour tokenReuses (known: tokenReuse)"),
+    ({"tokenReuses": "refuse"}, "unknown behaviour tokenReuses (known: tokenReuse, freshRoleSeconds)"),
     (["tokenReuse"], "The control API takes a JSON object"),
 ])
 def test_a_bad_change_is_a_400_naming_the_key_and_the_readings(

@@ -44,6 +44,8 @@ def test_the_readings_and_the_default() -> None:
     assert TOKEN_REUSE == ("refuse", "earlier-job")
     assert Behaviour().token_reuse == "refuse"
     assert Behaviour().to_wire() == {"tokenReuse": "refuse"}
+    assert Behaviour(fresh_role_seconds=20).to_wire() == {"tokenReuse": "refuse",
+                                                          "freshRoleSeconds": 20.0}
     assert OmicsBackend().behaviour == Behaviour()
     with pytest.raises(ValueError, match="token_reuse must be one of refuse, earlier-job"):
         Behaviour(token_reuse="sometimes")  # type: ignore[arg-type]
@@ -82,7 +84,10 @@ def test_earlier_job_answers_any_request_with_the_tokens_job(kind: type[Job]) ->
     ({"tokenReuse": "sometimes"}, "tokenReuse must be one of refuse, earlier-job, not 'sometimes'"),
     ({"tokenReuse": None}, "tokenReuse must be one of refuse, earlier-job, not None"),
     ({"tokenReuse": ["refuse"]}, "tokenReuse must be one of refuse, earlier-job"),
-    ({"tokenReuses": "refuse"}, "unknown behaviour tokenReuses (known: tokenReuse)"),
+    ({"tokenReuses": "refuse"},
+     "unknown behaviour tokenReuses (known: tokenReuse, freshRoleSeconds)"),
+    ({"freshRoleSeconds": -1}, "freshRoleSeconds must be a number of seconds, 0 or more"),
+    ({"freshRoleSeconds": "10"}, "freshRoleSeconds must be a number of seconds, 0 or more"),
 ])
 def test_changes_are_checked(changes: dict[str, Any], named: str) -> None:
     with pytest.raises(ValidationException, match=re.escape(named)):

@@ -66,6 +66,7 @@ class Chaos:
         self.pending_faults: list[dict[str, Any]] = []
         self.short_wait = False
         self.quota = False
+        self.fresh_role = 0
 
     # -- running ----------------------------------------------------------------------------
 
@@ -106,6 +107,8 @@ class Chaos:
             self.world.control.fault(**rule)
         if self.quota:
             self.world.control.quota(1)
+        if self.fresh_role:
+            self.world.control.behaviour(freshRoleSeconds=self.fresh_role)
         try:
             [result] = self._in_time(lambda: call(process))
         finally:
@@ -113,7 +116,9 @@ class Chaos:
                 self.world.control.clear_faults()
             if self.quota:
                 self.world.control.quota(None)
-            self.pending_faults, self.quota = [], False
+            if self.fresh_role:
+                self.world.control.behaviour(freshRoleSeconds=0)
+            self.pending_faults, self.quota, self.fresh_role = [], False, 0
         return result  # type: ignore[no-any-return]
 
     def _in_time(self, call: Callable[[], T]) -> list[T]:
@@ -201,6 +206,10 @@ class Chaos:
         elif what == "402":
             # One job of each kind at a time: the run's other Starts are answered 402.
             self.quota = True
+        elif what == "fresh-role":
+            # A role IAM has not propagated yet: refused for its first seconds (past the
+            # provider's bound of 120 s for the longest: that run fails naming the role).
+            self.fresh_role = (5, 30, 200)[seed % 3]
         else:
             self.pending_faults += rules[what]
         return "for the next run"
@@ -221,7 +230,13 @@ class Chaos:
                 self.history.archived.setdefault(read_set_id, []).append(now)
             self.clock.sleep(1, None)
             return f"archived {len(active)}"
-        victim = live[pick % len(live)]
+        # The cohort's read sets only: a ReadSetImportJob does not import a deleted read set
+        # again (it is the job, not the read sets), so an activation of it would fail until
+        # the user changes it (docs/reliability.md, Limits).
+        cohort = [r for r in live if str(r["sampleId"]).startswith("S")]
+        if not cohort:
+            return "no read set of the cohort"
+        victim = cohort[pick % len(cohort)]
         self.world.omics.batch_delete_read_set(sequenceStoreId=self.world.store_id,
                                                ids=[victim["id"]])
         self.history.changed(str(victim["sampleId"]), now)

@@ -15,7 +15,7 @@ from typing import Any
 KILL_TARGETS = (None, None, "StartReadSetImportJob", "StartReadSetActivationJob",
                 "GetReadSetImportJob", "ListReadSetImportJobs", "ListReadSets",
                 "BatchDeleteReadSet")
-FAULTS = ("throttle", "500s", "402", "lost-start", "access-denied", "short-wait")
+FAULTS = ("throttle", "500s", "402", "lost-start", "access-denied", "short-wait", "fresh-role")
 EDITS = ("bad-missing", "bad-invalid", "fix", "add", "remove", "reorder", "metadata", "file",
          "role", "single", "delete-removed")
 

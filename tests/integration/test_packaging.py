@@ -103,7 +103,9 @@ def test_wheel_holds_the_typed_package_and_declares_the_extra(wheel: Path) -> No
     assert all(n.startswith(("omics_resources/", "omics_resources-")) for n in names), names
     required = {r.split("==")[0] for r in requires if "extra ==" not in r}
     extra = {r.split("[")[0].split("==")[0] for r in requires if 'extra == "emulator"' in r}
-    assert required == {"pulumi", "boto3", "botocore", "regex"}
+    # msgpack and cryptography: the Terraform provider (cty values, its TLS certificate).
+    assert required == {"pulumi", "boto3", "botocore", "regex", "msgpack", "cryptography"}
+    assert "omics_resources/terraform/proto/tfplugin6_pb2.py" in names
     assert extra == {"moto", "werkzeug"}
 
 

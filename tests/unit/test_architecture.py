@@ -125,3 +125,13 @@ def test_the_terraform_front_end_imports_only_the_core_and_no_pulumi() -> None:
         ours = {d for d in edges[name] if not d.startswith("omics_resources.terraform")}
         assert {d for d in ours if not d.startswith("omics_resources.core")} == set(), name
         assert "pulumi" not in external_imports(path), name
+
+
+def test_test_modules_have_distinct_basenames() -> None:
+    # pytest imports test modules by basename (no packages under tests/unit, integration,
+    # e2e): two of one name fail the whole collection when the layers run together, as CI
+    # runs them.
+    seen: dict[str, list[str]] = {}
+    for path in sorted((REPO / "tests").rglob("test_*.py")):
+        seen.setdefault(path.name, []).append(str(path.relative_to(REPO)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}

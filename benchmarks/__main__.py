@@ -12,7 +12,8 @@ time against one emulator (:mod:`benchmarks.two_stacks`), and our adaptive pacin
 botocore's adaptive retry mode on fake time (:mod:`benchmarks.pacing`). Then a cohort of
 samples in one `CohortImport` (:mod:`benchmarks.cohort`), read sets kept active
 (:mod:`benchmarks.active`), the cohort through a YAML program vs the Python dynamic
-resource (:mod:`benchmarks.languages`), waves of jobs through the scheduler alone on fake
+resource (:mod:`benchmarks.languages`) and through `tofu apply` of an HCL configuration
+(:mod:`benchmarks.terraform`), waves of jobs through the scheduler alone on fake
 time (:mod:`benchmarks.waves`), and the threads and CPU time of a cohort of 1,000 batches
 waiting (:mod:`benchmarks.waits`), a biobank-sized cohort (:mod:`benchmarks.scale`), and
 the provider's memory while a ``ReadSetUpload`` sends a 2 GiB file (:mod:`benchmarks.upload`).
@@ -34,6 +35,7 @@ from benchmarks import (
     poll_lag,
     scale,
     service_limits,
+    terraform,
     two_stacks,
     upload,
     waits,
@@ -104,8 +106,8 @@ def main() -> int:
         return 0
     sizes = ["--smoke"] if args.smoke else []
     return (cohort.main(sizes) or active.main(sizes) or languages.main(sizes)
-            or waves.main(sizes) or waits.main(sizes) or scale.main(sizes)
-            or upload.main(sizes))
+            or terraform.main(sizes) or waves.main(sizes) or waits.main(sizes)
+            or scale.main(sizes) or upload.main(sizes))
 
 
 if __name__ == "__main__":
